@@ -1,0 +1,280 @@
+/**
+ * Normalisation of clara-eav fact forms and of Datomic-style transaction ops into one flat list of
+ * {@link TxOp}s. Pure: nothing changes. Malformed input throws `eav/invalid-tx` (or
+ * `eav/invalid-fact`) naming the offending entry by its path, e.g. `[2]["order/items"][0]`.
+ */
+import { EavError } from "../errors.js";
+import {
+  EAV,
+  EID,
+  ALL,
+  GeneratedTempid,
+  isAttribute,
+  isEntityRef,
+  isLookupRef,
+  type Attribute,
+  type EntityRef,
+} from "./eav.js";
+import { isKeyword } from "./keyword.js";
+import { formatValue, isPlainObject, isValue, type Value } from "./value.js";
+
+/** One normalised transaction operation. `path` locates it in the caller's input, for errors. */
+export type TxOp =
+  | { readonly kind: "add"; readonly e: EntityRef; readonly a: Attribute; readonly v: Value; readonly path: string }
+  | { readonly kind: "retract"; readonly e: EntityRef; readonly a: Attribute; readonly v: Value; readonly path: string }
+  | { readonly kind: "retractAttribute"; readonly e: EntityRef; readonly a: Attribute; readonly path: string }
+  | { readonly kind: "retractEntity"; readonly e: EntityRef; readonly path: string };
+
+/** What normalisation needs to know of the schema. */
+export interface SchemaView {
+  /** Card-many: an array value in an entity map is several values. */
+  isMany(a: Attribute): boolean;
+  /** Ref-typed: a plain-object value in an entity map is a nested entity. */
+  isRef(a: Attribute): boolean;
+  /** Unique (identity or value): a two-element array `[attr, v]` on a card-many ref is one lookup ref. */
+  isUnique(a: Attribute): boolean;
+}
+
+/** A schema view for schema-less use: everything card-one, untyped, not unique. */
+export const NO_SCHEMA: SchemaView = { isMany: () => false, isRef: () => false, isUnique: () => false };
+
+/** An entity map: `{ "eav/eid"?: e, "ns/attr": value, ... }`. */
+export type EntityMap = { readonly [attribute: string]: unknown };
+
+/** A clara-eav fact form: an EAV, a triple `[e, a, v]`, an entity map, or an array of these. */
+export type FactInput = EAV<EntityRef> | readonly [EntityRef, Attribute, Value] | EntityMap | readonly FactInput[];
+
+/** A transaction entry: a fact form, or a Datomic list form (`["db/add", e, a, v]`, ...). */
+export type TxEntry =
+  | EAV<EntityRef>
+  | EntityMap
+  | readonly [EntityRef, Attribute, Value]
+  | readonly ["db/add", EntityRef, Attribute, Value]
+  | readonly ["db/retract", EntityRef, Attribute, Value]
+  | readonly ["db/retract", EntityRef, Attribute]
+  | readonly ["db/retractEntity" | "db.fn/retractEntity", EntityRef]
+  | readonly ["db.fn/retractAttribute" | "db/retractAttribute", EntityRef, Attribute];
+
+/** Transaction input: one entry or an array of entries. */
+export type TxInput = TxEntry | readonly TxEntry[];
+
+const LIST_OPS = new Set(["db/add", "db/retract", "db/retractEntity", "db.fn/retractEntity", "db.fn/retractAttribute", "db/retractAttribute"]);
+
+/**
+ * Normalises transaction input (entity maps, nested maps under ref attributes, triples, EAVs and
+ * list forms) into ops, in document order. Nothing changes.
+ * @example normalizeTx([{ "person/name": "Ann" }, ["db/retractEntity", 5]], NO_SCHEMA)
+ */
+export function normalizeTx(input: unknown, schema: SchemaView): TxOp[] {
+  const out = new Normaliser(schema, "eav/invalid-tx");
+  const entries = Array.isArray(input) && !looksLikeSingleEntry(input) ? input : [input];
+  entries.forEach((entry, i) => out.entry(entry, `[${i}]`));
+  return out.ops;
+}
+
+/**
+ * Normalises clara-eav fact forms for an upsert (`mode = "add"`) or a retraction
+ * (`mode = "retract"`: each listed value is retracted; entity maps must name their `eav/eid`).
+ * Arrays may nest. Nothing changes.
+ * @example normalizeFacts([[1, "todo/done", true], { "eav/eid": 2, "todo/text": "x" }], "add", NO_SCHEMA)
+ */
+export function normalizeFacts(input: unknown, mode: "add" | "retract", schema: SchemaView): TxOp[] {
+  const out = new Normaliser(schema, "eav/invalid-fact");
+  out.facts(input, mode, "");
+  return out.ops;
+}
+
+/** A single triple or list form is an array too: tell it apart from an array of entries. */
+function looksLikeSingleEntry(x: readonly unknown[]): boolean {
+  if (x.length === 0) return false;
+  if (typeof x[0] === "string" && LIST_OPS.has(x[0])) return true;
+  return isTriple(x);
+}
+
+/** `[e, a, v]`: three elements, an attribute in the middle, an entity ref first. */
+function isTriple(x: unknown): x is readonly [EntityRef, Attribute, Value] {
+  return Array.isArray(x) && x.length === 3 && typeof x[1] === "string" && isEntityRefShape(x[0]);
+}
+
+function isEntityRefShape(x: unknown): boolean {
+  return typeof x === "number" || typeof x === "string" || isKeyword(x) || isLookupRef(x);
+}
+
+class Normaliser {
+  readonly ops: TxOp[] = [];
+  private nextTempid = 1;
+
+  constructor(
+    private readonly schema: SchemaView,
+    private readonly code: "eav/invalid-tx" | "eav/invalid-fact",
+  ) {}
+
+  fail(path: string, entry: unknown, reason: string): never {
+    throw new EavError(this.code, `invalid ${this.code === "eav/invalid-tx" ? "transaction entry" : "fact"} at ${path || "top level"}: ${reason} (got ${preview(entry)})`, {
+      path,
+      entry,
+      reason,
+    });
+  }
+
+  entry(entry: unknown, path: string): void {
+    if (entry instanceof EAV) return this.add(entry.e, entry.a, entry.v, path, entry);
+    if (isPlainObject(entry)) return void this.entityMap(entry, path);
+    if (!Array.isArray(entry)) return this.fail(path, entry, "expected an entity map, an EAV, a triple [e a v] or a list form [\"db/add\" e a v]");
+    const head: unknown = entry[0];
+    if (typeof head === "string" && LIST_OPS.has(head)) return this.listForm(head, entry, path);
+    if (isTriple(entry)) return this.add(entry[0], entry[1], entry[2], path, entry);
+    return this.fail(path, entry, "an array entry must be a triple [e a v] or a list form whose first element is db/add, db/retract, db/retractEntity or db/retractAttribute");
+  }
+
+  facts(input: unknown, mode: "add" | "retract", path: string): void {
+    if (input instanceof EAV) return this.fact(input.e, input.a, input.v, mode, path, input);
+    if (isPlainObject(input)) {
+      if (mode === "add") return void this.entityMap(input, path || "[0]");
+      return this.retractEntityMap(input, path);
+    }
+    if (Array.isArray(input)) {
+      if (isTriple(input)) return this.fact(input[0], input[1], input[2], mode, path, input);
+      input.forEach((x, i) => this.facts(x, mode, `${path}[${i}]`));
+      return;
+    }
+    this.fail(path, input, "expected an EAV, a triple [e a v], an entity map, or an array of these");
+  }
+
+  private fact(e: unknown, a: unknown, v: unknown, mode: "add" | "retract", path: string, whole: unknown): void {
+    if (mode === "add") return this.add(e, a, v, path, whole);
+    this.checkE(e, path, whole);
+    this.checkA(a, path, whole);
+    this.checkV(v, path, whole);
+    this.ops.push({ kind: "retract", e, a, v, path });
+  }
+
+  private listForm(op: string, entry: readonly unknown[], path: string): void {
+    const arity = (n: number, shape: string) => {
+      if (entry.length !== n) this.fail(path, entry, `${op} takes ${shape}, got ${entry.length - 1} argument(s)`);
+    };
+    switch (op) {
+      case "db/add":
+        arity(4, "[\"db/add\" e a v]");
+        return this.add(entry[1], entry[2], entry[3], path, entry);
+      case "db/retract": {
+        if (entry.length === 3) return this.retractAttr(entry[1], entry[2], path, entry);
+        arity(4, "[\"db/retract\" e a v] or [\"db/retract\" e a]");
+        const [, e, a, v] = entry;
+        this.checkE(e, path, entry);
+        this.checkA(a, path, entry);
+        this.checkV(v, path, entry);
+        this.ops.push({ kind: "retract", e, a, v, path });
+        return;
+      }
+      case "db.fn/retractAttribute":
+      case "db/retractAttribute":
+        arity(3, `["${op}" e a]`);
+        return this.retractAttr(entry[1], entry[2], path, entry);
+      case "db/retractEntity":
+      case "db.fn/retractEntity": {
+        arity(2, `["${op}" e]`);
+        const e = entry[1];
+        this.checkE(e, path, entry);
+        this.ops.push({ kind: "retractEntity", e, path });
+        return;
+      }
+      default:
+        this.fail(path, entry, `unknown operation ${op}`);
+    }
+  }
+
+  private retractAttr(e: unknown, a: unknown, path: string, whole: unknown): void {
+    this.checkE(e, path, whole);
+    this.checkA(a, path, whole);
+    this.ops.push({ kind: "retractAttribute", e, a, path });
+  }
+
+  private add(e: unknown, a: unknown, v: unknown, path: string, whole: unknown): void {
+    this.checkE(e, path, whole);
+    this.checkA(a, path, whole);
+    if (isPlainObject(v) && this.schema.isRef(a)) {
+      const child = this.entityMap(v, `${path}[2]`);
+      this.ops.push({ kind: "add", e, a, v: child as Value, path });
+      return;
+    }
+    this.checkV(v, path, whole);
+    this.ops.push({ kind: "add", e, a, v, path });
+  }
+
+  /** Explodes an entity map into adds; returns its entity ref (generated when there is no eav/eid). */
+  private entityMap(map: Record<string, unknown>, path: string): EntityRef {
+    const hasEid = Object.prototype.hasOwnProperty.call(map, EID);
+    const rawE = hasEid ? map[EID] : undefined;
+    if (hasEid) this.checkE(rawE, `${path}["${EID}"]`, map);
+    const e: EntityRef = hasEid ? (rawE as EntityRef) : new GeneratedTempid(this.nextTempid++);
+    for (const [a, raw] of Object.entries(map)) {
+      if (a === EID) continue;
+      const at = `${path}["${a}"]`;
+      this.checkA(a, at, map);
+      if (raw === undefined) this.fail(at, map, `the value of ${a} is undefined`);
+      for (const [i, v] of this.valuesOf(a, raw)) {
+        const vp = i === undefined ? at : `${at}[${i}]`;
+        if (isPlainObject(v) && this.schema.isRef(a)) {
+          const child = this.entityMap(v, vp);
+          this.ops.push({ kind: "add", e, a, v: child as Value, path: vp });
+        } else {
+          this.checkV(v, vp, map);
+          this.ops.push({ kind: "add", e, a, v: v as Value, path: vp });
+        }
+      }
+    }
+    return e;
+  }
+
+  private retractEntityMap(map: Record<string, unknown>, path: string): void {
+    if (!Object.prototype.hasOwnProperty.call(map, EID)) {
+      this.fail(path, map, `an entity map to retract must name its entity with "${EID}"`);
+    }
+    const e = map[EID];
+    this.checkE(e, `${path}["${EID}"]`, map);
+    for (const [a, raw] of Object.entries(map)) {
+      if (a === EID) continue;
+      const at = `${path}["${a}"]`;
+      this.checkA(a, at, map);
+      for (const [i, v] of this.valuesOf(a, raw)) {
+        const vp = i === undefined ? at : `${at}[${i}]`;
+        this.checkV(v, vp, map);
+        this.ops.push({ kind: "retract", e: e as EntityRef, a, v: v as Value, path: vp });
+      }
+    }
+  }
+
+  /** Card-many arrays are several values (but a lone `[uniqueAttr, v]` on a ref is one lookup ref). */
+  private valuesOf(a: string, raw: unknown): Array<[number | undefined, unknown]> {
+    if (!Array.isArray(raw) || !this.schema.isMany(a)) return [[undefined, raw]];
+    if (this.schema.isRef(a) && isLookupRef(raw) && this.schema.isUnique(raw[0])) return [[undefined, raw]];
+    return raw.map((v, i) => [i, v]);
+  }
+
+  private checkE(e: unknown, path: string, whole: unknown): asserts e is EntityRef {
+    if (!isEntityRef(e)) {
+      this.fail(path, whole, `${preview(e)} is not an entity id: use a positive integer, a keyword, a tempid (negative integer or string) or a lookup ref [attribute value]`);
+    }
+  }
+
+  private checkA(a: unknown, path: string, whole: unknown): asserts a is Attribute {
+    if (!isAttribute(a)) this.fail(path, whole, `${preview(a)} is not an attribute: use a string such as "ns/name"`);
+    if (a === EID || a === ALL) this.fail(path, whole, `"${a}" is reserved and cannot be an attribute of a fact`);
+  }
+
+  private checkV(v: unknown, path: string, whole: unknown): asserts v is Value {
+    if (v === undefined) this.fail(path, whole, "the value is undefined (use null for nil)");
+    if (!isValue(v)) this.fail(path, whole, `${preview(v)} is not a value: use strings, numbers, booleans, bigints, Dates, keywords, null, arrays or plain objects`);
+  }
+}
+
+function preview(x: unknown): string {
+  let s: string;
+  try {
+    s = formatValue(x);
+  } catch {
+    s = String(x);
+  }
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}

@@ -84,20 +84,35 @@ export function normalizeFacts(input: unknown, mode: "add" | "retract", schema: 
   return out.ops;
 }
 
+/**
+ * EDN input (rule-file actions, EDN fixtures) writes attributes and op names as keywords:
+ * `[?e :order/status :open]`, `[:db/add ...]`, lookup refs `[:customer/id 5]`. They mean the
+ * attribute string, so keywords in those positions are read as their names.
+ */
+function attrName(x: unknown): unknown {
+  return isKeyword(x) ? x.name : x;
+}
+
+function entityRefOf(x: unknown): unknown {
+  if (Array.isArray(x) && x.length === 2 && isKeyword(x[0])) return [x[0].name, x[1]];
+  return x;
+}
+
 /** A single triple or list form is an array too: tell it apart from an array of entries. */
 function looksLikeSingleEntry(x: readonly unknown[]): boolean {
   if (x.length === 0) return false;
-  if (typeof x[0] === "string" && LIST_OPS.has(x[0])) return true;
+  const head = attrName(x[0]);
+  if (typeof head === "string" && LIST_OPS.has(head)) return true;
   return isTriple(x);
 }
 
 /** `[e, a, v]`: three elements, an attribute in the middle, an entity ref first. */
 function isTriple(x: unknown): x is readonly [EntityRef, Attribute, Value] {
-  return Array.isArray(x) && x.length === 3 && typeof x[1] === "string" && isEntityRefShape(x[0]);
+  return Array.isArray(x) && x.length === 3 && typeof attrName(x[1]) === "string" && isEntityRefShape(x[0]);
 }
 
 function isEntityRefShape(x: unknown): boolean {
-  return typeof x === "number" || typeof x === "string" || isKeyword(x) || isLookupRef(x);
+  return typeof x === "number" || typeof x === "string" || isKeyword(x) || isLookupRef(entityRefOf(x));
 }
 
 class Normaliser {
@@ -121,7 +136,7 @@ class Normaliser {
     if (entry instanceof EAV) return this.add(entry.e, entry.a, entry.v, path, entry);
     if (isPlainObject(entry)) return void this.entityMap(entry, path);
     if (!Array.isArray(entry)) return this.fail(path, entry, "expected an entity map, an EAV, a triple [e a v] or a list form [\"db/add\" e a v]");
-    const head: unknown = entry[0];
+    const head = attrName(entry[0]);
     if (typeof head === "string" && LIST_OPS.has(head)) return this.listForm(head, entry, path);
     if (isTriple(entry)) return this.add(entry[0], entry[1], entry[2], path, entry);
     return this.fail(path, entry, "an array entry must be a triple [e a v] or a list form whose first element is db/add, db/retract, db/retractEntity or db/retractAttribute");
@@ -141,8 +156,10 @@ class Normaliser {
     this.fail(path, input, "expected an EAV, a triple [e a v], an entity map, or an array of these");
   }
 
-  private fact(e: unknown, a: unknown, v: unknown, mode: "add" | "retract", path: string, whole: unknown): void {
-    if (mode === "add") return this.add(e, a, v, path, whole);
+  private fact(e0: unknown, a0: unknown, v: unknown, mode: "add" | "retract", path: string, whole: unknown): void {
+    if (mode === "add") return this.add(e0, a0, v, path, whole);
+    const e = entityRefOf(e0);
+    const a = attrName(a0);
     this.checkE(e, path, whole);
     this.checkA(a, path, whole);
     this.checkV(v, path, whole);
@@ -160,7 +177,9 @@ class Normaliser {
       case "db/retract": {
         if (entry.length === 3) return this.retractAttr(entry[1], entry[2], path, entry);
         arity(4, "[\"db/retract\" e a v] or [\"db/retract\" e a]");
-        const [, e, a, v] = entry;
+        const e = entityRefOf(entry[1]);
+        const a = attrName(entry[2]);
+        const v = this.refValue(a, entry[3]);
         this.checkE(e, path, entry);
         this.checkA(a, path, entry);
         this.checkV(v, path, entry);
@@ -174,7 +193,7 @@ class Normaliser {
       case "db/retractEntity":
       case "db.fn/retractEntity": {
         arity(2, `["${op}" e]`);
-        const e = entry[1];
+        const e = entityRefOf(entry[1]);
         this.checkE(e, path, entry);
         this.ops.push({ kind: "retractEntity", e, path });
         return;
@@ -184,13 +203,18 @@ class Normaliser {
     }
   }
 
-  private retractAttr(e: unknown, a: unknown, path: string, whole: unknown): void {
+  private retractAttr(e0: unknown, a0: unknown, path: string, whole: unknown): void {
+    const e = entityRefOf(e0);
+    const a = attrName(a0);
     this.checkE(e, path, whole);
     this.checkA(a, path, whole);
     this.ops.push({ kind: "retractAttribute", e, a, path });
   }
 
-  private add(e: unknown, a: unknown, v: unknown, path: string, whole: unknown): void {
+  private add(e0: unknown, a0: unknown, v0: unknown, path: string, whole: unknown): void {
+    const e = entityRefOf(e0);
+    const a = attrName(a0);
+    const v = this.refValue(a, v0);
     this.checkE(e, path, whole);
     this.checkA(a, path, whole);
     if (isPlainObject(v) && this.schema.isRef(a)) {
@@ -205,7 +229,7 @@ class Normaliser {
   /** Explodes an entity map into adds; returns its entity ref (generated when there is no eav/eid). */
   private entityMap(map: Record<string, unknown>, path: string): EntityRef {
     const hasEid = Object.prototype.hasOwnProperty.call(map, EID);
-    const rawE = hasEid ? map[EID] : undefined;
+    const rawE = hasEid ? entityRefOf(map[EID]) : undefined;
     if (hasEid) this.checkE(rawE, `${path}["${EID}"]`, map);
     const e: EntityRef = hasEid ? (rawE as EntityRef) : new GeneratedTempid(this.nextTempid++);
     for (const [a, raw] of Object.entries(map)) {
@@ -213,8 +237,9 @@ class Normaliser {
       const at = `${path}["${a}"]`;
       this.checkA(a, at, map);
       if (raw === undefined) this.fail(at, map, `the value of ${a} is undefined`);
-      for (const [i, v] of this.valuesOf(a, raw)) {
+      for (const [i, v0] of this.valuesOf(a, raw)) {
         const vp = i === undefined ? at : `${at}[${i}]`;
+        const v = this.refValue(a, v0);
         if (isPlainObject(v) && this.schema.isRef(a)) {
           const child = this.entityMap(v, vp);
           this.ops.push({ kind: "add", e, a, v: child as Value, path: vp });
@@ -231,24 +256,31 @@ class Normaliser {
     if (!Object.prototype.hasOwnProperty.call(map, EID)) {
       this.fail(path, map, `an entity map to retract must name its entity with "${EID}"`);
     }
-    const e = map[EID];
+    const e = entityRefOf(map[EID]);
     this.checkE(e, `${path}["${EID}"]`, map);
     for (const [a, raw] of Object.entries(map)) {
       if (a === EID) continue;
       const at = `${path}["${a}"]`;
       this.checkA(a, at, map);
-      for (const [i, v] of this.valuesOf(a, raw)) {
+      for (const [i, v0] of this.valuesOf(a, raw)) {
         const vp = i === undefined ? at : `${at}[${i}]`;
+        const v = this.refValue(a, v0);
         this.checkV(v, vp, map);
         this.ops.push({ kind: "retract", e: e as EntityRef, a, v: v as Value, path: vp });
       }
     }
   }
 
+  /** On a ref attribute, a lookup ref written with a keyword attribute means the attribute string. */
+  private refValue(a: unknown, v: unknown): unknown {
+    return typeof a === "string" && this.schema.isRef(a) ? entityRefOf(v) : v;
+  }
+
   /** Card-many arrays are several values (but a lone `[uniqueAttr, v]` on a ref is one lookup ref). */
   private valuesOf(a: string, raw: unknown): Array<[number | undefined, unknown]> {
     if (!Array.isArray(raw) || !this.schema.isMany(a)) return [[undefined, raw]];
-    if (this.schema.isRef(a) && isLookupRef(raw) && this.schema.isUnique(raw[0])) return [[undefined, raw]];
+    const ref = entityRefOf(raw);
+    if (this.schema.isRef(a) && isLookupRef(ref) && this.schema.isUnique(ref[0])) return [[undefined, raw]];
     return raw.map((v, i) => [i, v]);
   }
 

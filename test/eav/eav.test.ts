@@ -214,3 +214,27 @@ describe("normalizeFacts", () => {
     expect(() => normalizeFacts({ "person/name": "X" }, "retract", schema)).toThrow(/must name its entity/);
   });
 });
+
+describe("keywords where attributes are expected (EDN input)", () => {
+  it("reads keyword attributes, op names and lookup-ref attributes as strings", () => {
+    const ops = normalizeTx(
+      [
+        [1, kw("person/name"), "Ann"],
+        [kw("db/add"), [kw("customer/id"), 3], kw("person/name"), "Bo"],
+        [kw("db/retractEntity"), 4],
+        { "eav/eid": 2, "order/customer": [kw("customer/id"), 7] },
+      ],
+      schema,
+    );
+    expect(ops).toEqual([
+      { kind: "add", e: 1, a: "person/name", v: "Ann", path: "[0]" },
+      { kind: "add", e: ["customer/id", 3], a: "person/name", v: "Bo", path: "[1]" },
+      { kind: "retractEntity", e: 4, path: "[2]" },
+      { kind: "add", e: 2, a: "order/customer", v: ["customer/id", 7], path: '[3]["order/customer"]' },
+    ]);
+  });
+
+  it("a keyword-attribute triple given alone is one fact", () => {
+    expect(normalizeFacts([kw("global"), kw("layout/page"), kw("todos")], "add", NO_SCHEMA)).toHaveLength(1);
+  });
+});

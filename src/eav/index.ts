@@ -35,4 +35,5 @@ export {
   NO_SCHEMA,
   normalizeTx,
   normalizeFacts,
+  isTripleShape,
 } from "./tx.js";

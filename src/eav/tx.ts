@@ -106,7 +106,14 @@ function looksLikeSingleEntry(x: readonly unknown[]): boolean {
   return isTriple(x);
 }
 
-/** `[e, a, v]`: three elements, an attribute in the middle, an entity ref first. */
+/**
+ * True for a triple `[e, a, v]`: three elements, an attribute (string or keyword) in the middle and
+ * an entity ref first. Lets callers tell one triple from a list of facts.
+ */
+export function isTripleShape(x: unknown): x is readonly [EntityRef, Attribute, Value] {
+  return isTriple(x);
+}
+
 function isTriple(x: unknown): x is readonly [EntityRef, Attribute, Value] {
   return Array.isArray(x) && x.length === 3 && typeof attrName(x[1]) === "string" && isEntityRefShape(x[0]);
 }

@@ -14,8 +14,9 @@ const allowed = {
   rules: ["eav", "errors"],
   session: ["store", "rules", "eav", "errors"],
   dsl: ["rules-spec", "eav", "errors"],
-  cli: ["index", "session", "store", "rules", "dsl", "eav", "errors", "testing"],
-  testing: ["index", "session", "store", "rules", "dsl", "eav", "errors"],
+  cli: ["index", "session", "store", "rules", "dsl", "eav", "errors", "testing", "fixtures"],
+  testing: ["index", "session", "store", "rules", "dsl", "eav", "errors", "fixtures"],
+  fixtures: ["session", "store", "rules", "dsl", "eav", "errors"],
   index: ["session", "store", "rules", "dsl", "eav", "errors"],
 };
 

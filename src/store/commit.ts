@@ -1,0 +1,149 @@
+/**
+ * Folds the working copy of a successful run into new immutable indexes and computes the net
+ * delta (R04, R05: redundant adds and retractions of absent datoms report nothing).
+ */
+import { Map as IMap, Set as ISet } from "immutable";
+import { EAV, eavKey, valueEquals, type Attribute, type Eid, type Value } from "../eav/index.js";
+import type { TxRun } from "./run.js";
+import type { Store } from "./store.js";
+import { isValueSet, type AvIndex, type EntityRecord, type Indexes, type VaeIndex } from "./store.js";
+import { ABSENT, type AvWork, type VaeWork, type WorkEntity } from "./work.js";
+
+/** The new indexes and the net delta of a run. */
+export interface Committed {
+  readonly indexes: Indexes;
+  readonly added: EAV[];
+  readonly retracted: EAV[];
+}
+
+const EMPTY_RECORD: EntityRecord = IMap();
+
+/**
+ * Builds the indexes after `run`. The store before is untouched: every index is updated through
+ * `withMutations`, which copies the nodes it changes.
+ * @example const { indexes, added, retracted } = commit(run)
+ */
+export function commit(run: TxRun): Committed {
+  const base = run.store.indexes;
+  const added: EAV[] = [];
+  const retracted: EAV[] = [];
+  const eav = base.eav.withMutations((m) => {
+    for (const w of run.ents.values()) {
+      const rec = recordAfter(w, added, retracted);
+      if (rec === w.base) continue;
+      if (rec === undefined) m.delete(w.eid);
+      else m.set(w.eid, rec);
+    }
+  });
+  const maxEid = Math.max(base.maxEid, run.prep.maxExplicit, run.next - 1);
+  if (added.length === 0 && retracted.length === 0) {
+    return { indexes: maxEid === base.maxEid ? base : { ...base, maxEid }, added, retracted };
+  }
+  return {
+    indexes: {
+      eav,
+      avIdentity: avAfter(base.avIdentity, run.avIdentity),
+      avValue: avAfter(base.avValue, run.avValue),
+      vae: vaeAfter(base.vae, run.vae),
+      size: base.size + added.length - retracted.length,
+      maxEid,
+    },
+    added,
+    retracted,
+  };
+}
+
+/** The entity's record after the run (`undefined` when it has no datoms left); pushes its delta. */
+function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecord | undefined {
+  if (w.one.size === 0 && w.many.size === 0) return w.base;
+  const e = w.eid;
+  const rec = (w.base ?? EMPTY_RECORD).withMutations((r) => {
+    for (const [a, v] of w.one) {
+      const b = w.base?.get(a);
+      const before = b === undefined || isValueSet(b) ? undefined : b;
+      if (v === ABSENT) {
+        if (before === undefined) continue;
+        retracted.push(new EAV(e, a, before));
+        r.delete(a);
+      } else {
+        if (before !== undefined) {
+          if (valueEquals(before, v)) continue;
+          retracted.push(new EAV(e, a, before));
+        }
+        added.push(new EAV(e, a, v));
+        r.set(a, v);
+      }
+    }
+    for (const [a, m] of w.many) {
+      if (m.added.size === 0 && m.removed.size === 0) continue;
+      for (const v of m.removed.values()) retracted.push(new EAV(e, a, v));
+      for (const v of m.added.values()) added.push(new EAV(e, a, v));
+      const set =
+        m.base === undefined && m.removed.size === 0
+          ? IMap<unknown, Value>(m.added)
+          : (m.base ?? IMap<unknown, Value>()).withMutations((s) => {
+              for (const k of m.removed.keys()) s.delete(k);
+              for (const [k, v] of m.added) s.set(k, v);
+            });
+      if (set.size === 0) r.delete(a);
+      else r.set(a, set);
+    }
+  });
+  return rec.size === 0 ? undefined : rec;
+}
+
+function avAfter(base: AvIndex, work: AvWork): AvIndex {
+  if (work.changes.size === 0) return base;
+  return base.withMutations((top) => {
+    for (const [a, changes] of work.changes) {
+      const inner = (top.get(a) ?? IMap<unknown, Eid>()).withMutations((m) => {
+        for (const [k, e] of changes) {
+          if (e === null) m.delete(k);
+          else m.set(k, e);
+        }
+      });
+      if (inner.size === 0) top.delete(a);
+      else top.set(a, inner);
+    }
+  });
+}
+
+function vaeAfter(base: VaeIndex, work: VaeWork): VaeIndex {
+  if (work.changes.size === 0) return base;
+  return base.withMutations((top) => {
+    for (const [target, byAttr] of work.changes) {
+      const cur = top.get(target) ?? IMap<Attribute, ISet<Eid>>();
+      const next = cur.withMutations((x) => {
+        for (const [a, sources] of byAttr) {
+          const set = (x.get(a) ?? ISet<Eid>()).withMutations((s) => {
+            for (const [src, present] of sources) {
+              if (present) s.add(src);
+              else s.delete(src);
+            }
+          });
+          if (set.size === 0) x.delete(a);
+          else x.set(a, set);
+        }
+      });
+      if (next.size === 0) top.delete(target);
+      else top.set(target, next);
+    }
+  });
+}
+
+/**
+ * The adds of the run that were already present before and are still present after (what truth
+ * maintenance needs to add a support without a new fact), without duplicates.
+ */
+export function redundantAdds(candidates: readonly EAV[], before: Store, after: Store): EAV[] {
+  if (candidates.length === 0) return [];
+  const seen = new Set<string>();
+  const out: EAV[] = [];
+  for (const f of candidates) {
+    const k = eavKey(f);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (before.has(f) && after.has(f)) out.push(f);
+  }
+  return out;
+}

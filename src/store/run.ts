@@ -1,0 +1,387 @@
+/**
+ * One attempt at a transaction: the ops applied in order to a working copy of the store, with
+ * DataScript's semantics (see /work/shared/reference/store-semantics.md, cases R01-R25). Throws an
+ * {@link EavError} for a rejected transaction, or a {@link Retry} when an identity upsert resolves
+ * a tempid that already got a fresh eid (DataScript's `retry-with-tempid`): the caller restarts
+ * with that tempid pinned.
+ */
+import { EavError, assertNever, type ErrorCode, type ErrorData } from "../errors.js";
+import {
+  EAV,
+  GeneratedTempid,
+  TRANSIENT,
+  formatEid,
+  formatValue,
+  isEid,
+  isLiteralTempid,
+  isLookupRef,
+  isTempid,
+  valueEquals,
+  valueKey,
+  type Attribute,
+  type Eid,
+  type EntityRef,
+  type Tempid,
+  type TxOp,
+  type Value,
+} from "../eav/index.js";
+import { ConflictLog } from "./conflicts.js";
+import type { Mode, StoreWarning } from "./options.js";
+import type { Prepared } from "./prepare.js";
+import type { AttrInfo } from "./schema.js";
+import type { Store } from "./store.js";
+import { ABSENT, AvWork, VaeWork, WorkEntity } from "./work.js";
+
+/** Signal (not an error): restart the transaction with `tempid` resolving to `eid`. */
+export class Retry {
+  constructor(
+    readonly tempid: Tempid,
+    readonly eid: Eid,
+  ) {}
+}
+
+type Op = TxOp;
+type AddOp = Extract<TxOp, { kind: "add" }>;
+type RetractOp = Extract<TxOp, { kind: "retract" }>;
+
+/** Throws a store error with the op's path in its data and message. */
+export function fail(code: ErrorCode, message: string, data: ErrorData, op?: { readonly path: string }): never {
+  const where = op === undefined || op.path === "" ? "" : ` (at ${op.path})`;
+  throw new EavError(code, `${message}${where}`, op === undefined ? data : { ...data, path: op.path });
+}
+
+/** The working state and the rules of one attempt. Mutable; lives inside one `transactOps` call. */
+export class TxRun {
+  readonly tempids: Map<Tempid, Eid>;
+  /** Eids handed to tempids used as ref values: each must end up with an asserted datom. */
+  readonly valueTempids = new Map<Eid, Tempid>();
+  /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
+  readonly defined = new Set<Eid>();
+  readonly groupEids = new Map<unknown, Eid>();
+  readonly ents = new Map<Eid, WorkEntity>();
+  readonly avIdentity: AvWork;
+  readonly avValue: AvWork;
+  readonly vae: VaeWork;
+  readonly transients: EAV[] = [];
+  /** Resolved adds found already present when they ran (filtered against before/after later). */
+  readonly redundant: EAV[] = [];
+  readonly warnings: StoreWarning[] = [];
+  private readonly conflicts: ConflictLog | undefined;
+  /** The next fresh eid: above every eid of the store and every explicit eid of the tx (R18). */
+  next: number;
+
+  constructor(
+    readonly store: Store,
+    readonly prep: Prepared,
+    pins: ReadonlyMap<Tempid, Eid>,
+  ) {
+    this.tempids = new Map(pins);
+    const ix = store.indexes;
+    this.avIdentity = new AvWork(ix.avIdentity);
+    this.avValue = new AvWork(ix.avValue);
+    this.vae = new VaeWork(ix.vae);
+    this.next = Math.max(ix.maxEid, prep.maxExplicit) + 1;
+    const mode = store.options.txConflictsMode;
+    this.conflicts = mode === "ignore" ? undefined : new ConflictLog((code, message, data, op) => this.violation(mode, code, message, data, op));
+  }
+
+  /** Mutates the working state: applies every op in order, then the end-of-tx checks. */
+  executeMut(): void {
+    const { ops } = this.prep;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      switch (op.kind) {
+        case "add":
+          this.add(op, i);
+          break;
+        case "retract":
+          this.retract(op, i);
+          break;
+        case "retractAttribute": {
+          this.noTempid(op.e, op);
+          const e = this.entid(op.e, false, op);
+          if (e !== undefined) this.retractAttribute(e, this.prep.infos[i]!, op);
+          break;
+        }
+        case "retractEntity": {
+          this.noTempid(op.e, op);
+          const e = this.entid(op.e, false, op);
+          if (e !== undefined) this.retractEntity(e, op);
+          break;
+        }
+        default:
+          assertNever(op, "tx op");
+      }
+    }
+    this.checkValueTempids();
+  }
+
+  // ---- adds ------------------------------------------------------------------------------------
+
+  private add(op: AddOp, i: number): void {
+    const info = this.prep.infos[i]!;
+    let v = op.v;
+    // DataScript resolves a ref value's tempid before the entity's (forward references, R11)
+    if (info.ref && isTempid(v)) v = this.valueTempid(v as Tempid, op, info);
+    const e0 = op.e;
+    let e: Eid;
+    if (isTempid(e0)) {
+      const group = this.prep.groups[i];
+      e = group === undefined ? this.vectorTempid(e0, info, v) : this.groupTempid(group, e0);
+      this.defined.add(e);
+    } else {
+      e = this.entid(e0, true, op)!;
+    }
+    if (info.ref) v = this.refTarget(v, op, info);
+    if (op.a === TRANSIENT) {
+      this.transients.push(new EAV(e, op.a, v));
+      return;
+    }
+    this.checkSchema(e, info, v, op);
+    this.assertMut(e, info, v, op);
+  }
+
+  /** DataScript's `transact-add`: card-one replaces, card-many is a set, unique values are checked. */
+  private assertMut(e: Eid, info: AttrInfo, v: Value, op: Op): void {
+    const w = this.work(e);
+    const a = info.ident;
+    this.conflicts?.added(e, info, v, op);
+    if (info.many) {
+      const k = valueKey(v);
+      if (w.hasMany(a, k)) {
+        this.redundant.push(new EAV(e, a, v));
+        return;
+      }
+      this.checkUnique(e, info, v, op);
+      w.addManyMut(a, k, v);
+    } else {
+      const old = w.getOne(a);
+      if (old !== ABSENT) {
+        if (valueEquals(old, v)) {
+          this.redundant.push(new EAV(e, a, v));
+          return;
+        }
+        this.removeMut(w, info, old, undefined);
+      }
+      this.checkUnique(e, info, v, op);
+      w.setOneMut(a, v);
+    }
+    if (info.unique) (info.identity ? this.avIdentity : this.avValue).setMut(a, valueKey(v), e);
+    if (info.ref) this.vae.setMut(v as Eid, a, e, true);
+  }
+
+  private checkUnique(e: Eid, info: AttrInfo, v: Value, op: Op): void {
+    if (!info.unique) return;
+    const holder = this.holder(info, v);
+    if (holder !== undefined && holder !== e) {
+      fail(
+        "store/unique-conflict",
+        `cannot add ${fmt(e, info.ident, v)}: :${info.ident} is unique (${info.identity ? "identity" : "value"}) and ${formatValue(v)} is already held by entity ${formatEid(holder)}`,
+        { attribute: info.ident, value: v, eids: [e, holder] },
+        op,
+      );
+    }
+  }
+
+  private checkSchema(e: Eid, info: AttrInfo, v: Value, op: Op): void {
+    const { schemaMode, typecheckMode } = this.store.options;
+    if (schemaMode !== "ignore" && !info.declared) {
+      this.violation(schemaMode, "store/schema-violation", `cannot add ${fmt(e, info.ident, v)}: :${info.ident} is not in the schema`, { attribute: info.ident, value: v, eids: [e] }, op);
+    }
+    if (typecheckMode !== "ignore" && info.check !== undefined && !info.ref && !info.check(v)) {
+      this.violation(typecheckMode, "store/type-violation", `cannot add ${fmt(e, info.ident, v)}: ${formatValue(v)} is not of type ${info.typeName}`, { attribute: info.ident, value: v, eids: [e], valueType: info.typeName }, op);
+    }
+  }
+
+  /** Reports a failed check according to its mode. */
+  violation(mode: Mode, code: StoreWarning["code"], message: string, data: ErrorData, op: Op | undefined): void {
+    if (mode === "enforce") fail(code, message, data, op);
+    if (mode === "warn") this.warnings.push({ code, message: op === undefined ? message : `${message} (at ${op.path})`, data: op === undefined ? data : { ...data, path: op.path } });
+  }
+
+  // ---- tempids ---------------------------------------------------------------------------------
+
+  private allocate(): number {
+    return this.next++;
+  }
+
+  /** A tempid in the value of a ref attribute: its eid, allocated now if it has none yet. */
+  private valueTempid(t: Tempid, op: AddOp | RetractOp, info: AttrInfo): Eid {
+    let eid = this.tempids.get(t);
+    if (eid === undefined) {
+      eid = this.allocate();
+      this.tempids.set(t, eid);
+    }
+    if (t instanceof GeneratedTempid) {
+      // a nested entity map: Datomic wants it under a component or with a unique attribute
+      if (this.conflicts !== undefined && !info.component && !this.prep.groupHasUnique.has(t)) {
+        this.violation(this.store.options.txConflictsMode, "store/invalid-nested-entity", `the nested entity under :${info.ident} must be a component or have a unique attribute`, { attribute: info.ident }, op);
+      }
+    } else {
+      this.valueTempids.set(eid, t);
+    }
+    return eid;
+  }
+
+  /** A tempid in e of a list form: upserts through a unique-identity attribute (R07). */
+  private vectorTempid(t: Tempid, info: AttrInfo, v: Value): Eid {
+    const upserted = info.identity ? this.holder(info, v) : undefined;
+    const allocated = this.tempids.get(t);
+    if (upserted !== undefined && allocated !== undefined && upserted !== allocated) throw new Retry(t, upserted);
+    const eid = upserted ?? allocated ?? this.allocate();
+    this.tempids.set(t, eid);
+    return eid;
+  }
+
+  /** The entity of an entity map, resolved once from all its identity attributes (R07-R09). */
+  private groupTempid(group: unknown, t: Tempid): Eid {
+    const known = this.groupEids.get(group);
+    if (known !== undefined) return known;
+    let upserted: Eid | undefined;
+    let by: AddOp | undefined;
+    for (const j of this.prep.groupIdentity.get(group) ?? []) {
+      const op = this.prep.ops[j] as AddOp;
+      const info = this.prep.infos[j]!;
+      let v: Value | undefined = op.v;
+      if (info.ref) v = isTempid(v) ? undefined : isLookupRef(v) ? this.entid(v, false, op) : v;
+      if (v === undefined) continue;
+      const found = this.holder(info, v);
+      if (found === undefined) continue;
+      if (upserted === undefined) {
+        upserted = found;
+        by = op;
+      } else if (found !== upserted) {
+        fail(
+          "store/unique-conflict",
+          `conflicting upserts: [:${by!.a} ${formatValue(by!.v)}] resolves to entity ${formatEid(upserted)}, but [:${op.a} ${formatValue(op.v)}] resolves to entity ${formatEid(found)}`,
+          { attribute: op.a, value: op.v, eids: [upserted, found] },
+          op,
+        );
+      }
+    }
+    const allocated = this.tempids.get(t);
+    if (upserted !== undefined && allocated !== undefined && allocated !== upserted) throw new Retry(t, upserted);
+    const eid = upserted ?? allocated ?? this.allocate();
+    this.tempids.set(t, eid);
+    this.groupEids.set(group, eid);
+    return eid;
+  }
+
+  /** DataScript's `check-value-tempids`: a tempid used only as a ref value is an error (R12). */
+  private checkValueTempids(): void {
+    const unused: Array<number | string> = [];
+    for (const [eid, t] of this.valueTempids) if (!this.defined.has(eid) && isLiteralTempid(t)) unused.push(t);
+    if (unused.length > 0) {
+      fail("store/tempid-only-as-value", `tempids used only as a ref value, never as an entity: ${unused.map((t) => formatValue(t)).join(", ")}`, { tempids: unused });
+    }
+  }
+
+  private noTempid(e: EntityRef, op: Op): void {
+    if (isTempid(e)) {
+      fail("store/tempid-in-retract", `cannot use tempid ${formatEid(e)} in ${op.kind}: tempids are allowed in adds only`, { tempid: e, eids: [e] }, op);
+    }
+  }
+
+  // ---- ids and lookups -------------------------------------------------------------------------
+
+  /** The entity holding `v` under the unique attribute (current state of the tx). */
+  private holder(info: AttrInfo, v: Value): Eid | undefined {
+    return (info.identity ? this.avIdentity : this.avValue).get(info.ident, valueKey(v));
+  }
+
+  /** Resolves an eid or lookup ref; `strict` makes an unresolved lookup ref an error (R15). */
+  private entid(ref: EntityRef, strict: boolean, op: Op): Eid | undefined {
+    if (!isLookupRef(ref)) return ref as Eid;
+    const [a, v] = ref;
+    const info = this.store.schema.info(a);
+    if (!info.unique) {
+      fail("store/lookup-ref-attr-not-unique", `lookup ref ${formatEid(ref)}: :${a} is not unique (declare it unique "identity" or "value")`, { attribute: a, value: v }, op);
+    }
+    const found = this.holder(info, v);
+    if (found === undefined && strict) {
+      fail("store/entity-not-found", `nothing found for lookup ref ${formatEid(ref)}`, { attribute: a, value: v }, op);
+    }
+    return found;
+  }
+
+  /** A ref attribute's value as an eid: eids as they are, lookup refs resolved (strictly). */
+  private refTarget(v: Value, op: Op, info: AttrInfo): Eid {
+    if (isEid(v)) return v;
+    if (isLookupRef(v)) return this.entid(v, true, op)!;
+    return fail("store/invalid-eid", `:${info.ident} is a ref attribute: its value must be an entity id, a tempid or a lookup ref, got ${formatValue(v)}`, { attribute: info.ident, value: v }, op);
+  }
+
+  /** The working copy of an entity, made on first touch. */
+  work(e: Eid): WorkEntity {
+    let w = this.ents.get(e);
+    if (w === undefined) {
+      w = new WorkEntity(e, this.store.indexes.eav.get(e));
+      this.ents.set(e, w);
+    }
+    return w;
+  }
+
+  // ---- retractions -----------------------------------------------------------------------------
+
+  private retract(op: RetractOp, i: number): void {
+    this.noTempid(op.e, op);
+    const info = this.prep.infos[i]!;
+    let v = op.v;
+    if (info.ref && isTempid(v)) v = this.valueTempid(v as Tempid, op, info);
+    const e = this.entid(op.e, false, op);
+    if (e === undefined || op.a === TRANSIENT) return;
+    if (info.ref) v = this.refTarget(v, op, info);
+    const w = this.work(e);
+    const present = info.many ? w.hasMany(op.a, valueKey(v)) : ((old) => old !== ABSENT && valueEquals(old, v))(w.getOne(op.a));
+    if (present) this.removeMut(w, info, v, op);
+  }
+
+  /** `[db/retract e a]`: every value, then the component entities they name (R17). */
+  private retractAttribute(e: Eid, info: AttrInfo, op: Op): void {
+    const w = this.work(e);
+    const values = this.currentValues(w, info);
+    for (const v of values) this.removeMut(w, info, v, op);
+    if (info.component) for (const v of values) if (isEid(v)) this.retractEntity(v, op);
+  }
+
+  /** `[db/retractEntity e]`: its datoms, every ref to it, then its components, recursively (R16). */
+  private retractEntity(e: Eid, op: Op): void {
+    const w = this.work(e);
+    const components: Eid[] = [];
+    const incoming = this.vae.incoming(e);
+    for (const a of w.attributes()) {
+      const info = this.store.schema.info(a);
+      for (const v of this.currentValues(w, info)) {
+        this.removeMut(w, info, v, op);
+        if (info.component && isEid(v)) components.push(v);
+      }
+    }
+    for (const [a, source] of incoming) {
+      const sw = this.work(source);
+      const info = this.store.schema.info(a);
+      const present = info.many ? sw.hasMany(a, valueKey(e)) : sw.getOne(a) === e;
+      if (present) this.removeMut(sw, info, e, op);
+    }
+    for (const c of components) this.retractEntity(c, op);
+  }
+
+  private currentValues(w: WorkEntity, info: AttrInfo): Value[] {
+    if (info.many) return w.manyValues(info.ident);
+    const v = w.getOne(info.ident);
+    return v === ABSENT ? [] : [v];
+  }
+
+  /** Removes a present datom from the working copy and the overlays; `op` set for explicit retractions. */
+  private removeMut(w: WorkEntity, info: AttrInfo, v: Value, op: Op | undefined): void {
+    const a: Attribute = info.ident;
+    if (info.many) w.removeManyMut(a, valueKey(v), v);
+    else w.setOneMut(a, ABSENT);
+    if (info.unique) (info.identity ? this.avIdentity : this.avValue).setMut(a, valueKey(v), null);
+    if (info.ref && isEid(v)) this.vae.setMut(v, a, w.eid, false);
+    if (op !== undefined) this.conflicts?.retracted(w.eid, a, v, op);
+  }
+}
+
+function fmt(e: Eid, a: Attribute, v: Value): string {
+  return `[${formatEid(e)} :${a} ${formatValue(v)}]`;
+}

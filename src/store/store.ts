@@ -1,0 +1,170 @@
+/**
+ * The Store value: a schema, options and four immutable.js indexes (EAV, AV for unique identity,
+ * AV for unique value, VAE for refs). Reads only; {@link transact} makes new stores.
+ */
+import { Map as IMap, type Set as ISet } from "immutable";
+import { EID, EAV, isEid, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
+import { resolveOptions, type ResolvedOptions, type StoreOptions } from "./options.js";
+import { Schema, type AttrInfo } from "./schema.js";
+
+/** The values of a card-many attribute of one entity, keyed by {@link valueKey}. */
+export type ValueSet = IMap<unknown, Value>;
+/** One entity in the EAV index: card-one attributes hold their value, card-many ones a {@link ValueSet}. */
+export type EntityRecord = IMap<Attribute, Value | ValueSet>;
+/** AV index: attribute -> value key -> the one entity holding it. */
+export type AvIndex = IMap<Attribute, IMap<unknown, Eid>>;
+/** VAE index: target entity -> ref attribute -> entities pointing at it. */
+export type VaeIndex = IMap<Eid, IMap<Attribute, ISet<Eid>>>;
+
+/** A plain entity map: `{ "eav/eid": 1, "person/name": "Ann", "person/tags": ["a", "b"] }`. */
+export type EntityView = { readonly [EID]: Eid } & { readonly [attribute: string]: Value };
+
+/** The indexes of a store, as one value (internal to src/store). */
+export interface Indexes {
+  readonly eav: IMap<Eid, EntityRecord>;
+  readonly avIdentity: AvIndex;
+  readonly avValue: AvIndex;
+  readonly vae: VaeIndex;
+  readonly size: number;
+  readonly maxEid: number;
+}
+
+/** True for a card-many slot of an {@link EntityRecord} (user values are never immutable.js maps). */
+export function isValueSet(x: unknown): x is ValueSet {
+  return IMap.isMap(x);
+}
+
+const EMPTY: Indexes = { eav: IMap(), avIdentity: IMap(), avValue: IMap(), vae: IMap(), size: 0, maxEid: 0 };
+
+/**
+ * An immutable EAV store. Every read leaves it unchanged; {@link transact} returns a new store and
+ * leaves this one valid.
+ * @example const s = createStore({ schema }); s.entity(1); s.values(1, "todo/tags"); s.size
+ */
+export class Store {
+  /** @internal built by {@link createStore} and by transactions only. */
+  constructor(
+    /** The validated schema; it is also the `schemaView` normalisation uses. */
+    readonly schema: Schema,
+    /** The resolved modes and the warning sink. */
+    readonly options: ResolvedOptions,
+    /** @internal */
+    readonly indexes: Indexes,
+  ) {}
+
+  /** The schema view transaction normalisation needs (`isMany`, `isRef`, `isUnique`). */
+  get schemaView(): Schema {
+    return this.schema;
+  }
+
+  /** Number of stored datoms. */
+  get size(): number {
+    return this.indexes.size;
+  }
+
+  /**
+   * The largest numeric eid the store has seen (stored, referenced, written or allocated). New
+   * entities get eids above it; it never goes down.
+   */
+  get maxEid(): number {
+    return this.indexes.maxEid;
+  }
+
+  /**
+   * Every stored datom as an {@link EAV}, entity by entity. A new array each call.
+   * @example createStore().datoms() // []
+   */
+  datoms(): EAV[] {
+    const out: EAV[] = [];
+    for (const [e, rec] of this.indexes.eav) pushDatoms(out, e, rec);
+    return out;
+  }
+
+  /**
+   * The entity map of `eid` (`"eav/eid"` plus its attributes, card-many values as arrays), or
+   * `undefined` when it has no datoms. Nothing changes.
+   * @example store.entity(1) // { "eav/eid": 1, "person/name": "Ann", "person/tags": ["a"] }
+   */
+  entity(eid: Eid): EntityView | undefined {
+    const rec = this.indexes.eav.get(eid);
+    return rec === undefined ? undefined : entityView(eid, rec);
+  }
+
+  /** Every entity map, in index order. A new array each call. */
+  entities(): EntityView[] {
+    const out: EntityView[] = [];
+    for (const [e, rec] of this.indexes.eav) out.push(entityView(e, rec));
+    return out;
+  }
+
+  /**
+   * True when the store holds the fact (value equality on v).
+   * @example store.has(eav(1, "person/name", "Ann"))
+   */
+  has(fact: EAV): boolean {
+    const slot = this.indexes.eav.get(fact.e)?.get(fact.a);
+    if (slot === undefined) return false;
+    if (isValueSet(slot)) return slot.has(valueKey(fact.v));
+    return valueEquals(slot, fact.v);
+  }
+
+  /** The values of attribute `a` on entity `e` (empty when none). A new array each call. */
+  values(e: Eid, a: Attribute): Value[] {
+    const slot = this.indexes.eav.get(e)?.get(a);
+    if (slot === undefined) return [];
+    return isValueSet(slot) ? [...slot.values()] : [slot];
+  }
+
+  /**
+   * The entity holding `value` under the unique attribute `attr`, or `undefined` (also for
+   * attributes that are not unique). Nothing changes.
+   * @example store.lookup("person/email", "ann@example.com") // 1
+   */
+  lookup(attr: Attribute, value: Value): Eid | undefined {
+    const info = this.schema.info(attr);
+    if (!info.unique) return undefined;
+    return avOf(this.indexes, info).get(attr)?.get(valueKey(value));
+  }
+
+  /** The entities whose ref attribute `attr` points at `eid`, per attribute. Nothing changes. */
+  referrers(eid: Eid): Array<[Attribute, Eid[]]> {
+    const m = this.indexes.vae.get(eid);
+    return m === undefined ? [] : [...m].map(([a, s]) => [a, [...s]]);
+  }
+}
+
+/** The AV index that holds a unique attribute (identity or value). */
+export function avOf(ix: Indexes, info: AttrInfo): AvIndex {
+  return info.identity ? ix.avIdentity : ix.avValue;
+}
+
+function pushDatoms(out: EAV[], e: Eid, rec: EntityRecord): void {
+  for (const [a, slot] of rec) {
+    if (isValueSet(slot)) for (const v of slot.values()) out.push(new EAV(e, a, v));
+    else out.push(new EAV(e, a, slot));
+  }
+}
+
+function entityView(e: Eid, rec: EntityRecord): EntityView {
+  const out: Record<string, unknown> = { [EID]: e };
+  for (const [a, slot] of rec) out[a] = isValueSet(slot) ? [...slot.values()] : slot;
+  return out as EntityView;
+}
+
+/**
+ * Creates an empty store. Validates the schema (`store/invalid-schema`) and the options
+ * (`store/invalid-options`).
+ * @example
+ * const store = createStore({
+ *   schema: [{ ident: "person/email", cardinality: "one", unique: "identity" }],
+ *   preset: "datascript",
+ * });
+ */
+export function createStore(options: StoreOptions = {}): Store {
+  return new Store(new Schema(options.schema ?? []), resolveOptions(options), EMPTY);
+}
+
+/** True for a value a ref attribute can hold once resolved. */
+export function isRefTarget(v: unknown): v is Eid {
+  return isEid(v);
+}

@@ -1,0 +1,87 @@
+/**
+ * `transact`: pure, atomic transactions over a {@link Store}, returning a {@link TxReport}.
+ */
+import { formatEid, isLiteralTempid, normalizeTx, type EAV, type Eid, type Tempid, type TxOp } from "../eav/index.js";
+import { commit, redundantAdds } from "./commit.js";
+import { prepare } from "./prepare.js";
+import { Retry, TxRun, fail } from "./run.js";
+import { Store } from "./store.js";
+
+/**
+ * What a transaction did. `added` and `retracted` are the NET change from `before` to `after`
+ * (a redundant add or the retraction of an absent datom reports nothing).
+ */
+export interface TxReport {
+  /** The store the transaction ran against (unchanged). */
+  readonly before: Store;
+  /** The new store (`=== before` when nothing changed). */
+  readonly after: Store;
+  /** Datoms in `after` and not in `before`. */
+  readonly added: readonly EAV[];
+  /** Datoms in `before` and not in `after`. */
+  readonly retracted: readonly EAV[];
+  /** Adds of this transaction (resolved) that were in `before` already and are still in `after`. */
+  readonly redundant: readonly EAV[];
+  /** `eav/transient` facts with their tempids resolved: reported, never stored. */
+  readonly transients: readonly EAV[];
+  /** Every tempid written in the transaction (negative integers and strings) and its eid. */
+  readonly tempids: ReadonlyMap<string | number, Eid>;
+}
+
+/**
+ * Normalises `input` (entity maps, triples, EAVs, list forms; see `normalizeTx`) with the store's
+ * schema view and applies it. Pure: returns a report with the new store, or throws an `EavError`
+ * (`eav/invalid-tx` for malformed input, `store/*` for a rejected transaction) and nothing changed.
+ * @example
+ * const { after, tempids } = transact(store, [{ "eav/eid": "ann", "person/name": "Ann" }]);
+ * after.entity(tempids.get("ann")!) // { "eav/eid": 1, "person/name": "Ann" }
+ */
+export function transact(store: Store, input: unknown): TxReport {
+  return transactOps(store, normalizeTx(input, store.schemaView));
+}
+
+/**
+ * Applies already-normalised ops (see {@link transact}). Pure and atomic: a failed transaction
+ * throws and leaves everything as it was, including the eid counter. Warnings of `warn` modes go to
+ * the store's `onWarning` sink once the transaction has succeeded.
+ * @example transactOps(store, [{ kind: "retractEntity", e: 5, path: "[0]" }]).retracted
+ */
+export function transactOps(store: Store, ops: readonly TxOp[]): TxReport {
+  const prep = prepare(ops, store.schema);
+  const pins = new Map<Tempid, Eid>();
+  for (;;) {
+    const run = new TxRun(store, prep, pins);
+    try {
+      run.executeMut();
+    } catch (e) {
+      if (!(e instanceof Retry)) throw e;
+      const earlier = pins.get(e.tempid);
+      if (earlier !== undefined) {
+        // the tempid was pinned by an upsert and another identity value names another entity
+        fail(
+          "store/unique-conflict",
+          `conflicting upsert: tempid ${formatEid(e.tempid)} resolves both to entity ${formatEid(earlier)} and to entity ${formatEid(e.eid)}`,
+          { tempid: e.tempid, eids: [earlier, e.eid] },
+        );
+      }
+      // DataScript's retry-with-tempid: restart with the tempid resolving to the upserted entity
+      pins.set(e.tempid, e.eid);
+      continue;
+    }
+    const { indexes, added, retracted } = commit(run);
+    const after = indexes === store.indexes ? store : new Store(store.schema, store.options, indexes);
+    const tempids = new Map<string | number, Eid>();
+    for (const [t, eid] of run.tempids) if (isLiteralTempid(t)) tempids.set(t, eid);
+    const sink = store.options.onWarning;
+    if (sink !== undefined) for (const w of run.warnings) sink(w);
+    return {
+      before: store,
+      after,
+      added,
+      retracted,
+      redundant: redundantAdds(run.redundant, store, after),
+      transients: run.transients,
+      tempids,
+    };
+  }
+}

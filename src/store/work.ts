@@ -1,0 +1,160 @@
+/**
+ * The working copy of one transaction: plain JS overlays on top of the immutable indexes of the
+ * store before. Created, mutated and dropped inside one `transactOps` call (STYLE.md: mutation
+ * lives inside one function body); `commit.ts` folds them into new immutable indexes.
+ *
+ * Why overlays and not `asMutable()` indexes: a retry (identity upsert after a tempid was
+ * allocated) restarts the transaction; dropping an overlay is free, and the net delta falls out of
+ * comparing an overlay with its base without per-datom bookkeeping.
+ */
+import type { Attribute, Eid, Value } from "../eav/index.js";
+import { isValueSet, type AvIndex, type EntityRecord, type ValueSet, type VaeIndex } from "./store.js";
+
+/** Marks a card-one attribute removed in the overlay. */
+export const ABSENT: unique symbol = Symbol("absent");
+/** The type of {@link ABSENT}. */
+export type Absent = typeof ABSENT;
+
+/** The working state of one card-many attribute: values added and removed relative to `base`. */
+export interface ManyWork {
+  readonly base: ValueSet | undefined;
+  readonly added: Map<unknown, Value>;
+  readonly removed: Map<unknown, Value>;
+}
+
+/** One entity touched by the transaction. */
+export class WorkEntity {
+  /** Card-one attributes changed by the tx: their current value or {@link ABSENT}. */
+  readonly one = new Map<Attribute, Value | Absent>();
+  /** Card-many attributes changed by the tx. */
+  readonly many = new Map<Attribute, ManyWork>();
+
+  constructor(
+    readonly eid: Eid,
+    readonly base: EntityRecord | undefined,
+  ) {}
+
+  /** The current card-one value, or {@link ABSENT}. */
+  getOne(a: Attribute): Value | Absent {
+    const o = this.one.get(a);
+    if (o !== undefined) return o;
+    const b = this.base?.get(a);
+    return b === undefined || isValueSet(b) ? ABSENT : b;
+  }
+
+  /** Mutates: sets or removes (`ABSENT`) the card-one value. */
+  setOneMut(a: Attribute, v: Value | Absent): void {
+    this.one.set(a, v);
+  }
+
+  /** True when the card-many attribute currently holds the value with key `k`. */
+  hasMany(a: Attribute, k: unknown): boolean {
+    const m = this.many.get(a);
+    if (m === undefined) {
+      const b = this.base?.get(a);
+      return isValueSet(b) && b.has(k);
+    }
+    if (m.added.has(k)) return true;
+    if (m.removed.has(k)) return false;
+    return m.base?.has(k) ?? false;
+  }
+
+  /** Mutates: adds a card-many value (the caller checked it is absent). */
+  addManyMut(a: Attribute, k: unknown, v: Value): void {
+    const m = this.manyOf(a);
+    if (m.removed.has(k)) m.removed.delete(k);
+    else m.added.set(k, v);
+  }
+
+  /** Mutates: removes a card-many value (the caller checked it is present). */
+  removeManyMut(a: Attribute, k: unknown, v: Value): void {
+    const m = this.manyOf(a);
+    if (m.added.has(k)) m.added.delete(k);
+    else m.removed.set(k, v);
+  }
+
+  /** The current values of a card-many attribute. */
+  manyValues(a: Attribute): Value[] {
+    const m = this.many.get(a);
+    const b = m === undefined ? this.base?.get(a) : m.base;
+    const out: Value[] = [];
+    if (isValueSet(b)) for (const [k, v] of b) if (m === undefined || !m.removed.has(k)) out.push(v);
+    if (m !== undefined) for (const v of m.added.values()) out.push(v);
+    return out;
+  }
+
+  /** Every attribute that may currently hold a value (base attributes and touched ones). */
+  attributes(): Attribute[] {
+    const out = new Set<Attribute>(this.base?.keys());
+    for (const a of this.one.keys()) out.add(a);
+    for (const a of this.many.keys()) out.add(a);
+    return [...out];
+  }
+
+  private manyOf(a: Attribute): ManyWork {
+    let m = this.many.get(a);
+    if (m === undefined) {
+      const b = this.base?.get(a);
+      m = { base: isValueSet(b) ? b : undefined, added: new Map(), removed: new Map() };
+      this.many.set(a, m);
+    }
+    return m;
+  }
+}
+
+/** Overlay of an AV index: `null` marks a value no longer held. */
+export class AvWork {
+  readonly changes = new Map<Attribute, Map<unknown, Eid | null>>();
+
+  constructor(private readonly base: AvIndex) {}
+
+  /** The entity currently holding value key `k` under `a`. */
+  get(a: Attribute, k: unknown): Eid | undefined {
+    const c = this.changes.get(a)?.get(k);
+    if (c !== undefined) return c ?? undefined;
+    return this.base.get(a)?.get(k);
+  }
+
+  /** Mutates: records that `e` holds (or, with `null`, that nobody holds) value key `k` under `a`. */
+  setMut(a: Attribute, k: unknown, e: Eid | null): void {
+    let m = this.changes.get(a);
+    if (m === undefined) this.changes.set(a, (m = new Map()));
+    m.set(k, e);
+  }
+}
+
+/** Overlay of the VAE index: per target, per attribute, sources added (`true`) or removed (`false`). */
+export class VaeWork {
+  readonly changes = new Map<Eid, Map<Attribute, Map<Eid, boolean>>>();
+
+  constructor(private readonly base: VaeIndex) {}
+
+  /** Mutates: records that `source` now points (or no longer points) at `target` through `a`. */
+  setMut(target: Eid, a: Attribute, source: Eid, present: boolean): void {
+    let byAttr = this.changes.get(target);
+    if (byAttr === undefined) this.changes.set(target, (byAttr = new Map()));
+    let m = byAttr.get(a);
+    if (m === undefined) byAttr.set(a, (m = new Map()));
+    m.set(source, present);
+  }
+
+  /** Every `[attribute, source]` currently pointing at `target`. */
+  incoming(target: Eid): Array<[Attribute, Eid]> {
+    const out: Array<[Attribute, Eid]> = [];
+    const base = this.base.get(target);
+    const ch = this.changes.get(target);
+    if (base !== undefined) {
+      for (const [a, sources] of base) {
+        const c = ch?.get(a);
+        for (const s of sources) if (c?.get(s) !== false) out.push([a, s]);
+      }
+    }
+    if (ch !== undefined) {
+      for (const [a, m] of ch) {
+        const b = base?.get(a);
+        for (const [s, present] of m) if (present && !(b?.has(s) ?? false)) out.push([a, s]);
+      }
+    }
+    return out;
+  }
+}

@@ -71,6 +71,9 @@ export type ErrorCode =
   | "dsl/arity"
   | "dsl/unbound-variable"
   | "dsl/invalid-hole"
+  | "dsl/effect-outside-action"
+  | "dsl/unprintable"
+  | "dsl/file-not-found"
   // src/cli and the harness
   | "cli/usage"
   | "cli/file-not-found"

@@ -153,8 +153,8 @@ function salience(ctx: BuildContext, form: Form, scope: Scope): Salience {
 
 /**
  * Variables a list of conditions binds for what follows them: pattern terms and `?x <-` bindings,
- * accumulator results, through `:and` and `:or`; not inside `:not` or `:exists` (which bind
- * nothing outside) nor the `:from` pattern of an accumulator (its variables only join).
+ * accumulator results and the variables of their `:from` patterns, through `:and` and `:or`; not
+ * inside `:not` or `:exists`, which bind nothing outside.
  */
 function boundVariables(conditions: readonly CondNode[], out = new Set<string>()): Set<string> {
   for (const c of conditions) {
@@ -165,6 +165,8 @@ function boundVariables(conditions: readonly CondNode[], out = new Set<string>()
         break;
       case "accumulate":
         if (c.bind.kind === "variable") out.add(c.bind.name);
+        // As in Clara, variables of the :from pattern bind too (one result per distinct binding).
+        for (const f of [c.from.e, c.from.a, c.from.v]) if (f !== undefined) formVariables(f, out);
         break;
       case "bool":
         if (c.op === "and" || c.op === "or") boundVariables(c.children, out);

@@ -55,10 +55,25 @@ export function toJson(x: unknown): Json {
 }
 
 /**
- * Specs as pretty-printed JSON text (two-space indent, trailing newline), the format of the golden
- * files in test/dsl/golden. Pure.
+ * Specs as JSON text, the format of the golden files in test/dsl/golden: a value that fits in
+ * 100 columns stays on one line, larger ones break one item per line (two-space indent), so a
+ * term or a field constraint reads as one line. Ends with a newline. Pure.
  * @example specsToJsonText(parseRules(text))
  */
 export function specsToJsonText(specs: unknown): string {
-  return `${JSON.stringify(toJson(specs), null, 2)}\n`;
+  return `${pretty(toJson(specs), "")}\n`;
+}
+
+const WIDTH = 100;
+
+function pretty(x: Json, indent: string): string {
+  const flat = JSON.stringify(x);
+  if (flat.length + indent.length <= WIDTH || x === null || typeof x !== "object") return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(x)) {
+    const items: readonly Json[] = x;
+    return `[\n${items.map((v) => `${inner}${pretty(v, inner)}`).join(",\n")}\n${indent}]`;
+  }
+  const entries = Object.entries(x as { readonly [key: string]: Json });
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${pretty(v, inner)}`).join(",\n")}\n${indent}}`;
 }

@@ -7,7 +7,7 @@ import nearley from "nearley";
 import grammar from "./grammar.generated.js";
 import type { Pos, ProductionNode } from "./ast.js";
 import type { Token } from "./lexer.js";
-import { describeTokenType } from "./lexer.js";
+import { describeTokenType, lexer } from "./lexer.js";
 import { EavError } from "../errors.js";
 import { type Source, excerpt, locatedError, shorten, where } from "./source.js";
 
@@ -112,10 +112,14 @@ function syntaxError(src: Source, token: Token, expected: string[]): EavError<"d
 }
 
 function endOfInputError(src: Source, expected: string[]): EavError<"dsl/syntax"> {
-  const lines = src.text.split("\n");
+  // Point just after the last token, not at trailing blank lines.
+  const body = src.text.replace(/\s+$/, "");
+  const lines = body.split("\n");
   const line = lines.length;
   const column = (lines[line - 1] ?? "").length + 1;
-  const what = `unexpected end of input; expected ${orList(expected)}`;
+  const open = unclosed(src.text);
+  const hint = open === undefined ? "" : `; the "${open.text}" at line ${open.line}, column ${open.col} is never closed`;
+  const what = `unexpected end of input${hint}; expected ${orList(expected)}`;
   return new EavError("dsl/syntax", `${where(src, line, column)}: ${what}\n${excerpt(src.text, line, column)}`, {
     line,
     column,
@@ -123,4 +127,18 @@ function endOfInputError(src: Source, expected: string[]): EavError<"dsl/syntax"
     expected,
     ...(src.file === undefined ? {} : { file: src.file }),
   });
+}
+
+const OPENERS = new Set(["lparen", "lbracket", "lbrace", "hashbrace"]);
+const CLOSERS = new Set(["rparen", "rbracket", "rbrace"]);
+
+/** The innermost bracket left open at the end of `text` (the text has no lexical errors here). */
+function unclosed(text: string): Token | undefined {
+  const stack: Token[] = [];
+  lexer.reset(text);
+  for (let t = lexer.next(); t !== undefined; t = lexer.next()) {
+    if (OPENERS.has(t.type ?? "")) stack.push(t);
+    else if (CLOSERS.has(t.type ?? "")) stack.pop();
+  }
+  return stack[stack.length - 1];
 }

@@ -26,12 +26,12 @@ const CONDITION_KEYWORDS = new Set(["not", "and", "or", "exists", "test", "from"
  * Pure. Throws `dsl/unprintable` for specs the syntax cannot express.
  * @example formatRules([query]) // "(defquery done []\n  [?e :todo/done true])\n"
  */
-export function formatRules(specs: readonly ProductionSpec<unknown>[]): string {
+export function formatRules<C>(specs: readonly ProductionSpec<C>[]): string {
   return specs.map(formatProduction).join("\n");
 }
 
 /** Prints one production (see {@link formatRules}). Pure. */
-export function formatProduction(spec: ProductionSpec<unknown>): string {
+export function formatProduction<C>(spec: ProductionSpec<C>): string {
   const lines: string[] = [];
   const name = symbol(spec.name, `${spec.kind} name`);
   if (spec.kind === "query") {

@@ -6,13 +6,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatRules, loadRules, parseRules, specsToJsonText } from "../../src/dsl/index.js";
 import { isEavError } from "../../src/errors.js";
+import { GOLDEN_FUNCTIONS } from "./helpers.js";
 
 const dir = join(import.meta.dirname, "golden");
 const errorsDir = join(dir, "errors");
 const update = process.env.UPDATE_GOLDEN === "1";
 
-/** Host functions the golden files call (their bodies do not matter to the parser). */
-export const GOLDEN_FUNCTIONS = { "pos-ish": (x: number) => x > 0, "cond-ish": (t: number) => (t > 100 ? "big" : "small") };
 
 const rulesFiles = readdirSync(dir).filter((f) => f.endsWith(".rules")).sort();
 const errorFiles = readdirSync(errorsDir).filter((f) => f.endsWith(".rules")).sort();

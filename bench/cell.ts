@@ -1,0 +1,167 @@
+/**
+ * One benchmark cell (workload x size x variant), run in its own child process so that every
+ * variant starts from a fresh heap, memory figures belong to it alone, and a crash or a runaway
+ * peer cannot take the others down. The runner (bench/run.ts) starts it as
+ *   node --expose-gc --import tsx bench/cell.ts '<CellRequest JSON>' <result file>
+ * and reads the {@link CellResult} it writes to the result file.
+ *
+ * Every run is checked; a wrong answer ends the cell as "wrong" and its time is never reported.
+ * A warm-up run (checked, untimed) comes first unless it takes longer than WARMUP_COUNTS_MS, in
+ * which case JIT warm-up is negligible and it is counted as the first measured run.
+ */
+import { writeFileSync } from "node:fs";
+import {
+  Unavailable,
+  WrongAnswer,
+  assertSameSet,
+  forceGc,
+  peakRss,
+  retainedHeap,
+  timeMs,
+  type CellResult,
+  type CellStatus,
+  type MemoryFigures,
+  type Phase,
+} from "./harness.js";
+import { generateJoin, type JoinData, type JoinVariant } from "./workloads/join.js";
+import { loadManners, verifySeating, type MannersData, type MannersVariant } from "./workloads/manners.js";
+import { findVariant } from "./registry.js";
+
+/** What the runner asks a cell to do. */
+export interface CellRequest {
+  readonly workload: "manners" | "join";
+  readonly size: number;
+  readonly variant: string;
+  readonly runs: number;
+  readonly warmup: boolean;
+  /** Stop adding runs once this many milliseconds have been spent (0: no limit). */
+  readonly budgetMs: number;
+}
+
+const WARMUP_COUNTS_MS = 5_000;
+
+interface Timed {
+  /** Milliseconds per phase for one run. */
+  readonly ms: readonly number[];
+  readonly memory?: { readonly retainedBytes: number };
+}
+
+async function mannersRun(variant: MannersVariant, data: MannersData): Promise<Timed> {
+  const run = await variant.create(data);
+  forceGc();
+  const ms = await timeMs(() => run.run());
+  verifySeating(data, await run.seating());
+  run.dispose?.();
+  return { ms: [ms] };
+}
+
+async function joinRun(variant: JoinVariant, data: JoinData, measureMemory: boolean): Promise<Timed> {
+  const before = measureMemory ? retainedHeap() : 0;
+  const run = await variant.create(data);
+  forceGc();
+  const load = await timeMs(() => run.load());
+  // Heap after step 1 with the run alive: the variant's store or network plus the change list it
+  // holds for step 2 (1% of the datoms); its step-1 input is released by load() where it can be.
+  const retained = measureMemory ? retainedHeap() - before : 0;
+  assertSameSet("step 1 (load + fire)", data.expected1, await run.discounts());
+  forceGc();
+  const update = await timeMs(() => run.update());
+  assertSameSet("step 2 (1% changes + fire)", data.expected2, await run.discounts());
+  run.dispose?.();
+  return { ms: [load, update], ...(measureMemory ? { memory: { retainedBytes: retained } } : {}) };
+}
+
+/**
+ * Runs one cell: its runs, checks and figures. Returns the result; never throws (failures are
+ * reported in `status`).
+ */
+export async function runCell(req: CellRequest): Promise<CellResult> {
+  const base = { workload: req.workload, size: req.size, variant: req.variant, runsRequested: req.runs };
+  const variant = findVariant(req.workload, req.variant);
+  const side = variant?.side ?? "peer";
+  if (variant === undefined) {
+    return { ...base, side, status: { kind: "error", message: `unknown variant ${req.variant}` }, phases: [], inputDigest: "" };
+  }
+  let one: (measureMemory: boolean) => Promise<Timed>;
+  let phaseNames: string[];
+  let units: number[];
+  let unitNames: string[];
+  let inputDigest: string;
+  if (req.workload === "manners") {
+    const data = loadManners(req.size);
+    one = () => mannersRun(variant as MannersVariant, data);
+    phaseNames = ["seat everyone"];
+    units = [data.guests];
+    unitNames = ["guest"];
+    inputDigest = data.digest;
+  } else {
+    const data = generateJoin(req.size);
+    one = (m) => joinRun(variant as JoinVariant, data, m);
+    phaseNames = ["step 1: load + fire", "step 2: 1% changes + fire"];
+    units = [5 * req.size, data.changes.length];
+    unitNames = ["datom", "change"];
+    inputDigest = data.digest;
+  }
+  const runs: number[][] = phaseNames.map(() => []);
+  let memory: { retainedBytes: number } | undefined;
+  let status: CellStatus = { kind: "ok" };
+  let note: string | undefined;
+  const started = Date.now();
+  try {
+    let first = true;
+    if (req.warmup) {
+      const w = await one(req.workload === "join");
+      memory = w.memory;
+      first = false;
+      if ((w.ms.reduce((a, b) => a + b, 0)) > WARMUP_COUNTS_MS) {
+        w.ms.forEach((ms, i) => runs[i]?.push(ms));
+        note = "warm-up run counted (longer than 5 s)";
+      }
+    }
+    while ((runs[0]?.length ?? 0) < req.runs) {
+      const r = await one(first && req.workload === "join");
+      if (first) memory = r.memory;
+      first = false;
+      r.ms.forEach((ms, i) => runs[i]?.push(ms));
+      const spent = Date.now() - started;
+      if (req.budgetMs > 0 && spent > req.budgetMs && (runs[0]?.length ?? 0) < req.runs) {
+        note = `${runs[0]?.length ?? 0} of ${req.runs} runs: time budget of ${Math.round(req.budgetMs / 1000)} s spent`;
+        break;
+      }
+    }
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof WrongAnswer) status = { kind: "wrong", message };
+    else if (e instanceof Unavailable) status = { kind: "unavailable", message };
+    else status = { kind: "error", message: e instanceof Error && e.stack !== undefined ? e.stack.split("\n").slice(0, 6).join("\n") : message };
+  }
+  const ok = status.kind === "ok";
+  const phases: Phase[] = phaseNames.map((name, i) => ({
+    name,
+    runsMs: ok ? (runs[i] ?? []) : [],
+    units: units[i] ?? 1,
+    unit: unitNames[i] ?? "unit",
+  }));
+  let memoryFigures: MemoryFigures | undefined;
+  if (ok && memory !== undefined) {
+    memoryFigures = { retainedBytes: memory.retainedBytes, retainedBytesPerDatom: memory.retainedBytes / (5 * req.size), peakRssBytes: peakRss() };
+  }
+  return {
+    ...base,
+    side,
+    status,
+    phases,
+    ...(memoryFigures === undefined ? {} : { memory: memoryFigures }),
+    ...(note === undefined ? {} : { note }),
+    inputDigest,
+  };
+}
+
+// Entry point when run as a child process.
+const [, , reqJson, resultFile] = process.argv;
+if (reqJson !== undefined && resultFile !== undefined) {
+  const result = await runCell(JSON.parse(reqJson) as CellRequest);
+  writeFileSync(resultFile, JSON.stringify(result));
+  // nools and json-rules-engine may leave timers behind; the result is written, so leave now.
+  process.exit(0);
+}

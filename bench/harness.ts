@@ -1,0 +1,225 @@
+/**
+ * The shared benchmark harness: a seeded PRNG, timing, statistics, forced GC, correctness checks
+ * and the result table. Workloads and peers import it; it imports nothing from src/ so that the
+ * peers keep running whatever state the engine is in.
+ */
+
+// ---------------------------------------------------------------- seeded randomness
+
+/**
+ * A small seeded PRNG (mulberry32): every variant of a workload sees identical input.
+ * Returns a function giving floats in [0, 1); the state lives in the closure.
+ * @example const rnd = prng(42); rnd(); // always the same first number for seed 42
+ */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * An integer in [0, n) drawn from `rnd`. Nothing changes except the generator's state.
+ * @example randInt(prng(1), 6) // 0..5
+ */
+export function randInt(rnd: () => number, n: number): number {
+  return Math.floor(rnd() * n);
+}
+
+// ---------------------------------------------------------------- timing and memory
+
+/**
+ * Milliseconds taken by `fn` (awaited when it returns a promise), measured with the monotonic clock.
+ * @example const ms = await timeMs(() => work());
+ */
+export async function timeMs(fn: () => unknown): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const r = fn();
+  if (r instanceof Promise) await r;
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+type GcFn = () => void;
+
+/** Whether node runs with `--expose-gc` (the runner always starts cells that way). */
+export function gcAvailable(): boolean {
+  return typeof (globalThis as { gc?: GcFn }).gc === "function";
+}
+
+/**
+ * Forces full garbage collections (a few, so weak and finalisable objects go too). Does nothing
+ * without `--expose-gc`. Called outside timed regions only.
+ */
+export function forceGc(): void {
+  const gc = (globalThis as { gc?: GcFn }).gc;
+  if (gc === undefined) return;
+  for (let i = 0; i < 3; i++) gc();
+}
+
+/** Heap in use after a forced GC, in bytes (an estimate without `--expose-gc`). */
+export function retainedHeap(): number {
+  forceGc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Peak resident set size of this process so far, in bytes. */
+export function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+// ---------------------------------------------------------------- statistics
+
+/** Median, minimum and maximum of a sample. */
+export interface Stats {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly n: number;
+}
+
+/**
+ * Median, min and max of `xs` (the median of an even count is the mean of the middle two).
+ * Returns NaNs for an empty sample; `xs` is not changed.
+ * @example stats([3, 1, 2]) // { median: 2, min: 1, max: 3, n: 3 }
+ */
+export function stats(xs: readonly number[]): Stats {
+  if (xs.length === 0) return { median: NaN, min: NaN, max: NaN, n: 0 };
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  return { median, min: s[0] as number, max: s[s.length - 1] as number, n: s.length };
+}
+
+// ---------------------------------------------------------------- correctness
+
+/** Thrown when a variant's answer is wrong; the runner reports it as a failure and never times it. */
+export class WrongAnswer extends Error {
+  override readonly name = "WrongAnswer";
+}
+
+/**
+ * Checks that two sets of strings are equal. Returns nothing; throws {@link WrongAnswer} naming
+ * the sizes and a few missing and unexpected members otherwise.
+ * @example assertSameSet("step 1", new Set(["a"]), new Set(["a"]));
+ */
+export function assertSameSet(what: string, expected: ReadonlySet<string>, actual: ReadonlySet<string>): void {
+  const missing: string[] = [];
+  const extra: string[] = [];
+  for (const x of expected) if (!actual.has(x)) missing.push(x);
+  for (const x of actual) if (!expected.has(x)) extra.push(x);
+  if (missing.length === 0 && extra.length === 0) return;
+  throw new WrongAnswer(
+    `${what}: expected ${expected.size} members, got ${actual.size}; ` +
+      `missing ${missing.length} (e.g. ${missing.slice(0, 3).join(", ") || "-"}), ` +
+      `unexpected ${extra.length} (e.g. ${extra.slice(0, 3).join(", ") || "-"})`,
+  );
+}
+
+// ---------------------------------------------------------------- results and the table
+
+/** How one cell (workload x size x variant) ended. */
+export type CellStatus =
+  | { readonly kind: "ok" }
+  | { readonly kind: "wrong"; readonly message: string }
+  | { readonly kind: "error"; readonly message: string }
+  | { readonly kind: "unavailable"; readonly message: string };
+
+/** One timed phase of a cell: its per-run milliseconds and what one unit of work is. */
+export interface Phase {
+  readonly name: string;
+  readonly runsMs: readonly number[];
+  /** Units of work per run (datoms loaded, changes applied, guests seated). */
+  readonly units: number;
+  readonly unit: string;
+}
+
+/** Memory figures of a cell, measured in its own fresh child process. */
+export interface MemoryFigures {
+  /** Heap retained after step 1 minus heap before it, both after forced GC, divided by datoms. */
+  readonly retainedBytesPerDatom: number;
+  readonly retainedBytes: number;
+  /** Peak RSS of the child process over all its runs. */
+  readonly peakRssBytes: number;
+}
+
+/** The outcome of one cell, as the child process reports it to the runner. */
+export interface CellResult {
+  readonly workload: string;
+  readonly size: number;
+  readonly variant: string;
+  /** "ours" entries are the engine under test; ratios are peer / ours. */
+  readonly side: "ours" | "peer";
+  readonly status: CellStatus;
+  readonly phases: readonly Phase[];
+  readonly memory?: MemoryFigures;
+  /** Runs asked for, and a note when fewer were made (time budget). */
+  readonly runsRequested: number;
+  readonly note?: string;
+  /** A digest of the input, so a reader can see every variant got the same data. */
+  readonly inputDigest: string;
+}
+
+/**
+ * A short stable digest (FNV-1a, 32 bits, hex) of a string, for showing that inputs are identical.
+ * @example digest("abc") // "1a47e90b"
+ */
+export function digest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/** Formats milliseconds for the table (ms below 10 s, s above). */
+export function fmtMs(ms: number): string {
+  if (!Number.isFinite(ms)) return "-";
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 1) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(3)} ms`;
+}
+
+/** Formats a per-unit cost in microseconds. */
+export function fmtUs(us: number): string {
+  if (!Number.isFinite(us)) return "-";
+  if (us >= 100) return us.toFixed(0);
+  if (us >= 10) return us.toFixed(1);
+  return us.toFixed(2);
+}
+
+/** Formats bytes as B, KB or MB. */
+export function fmtBytes(b: number): string {
+  if (!Number.isFinite(b)) return "-";
+  if (Math.abs(b) >= 1024 * 1024) return `${(b / (1024 * 1024)).toFixed(1)} MB`;
+  if (Math.abs(b) >= 1024) return `${(b / 1024).toFixed(1)} KB`;
+  return `${b.toFixed(0)} B`;
+}
+
+/**
+ * Renders rows as an aligned text table (first row is the header). Returns the text; prints nothing.
+ * @example table([["a", "b"], ["1", "2"]])
+ */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  const line = (r: readonly string[]): string =>
+    r.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ").trimEnd();
+  const out = [line(rows[0] ?? [])];
+  out.push(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows.slice(1)) out.push(line(r));
+  return out.join("\n");
+}
+
+/**
+ * Thrown by an entry whose code under test is not there yet (a module not landed). The runner
+ * reports it as "not available yet", never as a pass and never as a wrong answer.
+ */
+export class Unavailable extends Error {
+  override readonly name = "Unavailable";
+}

@@ -1,0 +1,73 @@
+/**
+ * Loads our engine's modules for the benchmark entries. The session and the rule engine are
+ * imported dynamically so that the runner, the harness and every peer keep working while those
+ * modules are being written: a module that is not there yet makes our entries report "not
+ * available yet" (never a pass); any other failure to load is an error.
+ *
+ * The interfaces below are the slice of the public APIs (docs/ARCHITECTURE.md) the benchmarks use.
+ */
+import { Unavailable } from "../harness.js";
+
+/** The part of an EAV session the benchmarks use (src/session). */
+export interface SessionLike {
+  upsert(facts: unknown): SessionLike;
+  transact(ops: unknown): SessionLike;
+  fire(): SessionLike;
+  query(name: string, params?: Readonly<Record<string, unknown>>): Record<string, unknown>[];
+}
+
+/** src/session's entry. */
+export interface SessionModule {
+  createSession(config: { readonly rules?: readonly unknown[]; readonly schema?: unknown; readonly options?: unknown }): SessionLike;
+}
+
+/** The part of a rule session the benchmarks use (src/rules). */
+export interface RuleSessionLike {
+  insert(facts: readonly unknown[]): RuleSessionLike;
+  retract(facts: readonly unknown[]): RuleSessionLike;
+  fire(): RuleSessionLike;
+  query(name: string, params?: Readonly<Record<string, unknown>>): Record<string, unknown>[];
+}
+
+/** src/rules' entry. */
+export interface RulesModule {
+  compileRules(productions: readonly unknown[], options?: unknown): unknown;
+  newRuleSession(network: unknown): RuleSessionLike;
+}
+
+function isModuleNotFound(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
+}
+
+async function importOurs<T>(path: string, what: string, check: (m: Record<string, unknown>) => boolean): Promise<T> {
+  let m: Record<string, unknown>;
+  try {
+    // A computed specifier: the type checker must not require the module to exist yet.
+    m = (await import(path)) as Record<string, unknown>;
+  } catch (e) {
+    if (isModuleNotFound(e)) throw new Unavailable(`${what} is not available yet (${(e as Error).message.split("\n")[0]})`);
+    throw e;
+  }
+  if (!check(m)) throw new Unavailable(`${what} does not export the API the benchmark uses yet`);
+  return m as T;
+}
+
+const SESSION_ENTRY = new URL("../../src/session/index.js", import.meta.url).href;
+const RULES_ENTRY = new URL("../../src/rules/index.js", import.meta.url).href;
+
+/**
+ * src/session, or throws `Unavailable` when it has not landed. Imports the module; changes nothing.
+ * @example const { createSession } = await sessionModule();
+ */
+export function sessionModule(): Promise<SessionModule> {
+  return importOurs<SessionModule>(SESSION_ENTRY, "src/session", (m) => typeof m.createSession === "function");
+}
+
+/**
+ * src/rules, or throws `Unavailable` when it has not landed. Imports the module; changes nothing.
+ * @example const { compileRules, newRuleSession } = await rulesModule();
+ */
+export function rulesModule(): Promise<RulesModule> {
+  return importOurs<RulesModule>(RULES_ENTRY, "src/rules", (m) => typeof m.compileRules === "function" && typeof m.newRuleSession === "function");
+}

@@ -1,0 +1,207 @@
+/**
+ * The benchmark runner: `npm run bench` (full) and `npm run bench:quick` (CI: small sizes,
+ * correctness only). Runs every cell (workload x size x variant) in its own child process, one
+ * after another (the machine has 2 cores: parallel cells would measure each other), then prints
+ * the tables. Exits 1 when any answer is wrong or any cell errs, 0 otherwise; entries of our engine
+ * whose modules have not landed are reported "not available yet" (exit 1 with --strict).
+ *
+ * Flags:
+ *   --quick            small sizes (Manners 16 and 32, join N = 1k), 1 run, no warm-up
+ *   --only <names>     comma-separated: workloads ("manners", "join"), variant keys, or
+ *                      "workload:variant"; repeatable
+ *   --runs N           measured runs per cell (default 5; quick 1)
+ *   --sizes a,b        override the sizes of every selected workload
+ *   --budget S         stop adding runs to a cell after S seconds (default 300; 0 = no limit, always N runs)
+ *   --no-warmup        no untimed warm-up run
+ *   --json             print machine-readable results instead of the tables
+ *   --strict           "not available yet" counts as a failure
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { CellRequest } from "./cell.js";
+import type { CellResult } from "./harness.js";
+import { fmtMs, stats } from "./harness.js";
+import { JOIN_VARIANTS, MANNERS_VARIANTS } from "./registry.js";
+import { joinTable, mannersTable, memoryTable, problems, targets } from "./report.js";
+
+interface Options {
+  quick: boolean;
+  only: string[];
+  runs: number | undefined;
+  sizes: number[] | undefined;
+  budgetS: number;
+  warmup: boolean;
+  json: boolean;
+  strict: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { quick: false, only: [], runs: undefined, sizes: undefined, budgetS: 300, warmup: true, json: false, strict: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    const num = (v: string): number => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`${a}: not a number: ${v}`);
+      return n;
+    };
+    switch (a) {
+      case "--quick":
+        o.quick = true;
+        break;
+      case "--only":
+        o.only.push(...next().split(",").filter((s) => s !== ""));
+        break;
+      case "--runs":
+        o.runs = Math.max(1, Math.floor(num(next())));
+        break;
+      case "--sizes":
+        o.sizes = next().split(",").map(num);
+        break;
+      case "--budget":
+        o.budgetS = num(next());
+        break;
+      case "--no-warmup":
+        o.warmup = false;
+        break;
+      case "--json":
+        o.json = true;
+        break;
+      case "--strict":
+        o.strict = true;
+        break;
+      default:
+        throw new Error(`unknown flag ${a} (see the header of bench/run.ts)`);
+    }
+  }
+  return o;
+}
+
+function selected(only: readonly string[], workload: string, key: string): boolean {
+  if (only.length === 0) return true;
+  return only.some((s) => s === workload || s === key || s === `${workload}:${key}`);
+}
+
+function plan(o: Options): CellRequest[] {
+  const runs = o.runs ?? (o.quick ? 1 : 5);
+  const warmup = o.quick ? false : o.warmup;
+  const budgetMs = o.budgetS * 1000;
+  const cells: CellRequest[] = [];
+  const mannersSizes = o.sizes ?? (o.quick ? [16, 32] : [16, 32, 64, 128]);
+  const joinSizes = o.sizes ?? (o.quick ? [1000] : [1000, 10_000, 100_000]);
+  for (const size of mannersSizes) {
+    for (const key of MANNERS_VARIANTS.keys()) {
+      if (selected(o.only, "manners", key)) cells.push({ workload: "manners", size, variant: key, runs, warmup, budgetMs });
+    }
+  }
+  for (const size of joinSizes) {
+    for (const key of JOIN_VARIANTS.keys()) {
+      if (selected(o.only, "join", key)) cells.push({ workload: "join", size, variant: key, runs, warmup, budgetMs });
+    }
+  }
+  return cells;
+}
+
+const CELL = fileURLToPath(new URL("./cell.ts", import.meta.url));
+
+/** Runs one cell in a child process; a crash, a kill or a timeout becomes an error result. */
+function runChild(req: CellRequest, dir: string, timeoutMs: number): CellResult {
+  const file = join(dir, `${req.workload}-${req.size}-${req.variant}.json`);
+  const args = ["--expose-gc", "--max-old-space-size=8192", "--import", "tsx", CELL, JSON.stringify(req), file];
+  const child = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as CellResult;
+  } catch {
+    const why = child.error !== undefined ? child.error.message : `exit ${child.status ?? "?"} ${child.signal ?? ""}`;
+    const stderr = (child.stderr?.toString() ?? "").trim().split("\n").slice(-8).join("\n");
+    const variant = req.workload === "manners" ? MANNERS_VARIANTS.get(req.variant) : JOIN_VARIANTS.get(req.variant);
+    return {
+      workload: req.workload,
+      size: req.size,
+      variant: req.variant,
+      side: variant?.side ?? "peer",
+      status: { kind: "error", message: `the cell's process ended without a result (${why})\n${stderr}` },
+      phases: [],
+      runsRequested: req.runs,
+      inputDigest: "",
+    };
+  }
+}
+
+function progress(i: number, n: number, req: CellRequest, r: CellResult): string {
+  const times = r.phases.map((p) => (p.runsMs.length > 0 ? `${p.name.split(":")[0]} ${fmtMs(stats(p.runsMs).median)}` : "")).filter((s) => s !== "");
+  return `[${i}/${n}] ${req.workload} ${req.size} ${req.variant}: ${r.status.kind}${times.length > 0 ? ` (${times.join(", ")})` : ""}`;
+}
+
+function gitCommit(): string {
+  const r = spawnSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : "unknown";
+}
+
+async function main(): Promise<number> {
+  const o = parseArgs(process.argv.slice(2));
+  const cells = plan(o);
+  if (cells.length === 0) {
+    process.stderr.write(`nothing selected by --only ${o.only.join(",")}\n`);
+    return 2;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "bench-"));
+  const timeoutMs = o.quick ? 120_000 : Math.max(30 * 60_000, o.budgetS * 3000);
+  const env = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "?", loadBefore: loadavg().map((x) => x.toFixed(2)).join(" "), commit: gitCommit(), date: new Date().toISOString() };
+  const results: CellResult[] = [];
+  const t0 = Date.now();
+  try {
+    cells.forEach((req, i) => {
+      const r = runChild(req, dir, timeoutMs);
+      results.push(r);
+      process.stderr.write(`${progress(i + 1, cells.length, req, r)}\n`);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const wallS = (Date.now() - t0) / 1000;
+  const failed = results.filter((r) => r.status.kind === "wrong" || r.status.kind === "error");
+  const unavailable = results.filter((r) => r.status.kind === "unavailable");
+  const digests = new Map<string, Set<string>>();
+  for (const r of results) {
+    const k = `${r.workload} ${r.size}`;
+    if (!digests.has(k)) digests.set(k, new Set());
+    if (r.inputDigest !== "") digests.get(k)?.add(r.inputDigest);
+  }
+  const inputsIdentical = [...digests.values()].every((s) => s.size <= 1);
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ env: { ...env, loadAfter: loadavg().map((x) => x.toFixed(2)).join(" "), wallS }, options: o, results }, null, 2)}\n`);
+  } else {
+    const names = new Map<string, string>();
+    for (const [k, v] of MANNERS_VARIANTS) names.set(k, v.name);
+    for (const [k, v] of JOIN_VARIANTS) names.set(k, v.name);
+    const out: string[] = [];
+    out.push(`bench ${o.quick ? "--quick " : ""}on node ${env.node}, ${env.cpus} x ${env.cpu}, commit ${env.commit}, ${env.date}`);
+    out.push(`load average before ${env.loadBefore}, after ${loadavg().map((x) => x.toFixed(2)).join(" ")}; wall ${wallS.toFixed(0)} s`);
+    out.push(`each cell in its own process; times are medians of the runs (min, max beside); input building untimed`);
+    if (results.some((r) => r.workload === "manners")) out.push("", "Miss Manners (seating verified for every run)", mannersTable(results, names));
+    if (results.some((r) => r.workload === "join")) {
+      out.push("", "EAV join: step 1 = load 5N datoms + fire; step 2 = 0.05N changes + fire (derived set checked after each step)");
+      out.push("ratios are variant / ours (session, engine): above 1x the variant is slower than ours", joinTable(results, names));
+      out.push("", "Memory (join): heap retained after step 1 with forced GC (fresh process), peak RSS of the cell's process", memoryTable(results, names));
+      out.push("", "Targets of issue 7 (informational; CI asserts no timing)", targets(results));
+    }
+    out.push("", `inputs identical across variants (digest per workload and size): ${inputsIdentical ? "yes" : "NO"}`);
+    const p = problems(results);
+    if (p !== "") out.push("", "Not ok:", p);
+    out.push("", `${results.length} cells: ${results.length - failed.length - unavailable.length} ok, ${failed.length} failed, ${unavailable.length} not available yet`);
+    process.stdout.write(`${out.join("\n")}\n`);
+  }
+  if (failed.length > 0 || !inputsIdentical) return 1;
+  if (o.strict && unavailable.length > 0) return 1;
+  return 0;
+}
+
+process.exitCode = await main();

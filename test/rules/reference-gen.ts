@@ -1,0 +1,379 @@
+// Generators for the differential test: random, well-formed, stratifiable rule sets over a tiny EAV
+// vocabulary, and random insert / retract / fire sequences.
+//
+// A program is built from a list of numbers (a "choice sequence"): each decision takes the next
+// number modulo its number of options, 0 once the list runs out. fast-check shrinks the list
+// toward shorter and smaller, so a failing program shrinks toward the simplest rules (one
+// pattern, first options) without a hand-written shrinker.
+//
+// Vocabulary. Base attributes (inserted and retracted by the sequence, never by rules):
+//   b/p -> int 0..3, b/q -> eid 1..3, b/r -> keyword :x / :y.
+// Derived attributes (inserted by rules only, logically): d/0 -> int, d/1 -> eid, d/2 -> int.
+// A rule producing d/k reads base attributes and d/j for j < k, positively or under not / exists /
+// accumulators: stratifiable, and without positive cycles (see GenOptions.recursive for those).
+// Variables have one kind each (?a ?b ?c eids, ?x ?y ?z ints, ?k keywords; ?u ?w local to a
+// negation or an accumulator), so every generated test is well typed.
+import { eav, type EAV } from "../../src/eav/eav.js";
+import { kw } from "../../src/eav/keyword.js";
+import { formatValue, type Value } from "../../src/eav/value.js";
+import type { ActionContext, Condition, Expr, HostFunction, PatternCondition, ProductionSpec, QuerySpec, RuleSpec, Term } from "../../src/rules/spec.js";
+
+export type Kind = "eid" | "int" | "kw";
+type VarKind = Kind | "num" | "coll" | "fact";
+
+export const BASE_ATTRS: Readonly<Record<string, Kind>> = { "b/p": "int", "b/q": "eid", "b/r": "kw" };
+const DERIVED: readonly (readonly [string, Kind])[] = [
+  ["d/0", "int"],
+  ["d/1", "eid"],
+  ["d/2", "int"],
+];
+const KIND_OF: Readonly<Record<string, Kind>> = { ...BASE_ATTRS, ...Object.fromEntries(DERIVED) };
+
+export const DOMAIN: Readonly<Record<Kind, readonly Value[]>> = {
+  eid: [1, 2, 3],
+  int: [0, 1, 2, 3],
+  kw: [kw("x"), kw("y")],
+};
+const POOL: Readonly<Record<Kind, readonly string[]>> = { eid: ["?a", "?b", "?c"], int: ["?x", "?y", "?z"], kw: ["?k"] };
+
+/** The host function expression actions build facts with: `(insert! (mk-eav ?e "d/0" ?v))`. */
+export const mkEav = ((e: number, a: string, v: Value) => eav(e, a, v)) as HostFunction;
+
+/** Reads decisions off a choice sequence. */
+export class Chooser {
+  private i = 0;
+  constructor(private readonly xs: readonly number[]) {}
+  int(n: number): number {
+    const x = this.xs[this.i++] ?? 0;
+    return n <= 1 ? 0 : x % n;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)]!;
+  }
+  chance(outOf: number): boolean {
+    return this.int(outOf) === 0;
+  }
+}
+
+/** A generated program: productions, each rule's output attributes, and the query calls to compare. */
+export interface Program {
+  readonly productions: readonly ProductionSpec[];
+  readonly outputs: ReadonlyMap<string, readonly string[]>;
+  readonly calls: readonly { readonly query: string; readonly params?: Readonly<Record<string, unknown>> }[];
+}
+
+/** Variables bound so far in a branch, with their kinds. */
+type Scope = Map<string, VarKind>;
+
+class RuleBuilder {
+  private binds = 0;
+  private results = 0;
+  constructor(private readonly c: Chooser) {}
+
+  private term(kind: Kind, scope: Scope, local: boolean): Term {
+    const c = this.c;
+    switch (c.int(5)) {
+      case 0:
+      case 1: {
+        // a variable of the right kind: bound ones join, others bind (or stay local in a negation)
+        const pool = local ? [...POOL[kind].filter((v) => scope.get(v) === kind), kind === "eid" ? "?u" : "?w"] : POOL[kind];
+        return { kind: "var", name: c.pick(pool) };
+      }
+      case 2:
+        return { kind: "const", value: c.pick(DOMAIN[kind]) };
+      case 3:
+        return { kind: "wildcard" };
+      default:
+        // inside a negation or an accumulator, a variable not bound before it must be local to it:
+        // one bound by a later pattern would be a join for the engine (which orders conditions)
+        return { kind: "var", name: local ? (kind === "eid" ? "?u" : "?w") : POOL[kind][0]! };
+    }
+  }
+
+  /** A pattern over one of `types`; adds its variables to `scope` unless `local`. */
+  pattern(types: readonly string[], scope: Scope, local: boolean): PatternCondition {
+    const type = this.c.pick(types);
+    const kind = KIND_OF[type]!;
+    const e = this.term("eid", scope, local);
+    const v = this.term(kind, scope, local);
+    const fields = [
+      { field: "e", term: e },
+      { field: "v", term: v },
+    ];
+    const bind = !local && this.c.chance(6) ? `?f${this.binds++}` : undefined;
+    if (!local) {
+      if (e.kind === "var") scope.set(e.name, "eid");
+      if (v.kind === "var") scope.set(v.name, kind);
+      if (bind !== undefined) scope.set(bind, "fact");
+    }
+    return bind === undefined ? { kind: "pattern", type, fields } : { kind: "pattern", type, fields, bind };
+  }
+
+  /** `[?f <- [?e ?a ?v]]` over every attribute (queries only: it reads every stratum). */
+  allPattern(scope: Scope): PatternCondition {
+    scope.set("?e", "eid");
+    return {
+      kind: "pattern",
+      type: "eav/all",
+      fields: [
+        { field: "e", term: { kind: "var", name: "?e" } },
+        { field: "a", term: { kind: "var", name: "?attr" } },
+      ],
+    };
+  }
+
+  private varsOf(scope: Scope, kinds: readonly VarKind[]): string[] {
+    return [...scope].filter(([, k]) => kinds.includes(k)).map(([v]) => v);
+  }
+
+  test(scope: Scope): Condition | null {
+    const c = this.c;
+    const ints = this.varsOf(scope, ["int", "num"]);
+    const eids = this.varsOf(scope, ["eid"]);
+    const kws = this.varsOf(scope, ["kw"]);
+    const colls = this.varsOf(scope, ["coll"]);
+    const v = (name: string): Expr => ({ kind: "var", name });
+    const lit = (value: Value): Expr => ({ kind: "lit", value });
+    const call = (fn: string, ...args: Expr[]): Expr => ({ kind: "call", fn, args });
+    const options: (() => Expr)[] = [];
+    if (ints.length > 0) {
+      options.push(() => call(c.pick([">", "<", ">=", "<="]), v(c.pick(ints)), lit(c.int(4))));
+      options.push(() => call("<", call("+", v(c.pick(ints)), v(c.pick(ints))), lit(1 + c.int(6))));
+      options.push(() => call("contains?", { kind: "set", items: [lit(c.int(4)), lit(c.int(4))] }, v(c.pick(ints))));
+    }
+    if (eids.length > 0) {
+      options.push(() => call(c.pick(["=", "not="]), v(c.pick(eids)), v(c.pick(eids))));
+      options.push(() => ({ kind: "or", args: [call("=", v(c.pick(eids)), lit(c.pick(DOMAIN.eid))), call("nil?", v(c.pick(eids)))] }));
+    }
+    if (kws.length > 0) options.push(() => call("not=", v(c.pick(kws)), lit(kw("x"))));
+    if (colls.length > 0) options.push(() => call(">", call("count", v(c.pick(colls))), lit(c.int(3))));
+    if (options.length === 0) return null;
+    return { kind: "test", test: { kind: "expr", expr: c.pick(options)() } };
+  }
+
+  accumulate(types: readonly string[], scope: Scope): Condition {
+    const c = this.c;
+    const from = this.pattern(types, scope, true);
+    const numeric = KIND_OF[from.type] === "int";
+    const name = c.pick(numeric ? ["count", "sum", "min", "max", "average", "all", "distinct", "grouping-by"] : ["count", "all", "distinct", "grouping-by"]);
+    const args = name === "count" ? [] : name === "all" || name === "distinct" ? (c.chance(2) ? ["v"] : []) : ["v"];
+    const kind: VarKind = name === "average" ? "num" : ["all", "distinct", "grouping-by"].includes(name) ? "coll" : "int";
+    const ints = this.varsOf(scope, ["int"]);
+    // sometimes the result must equal a variable bound earlier (unification, not a new binding)
+    const bind = kind === "int" && ints.length > 0 && c.chance(4) ? c.pick(ints) : `?n${this.results++}`;
+    if (!scope.has(bind)) scope.set(bind, kind);
+    return { kind: "accumulate", bind, accumulator: { kind: "named", name, args }, from };
+  }
+
+  /** A `not` or `exists` of one pattern or of a conjunction of two. */
+  negation(types: readonly string[], scope: Scope): Condition {
+    const inner: Condition = this.c.chance(3)
+      ? { kind: "and", conditions: [this.pattern(types, scope, true), this.pattern(types, scope, true)] }
+      : this.pattern(types, scope, true);
+    return { kind: this.c.chance(3) ? "exists" : "not", condition: inner };
+  }
+
+  /** An `or` of two branches of one or two patterns; afterwards only variables bound in both count. */
+  or(types: readonly string[], scope: Scope): Condition {
+    const branches: Condition[] = [];
+    const scopes: Scope[] = [];
+    for (let i = 0; i < 2; i++) {
+      const s = new Map(scope);
+      const n = 1 + this.c.int(2);
+      const ps = Array.from({ length: n }, () => this.pattern(types, s, false));
+      branches.push(n === 1 ? ps[0]! : { kind: "and", conditions: ps });
+      scopes.push(s);
+    }
+    for (const [v, k] of scopes[0]!) if (scopes[1]!.get(v) === k) scope.set(v, k);
+    return { kind: "or", conditions: branches };
+  }
+
+  /** Conditions reading `positive` types, negating / accumulating `negatable` ones. */
+  conditions(positive: readonly string[], negatable: readonly string[], scope: Scope, first?: Condition): Condition[] {
+    const c = this.c;
+    const out: Condition[] = [first ?? this.pattern(positive, scope, false)];
+    const extras = c.int(4);
+    for (let i = 0; i < extras; i++) {
+      switch (c.int(6)) {
+        case 0:
+          out.push(this.pattern(positive, scope, false));
+          break;
+        case 1:
+          if (negatable.length > 0) out.push(this.negation(negatable, scope));
+          break;
+        case 2:
+          out.push(this.or(positive, scope));
+          break;
+        case 3: {
+          const t = this.test(scope);
+          if (t !== null) out.push(t);
+          break;
+        }
+        default:
+          if (negatable.length > 0) out.push(this.accumulate(negatable, scope));
+          break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A rule producing the derived attribute of `level`. It reads lower levels only, or with
+   * `recursive` its own level positively too (a positive cycle: see GenOptions).
+   */
+  rule(name: string, level: number, recursive: boolean): RuleSpec {
+    const [attr, kind] = DERIVED[level]!;
+    const base = Object.keys(BASE_ATTRS);
+    const derived = DERIVED.map(([a]) => a);
+    const scope: Scope = new Map();
+    const conditions = this.conditions([...base, ...derived.slice(0, recursive ? level + 1 : level)], [...base, ...derived.slice(0, level)], scope);
+    const eids = this.varsOf(scope, ["eid"]);
+    const vals = this.varsOf(scope, [kind]);
+    const e = eids.length > 0 ? this.c.pick(eids) : null;
+    const v = vals.length > 0 ? this.c.pick(vals) : null;
+    const eConst = 1 + this.c.int(3);
+    const vConst = this.c.pick(DOMAIN[kind]);
+    if (this.c.chance(2)) {
+      const term = (name: string | null, value: Value): Expr => (name === null ? { kind: "lit", value } : { kind: "var", name });
+      const fact: Expr = { kind: "call", fn: "mk-eav", args: [term(e, eConst), { kind: "lit", value: attr }, term(v, vConst)] };
+      return { kind: "rule", name, conditions, action: { kind: "expr", body: [{ kind: "call", fn: "insert!", args: [fact] }] } };
+    }
+    const ek = e?.slice(1);
+    const vk = v?.slice(1);
+    const fn = (ctx: ActionContext): void => {
+      ctx.insert(eav((ek === undefined ? eConst : ctx.bindings[ek]) as number, attr, (vk === undefined ? vConst : ctx.bindings[vk]) as Value));
+    };
+    return { kind: "rule", name, conditions, action: { kind: "fn", fn, uses: [ek, vk].filter((x): x is string => x !== undefined) } };
+  }
+
+  query(name: string): { spec: QuerySpec; param: string | null } {
+    const all = [...Object.keys(BASE_ATTRS), ...DERIVED.map(([a]) => a)];
+    const scope: Scope = new Map();
+    const conditions = this.conditions(all, all, scope, this.c.chance(4) ? this.allPattern(scope) : undefined);
+    // a parameter must be bound by a top-level pattern: take an eid variable of the first pattern
+    const first = conditions[0];
+    const eTerm = first?.kind === "pattern" ? first.fields.find((f) => f.field === "e")?.term : undefined;
+    const param = eTerm?.kind === "var" && this.c.chance(3) ? eTerm.name : null;
+    return { spec: { kind: "query", name, params: param === null ? [] : [param], conditions }, param };
+  }
+}
+
+/** Options of {@link buildProgram}. */
+export interface GenOptions {
+  /**
+   * Let a rule read its own output attribute positively (recursion, e.g. transitive closure). Off
+   * by default: with positive cycles through derived facts, support counting (Clara's truth
+   * maintenance, and ours: "a fact stays while any of its supports remains") can keep a cycle of
+   * facts alive after its base support is gone, which is not the least fixpoint the reference
+   * computes.
+   */
+  readonly recursive?: boolean;
+}
+
+/** Builds a program from a choice sequence. */
+export function buildProgram(choices: readonly number[], options: GenOptions = {}): Program {
+  const c = new Chooser(choices);
+  const b = new RuleBuilder(c);
+  const productions: ProductionSpec[] = [];
+  const outputs = new Map<string, readonly string[]>();
+  const nRules = 1 + c.int(4);
+  for (let i = 0; i < nRules; i++) {
+    const level = c.int(DERIVED.length);
+    const r = b.rule(`r${i}`, level, options.recursive === true);
+    productions.push(r);
+    outputs.set(r.name, [DERIVED[level]![0]]);
+  }
+  const calls: { query: string; params?: Record<string, unknown> }[] = [];
+  const everything: QuerySpec = {
+    kind: "query",
+    name: "everything",
+    params: [],
+    conditions: [
+      {
+        kind: "pattern",
+        type: "eav/all",
+        fields: (["e", "a", "v"] as const).map((f) => ({ field: f, term: { kind: "var", name: `?${f}` } as Term })),
+        bind: "?fact",
+      },
+    ],
+  };
+  productions.push(everything);
+  calls.push({ query: "everything" });
+  const nQueries = 1 + c.int(3);
+  for (let i = 0; i < nQueries; i++) {
+    const { spec, param } = b.query(`q${i}`);
+    productions.push(spec);
+    if (param === null) calls.push({ query: spec.name });
+    else for (const e of DOMAIN.eid) calls.push({ query: spec.name, params: { [param.slice(1)]: e } });
+  }
+  return { productions, outputs, calls };
+}
+
+// ---------------------------------------------------------------- operations
+
+/** One step of a sequence. */
+export type Op = { readonly kind: "insert" | "retract"; readonly facts: readonly EAV[] } | { readonly kind: "fire" };
+
+/** A base fact from three choices. */
+export function baseFact(attrChoice: number, e: number, v: number): EAV {
+  const attrs = Object.keys(BASE_ATTRS);
+  const a = attrs[attrChoice % attrs.length]!;
+  const dom = DOMAIN[BASE_ATTRS[a]!];
+  return eav(DOMAIN.eid[e % DOMAIN.eid.length] as number, a, dom[v % dom.length]!);
+}
+
+// ---------------------------------------------------------------- printing (for failure reports)
+
+function showTerm(t: Term): string {
+  return t.kind === "var" ? t.name : t.kind === "wildcard" ? "_" : formatValue(t.value);
+}
+
+function showExpr(e: Expr): string {
+  switch (e.kind) {
+    case "lit":
+      return formatValue(e.value);
+    case "var":
+      return e.name;
+    case "call":
+      return `(${typeof e.fn === "string" ? e.fn : "#fn"}${e.args.map((a) => ` ${showExpr(a)}`).join("")})`;
+    case "and":
+    case "or":
+      return `(${e.kind}${e.args.map((a) => ` ${showExpr(a)}`).join("")})`;
+    case "set":
+      return `#{${e.items.map(showExpr).join(" ")}}`;
+    default:
+      return `#${e.kind}`;
+  }
+}
+
+/** Rule-file-like text of a condition. */
+export function showCondition(c: Condition): string {
+  switch (c.kind) {
+    case "pattern": {
+      const p = `[${c.fields.map((f) => `${f.field}=${showTerm(f.term)}`).join(" ")} :${c.type}]`;
+      return c.bind === undefined ? p : `[${c.bind} <- ${p}]`;
+    }
+    case "accumulate":
+      return `[${c.bind} <- (${c.accumulator.kind === "named" ? [c.accumulator.name, ...c.accumulator.args.map((a) => `:${String(a)}`)].join(" ") : "custom"}) :from ${showCondition(c.from)}]`;
+    case "not":
+    case "exists":
+      return `[:${c.kind} ${showCondition(c.condition)}]`;
+    case "and":
+    case "or":
+      return `[:${c.kind} ${c.conditions.map(showCondition).join(" ")}]`;
+    case "test":
+      return c.test.kind === "expr" ? `[:test ${showExpr(c.test.expr)}]` : "[:test #fn]";
+  }
+}
+
+/** The program as text, for a failure message. */
+export function showProgram(p: Program): string {
+  return p.productions
+    .map((x) => {
+      const head = x.kind === "rule" ? `(defrule ${x.name}` : `(defquery ${x.name} [${x.params.join(" ")}]`;
+      const action =
+        x.kind === "rule" ? `\n  =>\n  ${x.action.kind === "expr" ? x.action.body.map(showExpr).join(" ") : `insert ${p.outputs.get(x.name)?.join(" ") ?? ""} via fn(${(x.action.uses ?? []).join(" ")})`}` : "";
+      return `${head}\n  ${x.conditions.map(showCondition).join("\n  ")}${action})`;
+    })
+    .join("\n");
+}

@@ -73,11 +73,13 @@ async function joinRun(variant: JoinVariant, data: JoinData, measureMemory: bool
 
 /**
  * Runs one cell: its runs, checks and figures. Returns the result; never throws (failures are
- * reported in `status`).
+ * reported in `status`). `variant` overrides the registry's lookup of `req.variant` (tests use it
+ * to prove that a wrong answer is reported as such).
+ * @example await runCell({ workload: "join", size: 1000, variant: "plain", runs: 1, warmup: false, budgetMs: 0 })
  */
-export async function runCell(req: CellRequest): Promise<CellResult> {
+export async function runCell(req: CellRequest, override?: MannersVariant | JoinVariant): Promise<CellResult> {
   const base = { workload: req.workload, size: req.size, variant: req.variant, runsRequested: req.runs };
-  const variant = findVariant(req.workload, req.variant);
+  const variant = override ?? findVariant(req.workload, req.variant);
   const side = variant?.side ?? "peer";
   if (variant === undefined) {
     return { ...base, side, status: { kind: "error", message: `unknown variant ${req.variant}` }, phases: [], inputDigest: "" };

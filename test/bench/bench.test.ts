@@ -1,0 +1,163 @@
+// The benchmark suite's own correctness: the data is deterministic and sound, the checks reject
+// wrong answers (so a wrong engine can never be timed as a pass), and the peers answer correctly.
+import { describe, expect, it } from "vitest";
+import { runCell, type CellRequest } from "../../bench/cell.js";
+import { WrongAnswer, assertSameSet, prng, stats } from "../../bench/harness.js";
+import { plainJoin } from "../../bench/peers/plain-join.js";
+import { CUSTOMER_ATTRS, ORDER_ATTRS, expectedDiscounts, generateJoin, type JoinVariant } from "../../bench/workloads/join.js";
+import { loadManners, verifySeating, type MannersData, type Seat } from "../../bench/workloads/manners.js";
+
+const joinReq = (variant: string): CellRequest => ({ workload: "join", size: 1000, variant, runs: 1, warmup: false, budgetMs: 0 });
+
+/** A correct seating found by plain depth-first search, independent of any engine. */
+function seatByHand(data: MannersData): Seat[] {
+  const sex = new Map<string, string>();
+  const hobbies = new Map<string, Set<string>>();
+  for (const r of data.rows) {
+    sex.set(r.name, r.sex);
+    hobbies.set(r.name, (hobbies.get(r.name) ?? new Set()).add(r.hobby));
+  }
+  const names = [...sex.keys()];
+  const path: string[] = [];
+  const used = new Set<string>();
+  const fits = (a: string, b: string): boolean => sex.get(a) !== sex.get(b) && [...(hobbies.get(a) ?? [])].some((h) => hobbies.get(b)?.has(h));
+  const dfs = (): boolean => {
+    if (path.length === data.lastSeat) return true;
+    for (const n of names) {
+      const last = path[path.length - 1];
+      if (used.has(n) || (last !== undefined && !fits(last, n))) continue;
+      path.push(n);
+      used.add(n);
+      if (dfs()) return true;
+      path.pop();
+      used.delete(n);
+    }
+    return false;
+  };
+  if (!dfs()) throw new Error("no seating");
+  return path.map((name, i) => ({ seat: i + 1, name }));
+}
+
+describe("harness", () => {
+  it("prng is deterministic per seed", () => {
+    const a = prng(7);
+    const b = prng(7);
+    const xs = [a(), a(), a()];
+    expect([b(), b(), b()]).toEqual(xs);
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(prng(8)()).not.toBe(xs[0]);
+  });
+
+  it.each([
+    [[3, 1, 2], { median: 2, min: 1, max: 3, n: 3 }],
+    [[4, 1, 3, 2], { median: 2.5, min: 1, max: 4, n: 4 }],
+  ])("stats(%j)", (xs, expected) => {
+    expect(stats(xs)).toEqual(expected);
+  });
+
+  it("assertSameSet passes equal sets and names what differs otherwise", () => {
+    expect(() => assertSameSet("s", new Set(["a", "b"]), new Set(["b", "a"]))).not.toThrow();
+    expect(() => assertSameSet("s", new Set(["a", "b"]), new Set(["a", "c"]))).toThrow(WrongAnswer);
+    expect(() => assertSameSet("s", new Set(["a", "b"]), new Set(["a", "c"]))).toThrow(/missing 1 \(e\.g\. b\).*unexpected 1 \(e\.g\. c\)/);
+  });
+});
+
+describe("join workload data", () => {
+  const d = generateJoin(1000);
+
+  it("is deterministic and shaped as issue 7 says", () => {
+    expect(generateJoin(1000).digest).toBe(d.digest);
+    expect(d.customers).toHaveLength(100);
+    expect(d.orders).toHaveLength(900);
+    expect(d.changes).toHaveLength(50);
+  });
+
+  it("changes distinct (entity, attribute) pairs among the four non-identity attributes", () => {
+    const keys = d.changes.map((c) => `${c.kind}${c.index}${c.attr}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const c of d.changes) {
+      const allowed: readonly string[] = c.kind === "customer" ? CUSTOMER_ATTRS : ORDER_ATTRS;
+      expect(allowed).toContain(c.attr);
+    }
+    expect(d.changes.some((c) => c.attr === "order/customer" || c.attr === "customer/tier")).toBe(true);
+  });
+
+  it("has expected answers that are non-trivial and differ between the steps", () => {
+    expect(expectedDiscounts(d.customers, d.orders)).toEqual(d.expected1);
+    expect(d.expected1.size).toBeGreaterThan(20);
+    expect(d.expected2).not.toEqual(d.expected1);
+  });
+});
+
+describe("cells", () => {
+  it("times a correct variant and reports its figures", async () => {
+    const r = await runCell(joinReq("plain"));
+    expect(r.status).toEqual({ kind: "ok" });
+    expect(r.phases.map((p) => [p.name, p.runsMs.length, p.units])).toEqual([
+      ["step 1: load + fire", 1, 5000],
+      ["step 2: 1% changes + fire", 1, 50],
+    ]);
+    expect(r.memory?.peakRssBytes).toBeGreaterThan(0);
+  });
+
+  it("reports a wrong answer as a failure and never times it", async () => {
+    const dropsOne: JoinVariant = {
+      name: "drops one discount",
+      side: "peer",
+      async create(data) {
+        const run = await plainJoin.create(data);
+        return { ...run, discounts: async () => new Set([...(await run.discounts())].slice(1)) };
+      },
+    };
+    const r = await runCell(joinReq("broken"), dropsOne);
+    expect(r.status.kind).toBe("wrong");
+    expect(r.phases.every((p) => p.runsMs.length === 0)).toBe(true);
+  });
+
+  it("reports a step-2 mistake too (a variant that ignores changes)", async () => {
+    const ignoresChanges: JoinVariant = {
+      name: "ignores changes",
+      side: "peer",
+      async create(data) {
+        const run = await plainJoin.create(data);
+        return { ...run, update: () => undefined };
+      },
+    };
+    const r = await runCell(joinReq("stale"), ignoresChanges);
+    expect(r.status).toMatchObject({ kind: "wrong", message: expect.stringMatching(/^step 2/) });
+  });
+
+  it("runs the peers correctly at N = 1000", async () => {
+    for (const v of ["datascript", "json-rules-engine", "nools-entity"]) {
+      expect((await runCell(joinReq(v))).status, v).toEqual({ kind: "ok" });
+    }
+  });
+
+  it("runs nools' own Manners 16 and verifies its seating", async () => {
+    const r = await runCell({ workload: "manners", size: 16, variant: "nools", runs: 1, warmup: false, budgetMs: 0 });
+    expect(r.status).toEqual({ kind: "ok" });
+  });
+});
+
+describe("Manners seating verification", () => {
+  const data = loadManners(8);
+  const good = seatByHand(data);
+
+  it("reads the data set", () => {
+    expect([data.guests, data.lastSeat]).toEqual([8, 8]);
+  });
+
+  it("accepts a valid seating", () => {
+    expect(() => verifySeating(data, good)).not.toThrow();
+  });
+
+  it.each([
+    ["a missing seat", (s: Seat[]) => s.slice(1)],
+    ["a guest seated twice", (s: Seat[]) => s.map((x, i) => (i === 1 ? { ...x, name: (s[0] as Seat).name } : x))],
+    // Swapping two neighbours puts two guests of one sex side by side (the sexes alternate).
+    ["neighbours of the same sex", (s: Seat[]) => s.map((x, i) => (i === 1 ? { ...x, name: (s[2] as Seat).name } : i === 2 ? { ...x, name: (s[1] as Seat).name } : x))],
+    ["an unknown guest", (s: Seat[]) => s.map((x, i) => (i === 0 ? { ...x, name: "nobody" } : x))],
+  ])("rejects %s", (_what, corrupt) => {
+    expect(() => verifySeating(data, corrupt(good))).toThrow(WrongAnswer);
+  });
+});

@@ -6,7 +6,7 @@ import { isEavError } from "../../src/errors.js";
 import { checkCalls, checkHostFunctions, evaluate, freeVariables, isTruthy, type EvalEnv } from "../../src/rules/expr.js";
 import { BUILTINS } from "../../src/rules/functions.js";
 import { BUILTIN_SIGNATURES } from "../../src/rules/signatures.js";
-import type { HostFunction } from "../../src/rules/spec.js";
+import type { Expr, HostFunction } from "../../src/rules/spec.js";
 import { read } from "./reference-edn.js";
 
 const vars: Record<string, unknown> = {
@@ -519,6 +519,39 @@ describe("properties", () => {
           expect(lt).toBe(evaluate({ kind: "call", fn: "compare", args }, env()) === -1);
         }
       }),
+    );
+  });
+});
+
+describe("robustness", () => {
+  const names = Object.keys(BUILTIN_SIGNATURES).filter((n) => BUILTIN_SIGNATURES[n]!.effect !== true);
+  const value = fc.oneof(
+    fc.integer({ min: -3, max: 3 }),
+    fc.constantFrom(0.5, -0, NaN, 2n, -1n, 0n, "", "a", "a,b", "ab", " ", true, false, null, kw("a"), kw("x/y"), new Date(0)),
+  );
+  const { expr } = fc.letrec<{ expr: Expr }>((tie) => ({
+    expr: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      value.map((v): Expr => ({ kind: "lit", value: v })),
+      fc.constantFrom<Expr>({ kind: "var", name: "?m" }, { kind: "var", name: "?g" }, { kind: "var", name: "?f" }, { kind: "var", name: "?unbound" }),
+      fc.record({ fn: fc.constantFrom(...names), args: fc.array(tie("expr"), { maxLength: 4 }) }).map(({ fn, args }): Expr => ({ kind: "call", fn, args })),
+      fc.array(tie("expr"), { maxLength: 3 }).map((items): Expr => ({ kind: "vector", items })),
+      fc.array(tie("expr"), { maxLength: 3 }).map((items): Expr => ({ kind: "set", items })),
+      fc.array(fc.tuple(fc.constantFrom<Expr>({ kind: "lit", value: kw("a") }, { kind: "lit", value: "b" }), tie("expr")), { maxLength: 2 }).map((entries): Expr => ({ kind: "map", entries })),
+    ),
+  }));
+
+  it("any expression over any values either gives a value or throws an EavError, never a TypeError", () => {
+    fc.assert(
+      fc.property(expr, (e) => {
+        try {
+          evaluate(e, env());
+        } catch (err) {
+          if (!isEavError(err)) throw err;
+          expect(["rules/eval-error", "rules/unknown-function"]).toContain(err.code);
+        }
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -60,6 +60,7 @@ export type ErrorCode =
   | "rules/action-failed"
   | "rules/loop-limit"
   | "rules/eval-error"
+  | "rules/invalid-fact"
   // src/session
   | "session/invalid-fact"
   | "session/entity-accumulator"

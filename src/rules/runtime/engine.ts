@@ -1,0 +1,419 @@
+/**
+ * One fire: applying buffered changes, propagating them through the network, running the agenda to
+ * a fixpoint, and truth maintenance. This is the only place working memory changes.
+ *
+ * Design (measured with bench/engine-micro.ts before committing to it): memories are plain mutable
+ * Maps, Sets and intrusive token lists, and every persistent mutation is journaled (journal.ts).
+ * Immutable sessions come from the version tree over those journals, not from persistent data
+ * structures: a persistent hash map costs 3-10x a native Map per operation and allocates on every
+ * write, and the engine performs several memory writes per fact. Writes to objects born in the
+ * current fire (activations while they fire) need no journal entry.
+ */
+import { EavError, isEavError } from "../../errors.js";
+import { formatValue } from "../../eav/value.js";
+import { evaluate, isTruthy, type EvalEnv } from "../expr.js";
+import type { NetworkCore } from "../plan.js";
+import type { ActionContext, Bindings, QuerySpec } from "../spec.js";
+import { Agenda } from "./agenda.js";
+import { jdelete, jfield, jset, Version, type Journal, type Versioned } from "./journal.js";
+import { Activation, FactEntry, keyOf, linkToken, Token, tupleKey, unlinkToken } from "./memory.js";
+import type { BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
+import { queryRows, type Row } from "./query.js";
+import type { TerminalNode } from "./terminals.js";
+import { loopLimitError } from "./loop-limit.js";
+
+/** The mutable memory behind a chain of session values (see session.ts). */
+export class EngineState implements Versioned {
+  /** The version whose contents the memory holds now. */
+  current: Version = new Version();
+  /** True while a fire runs: a nested fire or query on a sibling session must not reroot. */
+  busy = false;
+  readonly wm = new Map<unknown, FactEntry>();
+  readonly mem: unknown[];
+  readonly root = new Token(0, null, null, null, 0);
+  /** Whether the root token has been propagated (done at the first fire). Journaled. */
+  initialized = false;
+  /** Monotonic id source; never rolled back (ids only need to be ordered). */
+  lastId = 0;
+  constructor(readonly net: NetworkCore) {
+    this.mem = net.nodes.map((n) => n.createMemory());
+  }
+}
+
+/** A buffered change from outside. */
+export interface PendingOp {
+  readonly kind: "insert" | "retract";
+  readonly facts: readonly unknown[];
+}
+
+/** Observes a fire. Every method is optional; an absent listener costs nothing. */
+export interface Listener {
+  /** A fact entered working memory, from outside (`rule` null) or from a rule's action. */
+  inserted?(fact: unknown, rule: string | null, logical: boolean): void;
+  /** A fact left working memory: retracted explicitly, or withdrawn by truth maintenance. */
+  retracted?(fact: unknown, rule: string | null, reason: "explicit" | "withdrawn"): void;
+  /** A rule's conditions matched: an activation joined the agenda. */
+  activationAdded?(rule: string, bindings: Bindings): void;
+  /** A pending activation stopped matching before it fired. */
+  activationCancelled?(rule: string, bindings: Bindings): void;
+  /** A rule fired. */
+  fired?(rule: string, bindings: Bindings): void;
+}
+
+/** The action context the engine offers; the EAV session builds its own on top (`FireOptions.context`). */
+export interface EngineActionContext extends ActionContext {
+  /** The firing rule's name. */
+  readonly rule: string;
+  /** Runs a query against working memory as it stands (before this action's own changes). */
+  query(nameOrSpec: string | QuerySpec, params?: Readonly<Record<string, unknown>>): Row[];
+  /** Every fact in working memory as it stands. */
+  facts(): unknown[];
+}
+
+/** Options of `RuleSession.fire`. */
+export interface FireOptions<C = EngineActionContext> {
+  /** The most rule firings this fire may run; more throws `rules/loop-limit`. Default 1,000,000. */
+  readonly maxFirings?: number;
+  readonly listener?: Listener;
+  /** Builds the context actions receive from the engine's base context. */
+  readonly context?: (base: EngineActionContext) => C;
+  /** Called with facts truth maintenance withdraws, after they left working memory. */
+  readonly onWithdraw?: (facts: readonly unknown[]) => void;
+}
+
+/** What a fire did. */
+export interface FireReport {
+  /** Number of rule firings. */
+  readonly firings: number;
+  /** Firings per rule name. */
+  readonly byRule: Readonly<Record<string, number>>;
+  /** Facts that entered working memory, in order (a fact inserted and retracted appears in both). */
+  readonly inserted: readonly unknown[];
+  /** Facts that left it: explicit retractions and truth-maintenance withdrawals, in order. */
+  readonly retracted: readonly unknown[];
+}
+
+/** The default firing budget of one fire. */
+export const DEFAULT_MAX_FIRINGS = 1_000_000;
+
+type ActionOp = { readonly kind: "insert" | "unconditional" | "retract"; readonly facts: unknown };
+
+/**
+ * Runs one fire on `state` (which must be the live version), recording every mutation in `j`.
+ * Returns the report. Throws `rules/action-failed` or `rules/loop-limit`, leaving the mutations in
+ * `j` for the caller to undo.
+ */
+export function runFire(state: EngineState, pending: readonly PendingOp[], options: FireOptions<unknown>, j: Journal): FireReport {
+  return new Fire(state, options, j).run(pending);
+}
+
+class Fire implements Rt {
+  readonly mem: readonly unknown[];
+  readonly net: NetworkCore;
+  private readonly agenda = new Agenda();
+  private readonly listener: Listener | undefined;
+  private readonly withdrawQueue: FactEntry[] = [];
+  private readonly dirty = new Map<DirtyNode, Set<unknown>>();
+  private readonly firings = new Map<string, number>();
+  private readonly recent: string[] = [];
+  private total = 0;
+  private readonly inserted: unknown[] = [];
+  private readonly retracted: unknown[] = [];
+  /** Load-order index of the rule whose action's changes are being applied (noLoop), else -1. */
+  private firingProduction = -1;
+  private firingRule: string | null = null;
+
+  constructor(
+    private readonly state: EngineState,
+    private readonly options: FireOptions<unknown>,
+    readonly j: Journal,
+  ) {
+    this.mem = state.mem;
+    this.net = state.net;
+    this.listener = options.listener;
+  }
+
+  run(pending: readonly PendingOp[]): FireReport {
+    const st = this.state;
+    if (!st.initialized) {
+      jfield(this.j, st, "initialized", true);
+      for (const c of this.net.nodes[0]?.children ?? []) c.leftAdd(this, st.root);
+    }
+    for (const op of pending) {
+      for (const f of op.facts) {
+        if (op.kind === "insert") this.addFact(f, true, null);
+        else this.retractFact(f);
+      }
+      this.settle();
+    }
+    const max = this.options.maxFirings ?? DEFAULT_MAX_FIRINGS;
+    for (let a = this.agenda.pop(); a !== undefined; a = this.agenda.pop()) {
+      if (this.total >= max) throw loopLimitError(max, this.recent, this.firings);
+      this.fire(a);
+    }
+    return { firings: this.total, byRule: Object.fromEntries(this.firings), inserted: this.inserted, retracted: this.retracted };
+  }
+
+  // ---------------------------------------------------------------- firing
+
+  private fire(a: Activation): void {
+    const terminal = this.net.nodes[a.node] as TerminalNode;
+    a.state = "fired"; // a was created in this fire: no journal entry needed
+    this.total++;
+    this.firings.set(terminal.rule, (this.firings.get(terminal.rule) ?? 0) + 1);
+    if (this.recent.length >= 256) this.recent.shift();
+    this.recent.push(terminal.rule);
+    const bindings = this.bindings(a.parent as Token, terminal.level - 1, terminal.scope);
+    this.listener?.fired?.(terminal.rule, bindings);
+    const ops: ActionOp[] = [];
+    const base: EngineActionContext = {
+      bindings,
+      rule: terminal.rule,
+      insert: (facts) => void ops.push({ kind: "insert", facts }),
+      insertUnconditional: (facts) => void ops.push({ kind: "unconditional", facts }),
+      retract: (facts) => void ops.push({ kind: "retract", facts }),
+      query: (q, params) => queryRows(this.net, this.state, q, params),
+      facts: () => [...this.state.wm.values()].map((e) => e.fact),
+    };
+    try {
+      const ctx = this.options.context === undefined ? base : this.options.context(base);
+      const action = terminal.action;
+      if (action.kind === "fn") action.fn(ctx);
+      else {
+        const extra = (ctx as { effects?: Readonly<Record<string, (arg: unknown) => void>> }).effects;
+        const env: EvalEnv = {
+          lookup: this.lookup(a.parent as Token, terminal.level - 1, terminal.scope),
+          functions: this.net.functions,
+          effects: { "insert!": base.insert, "insert-unconditional!": base.insertUnconditional, "retract!": base.retract, ...extra },
+        };
+        for (const e of action.body) evaluate(e, env);
+      }
+    } catch (err) {
+      throw failure(terminal.rule, bindings, "action", err);
+    }
+    this.firingProduction = terminal.noLoop ? terminal.production : -1;
+    this.firingRule = terminal.rule;
+    for (const op of ops) {
+      const facts = Array.isArray(op.facts) ? (op.facts as readonly unknown[]) : [op.facts];
+      for (const f of facts) {
+        if (op.kind === "retract") this.retractFact(f);
+        else this.addFact(f, op.kind === "unconditional", op.kind === "insert" ? a : null);
+      }
+    }
+    this.settle();
+    this.firingProduction = -1;
+    this.firingRule = null;
+  }
+
+  activate(info: NodeInfo, t: Token): void {
+    const node = info as TerminalNode;
+    let salience: number;
+    const s = node.salience;
+    if (typeof s === "number") salience = s;
+    else {
+      const b = this.bindings(t, node.level - 1, node.scope);
+      try {
+        salience = Number(s.kind === "fn" ? s.fn(b) : evaluate(s.expr, { lookup: this.lookup(t, node.level - 1, node.scope), functions: this.net.functions }));
+      } catch (err) {
+        throw failure(node.rule, b, "salience", err);
+      }
+    }
+    const a = new Activation(node.id, t, this.nextId(), node.production, salience);
+    linkToken(this.j, a);
+    if (node.noLoop && this.firingProduction === node.production) {
+      a.state = "suppressed";
+      return;
+    }
+    this.agenda.push(a);
+    this.listener?.activationAdded?.(node.rule, this.bindings(t, node.level - 1, node.scope));
+  }
+
+  private activationGone(a: Activation): void {
+    if (a.state === "pending") {
+      a.state = "cancelled"; // pending means born in this fire
+      if (this.listener?.activationCancelled !== undefined) {
+        const node = this.net.nodes[a.node] as TerminalNode;
+        this.listener.activationCancelled(node.rule, this.bindings(a.parent as Token, node.level - 1, node.scope));
+      }
+    } else if (a.state === "fired" && a.logical !== null) {
+      for (const e of a.logical) {
+        if (!e.alive) continue;
+        jfield(this.j, e, "support", e.support - 1);
+        if (e.support === 0 && !e.uncond) this.withdrawQueue.push(e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- working memory
+
+  private addFact(fact: unknown, uncond: boolean, support: Activation | null): void {
+    const net = this.net;
+    const key = net.factKey(fact);
+    const wm = this.state.wm;
+    let e = wm.get(key);
+    if (e !== undefined) {
+      if (uncond && !e.uncond) jfield(this.j, e, "uncond", true);
+      if (support !== null) {
+        jfield(this.j, e, "support", e.support + 1);
+        (support.logical ??= []).push(e);
+      }
+      return;
+    }
+    const type = net.factType(fact);
+    e = new FactEntry(fact, key, this.nextId());
+    e.uncond = uncond;
+    if (support !== null) {
+      e.support = 1;
+      (support.logical ??= []).push(e);
+    }
+    jset(this.j, wm, key, e);
+    this.inserted.push(fact);
+    this.listener?.inserted?.(fact, this.firingRule, support !== null);
+    const fieldOf = net.fieldOf;
+    const alphas = net.alphaByType.get(type);
+    if (alphas !== undefined) {
+      for (const al of alphas) if (al.matches(fact, fieldOf)) for (const s of al.successors) s.rightAdd(this, e);
+    }
+    if (net.alphaAll.length > 0 && net.isEavFact(fact)) {
+      for (const al of net.alphaAll) if (al.matches(fact, fieldOf)) for (const s of al.successors) s.rightAdd(this, e);
+    }
+  }
+
+  private retractFact(fact: unknown): void {
+    const e = this.state.wm.get(this.net.factKey(fact));
+    if (e !== undefined) this.removeEntry(e, "explicit");
+  }
+
+  /** Removes a fact: first from every node's right side, then every token holding it. */
+  private removeEntry(e: FactEntry, reason: "explicit" | "withdrawn"): void {
+    const net = this.net;
+    jfield(this.j, e, "alive", false);
+    jdelete(this.j, this.state.wm, e.key);
+    this.retracted.push(e.fact);
+    this.listener?.retracted?.(e.fact, this.firingRule, reason);
+    const fact = e.fact;
+    const alphas = net.alphaByType.get(net.factType(fact));
+    if (alphas !== undefined) {
+      for (const al of alphas) if (al.matches(fact, net.fieldOf)) for (const s of al.successors) s.rightRemove(this, e);
+    }
+    if (net.alphaAll.length > 0 && net.isEavFact(fact)) {
+      for (const al of net.alphaAll) if (al.matches(fact, net.fieldOf)) for (const s of al.successors) s.rightRemove(this, e);
+    }
+    while (e.tokens !== null) this.removeToken(e.tokens);
+  }
+
+  /** Runs truth maintenance and accumulator propagation until nothing is left to do. */
+  private settle(): void {
+    for (;;) {
+      if (this.withdrawQueue.length > 0) this.drainWithdrawals();
+      else if (this.dirty.size > 0) this.flushDirty();
+      else return;
+    }
+  }
+
+  private drainWithdrawals(): void {
+    const out: unknown[] = [];
+    for (let e = this.withdrawQueue.pop(); e !== undefined; e = this.withdrawQueue.pop()) {
+      if (!e.alive || e.support > 0 || e.uncond) continue;
+      this.removeEntry(e, "withdrawn");
+      out.push(e.fact);
+    }
+    const cb = this.options.onWithdraw;
+    if (cb !== undefined && out.length > 0) {
+      try {
+        cb(out);
+      } catch (err) {
+        throw failure(this.firingRule ?? "(truth maintenance)", {}, "withdrawal", err);
+      }
+    }
+  }
+
+  private flushDirty(): void {
+    const batch = [...this.dirty].sort((x, y) => x[0].id - y[0].id);
+    this.dirty.clear();
+    for (const [node, keys] of batch) for (const k of keys) node.flush(this, k);
+  }
+
+  // ---------------------------------------------------------------- Rt: what nodes call
+
+  emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): void {
+    const t = new Token(node.id, parent, value, entry, this.nextId());
+    linkToken(this.j, t);
+    for (const c of node.children) c.leftAdd(this, t);
+  }
+
+  removeToken(t: Token): void {
+    const node = this.net.nodes[t.node] as BetaNode;
+    for (const c of node.children) c.leftRemove(this, t);
+    for (let c = t.child; c !== null; c = t.child) this.removeToken(c);
+    unlinkToken(this.j, t);
+    if (t instanceof Activation) this.activationGone(t);
+  }
+
+  leftKey(t: Token, level: number, locs: readonly VarLoc[]): unknown {
+    if (locs.length === 1) return keyOf(this.valueAt(t, level, locs[0] as VarLoc));
+    return tupleKey(locs.map((l) => this.valueAt(t, level, l)));
+  }
+
+  rightKey(fact: unknown, fields: readonly string[]): unknown {
+    const fieldOf = this.net.fieldOf;
+    if (fields.length === 1) return keyOf(fieldOf(fact, fields[0] as string));
+    return tupleKey(fields.map((f) => fieldOf(fact, f)));
+  }
+
+  valueAt(t: Token, level: number, loc: VarLoc): unknown {
+    let x = t;
+    for (let l = level; l > loc.level; l--) x = x.parent as Token;
+    return loc.field === null ? x.value : this.net.fieldOf(x.value, loc.field);
+  }
+
+  test(node: TestNode, t: Token): boolean {
+    const p = node.predicate;
+    try {
+      if (p.kind === "fn") return Boolean(p.fn(this.bindings(t, node.level - 1, node.scope)));
+      return isTruthy(evaluate(p.expr, { lookup: this.lookup(t, node.level - 1, node.scope), functions: this.net.functions }));
+    } catch (err) {
+      throw failure(node.usedBy[0] ?? "?", this.bindings(t, node.level - 1, node.scope), "test", err);
+    }
+  }
+
+  guard<T>(node: NodeInfo, t: Token | null, f: () => T): T {
+    try {
+      return f();
+    } catch (err) {
+      throw failure(node.usedBy[0] ?? "?", t === null ? {} : this.bindings(t, node.level - 1, []), "accumulator", err);
+    }
+  }
+
+  markDirty(node: DirtyNode, key: unknown): void {
+    let keys = this.dirty.get(node);
+    if (keys === undefined) this.dirty.set(node, (keys = new Set()));
+    keys.add(key);
+  }
+
+  nextId(): number {
+    return ++this.state.lastId;
+  }
+
+  // ---------------------------------------------------------------- bindings
+
+  private bindings(t: Token, level: number, scope: readonly VarLoc[]): Bindings {
+    const out: Record<string, unknown> = {};
+    for (const l of scope) out[l.name.slice(1)] = this.valueAt(t, level, l);
+    return out;
+  }
+
+  private lookup(t: Token, level: number, scope: readonly VarLoc[]): (name: string) => unknown {
+    return (name) => {
+      for (const l of scope) if (l.name === name) return this.valueAt(t, level, l);
+      throw new EavError("rules/unbound-variable", `${name} is not bound here`, { variable: name });
+    };
+  }
+}
+
+/** The `rules/action-failed` error for a failure in user code. */
+function failure(rule: string, bindings: Bindings, where: string, cause: unknown): EavError {
+  if (isEavError(cause, "rules/action-failed") || isEavError(cause, "rules/loop-limit")) return cause;
+  const why = cause instanceof Error ? cause.message : formatValue(cause);
+  return new EavError("rules/action-failed", `rule ${rule} failed in its ${where}: ${why}`, { rule, bindings, where }, { cause });
+}

@@ -1,0 +1,242 @@
+/**
+ * The objects working memory is made of: fact entries, tokens (partial matches), activations, and
+ * the hash buckets of the beta memories. All persistent mutation goes through journal.ts.
+ *
+ * Tokens form a tree (Doorenbos's "tree-based removal"): each token knows its parent, its children
+ * (an intrusive doubly-linked list) and, for join results, it is threaded on a list of the tokens
+ * that hold its fact. Removing a fact or a token therefore touches exactly the tokens that depend on
+ * it, never a scan of a memory (tested by the flat-cost benchmark, bench/engine-micro.ts).
+ */
+import { canonicalText, isPlainObject, valueKey } from "../../eav/value.js";
+import { isKeyword } from "../../eav/keyword.js";
+import { ABSENT, jadd, jremove, jset, type Journal } from "./journal.js";
+
+/** A fact in working memory: one per fact key (set semantics), with its supports. */
+export class FactEntry {
+  /** Unconditional: inserted from outside or by insertUnconditional; never withdrawn by TMS. */
+  uncond = false;
+  /** Number of logical supports (fired activations that inserted it and still hold). */
+  support = 0;
+  /** False once retracted: supports that still point here are then ignored. */
+  alive = true;
+  /** Head of the list of tokens whose `fact` is this entry (threaded through `fnext`/`fprev`). */
+  tokens: Token | null = null;
+  constructor(
+    readonly fact: unknown,
+    readonly key: unknown,
+    /** Insertion order, for deterministic iteration. */
+    readonly id: number,
+  ) {}
+}
+
+/** A partial match at a beta node: its parent token plus what this node added. */
+export class Token {
+  child: Token | null = null;
+  next: Token | null = null;
+  prev: Token | null = null;
+  fnext: Token | null = null;
+  fprev: Token | null = null;
+  constructor(
+    /** The runtime node id that produced this token. */
+    readonly node: number,
+    readonly parent: Token | null,
+    /** What this level adds: the matched fact (joins), the accumulated result, or null. */
+    readonly value: unknown,
+    /** The fact entry for join tokens (threaded on its `tokens` list), else null. */
+    readonly entry: FactEntry | null,
+    /** Creation order, for deterministic iteration of large buckets and recency. */
+    readonly id: number,
+  ) {}
+}
+
+/** Where an activation is in its life. */
+export type ActivationState = "pending" | "fired" | "cancelled" | "suppressed";
+
+/** A terminal token: a rule's complete match, on the agenda until it fires. */
+export class Activation extends Token {
+  state: ActivationState = "pending";
+  /** Entries this activation inserted logically (its supports); written only while it fires. */
+  logical: FactEntry[] | null = null;
+  constructor(
+    node: number,
+    parent: Token,
+    id: number,
+    /** Index of the production in load order. */
+    readonly production: number,
+    readonly salience: number,
+  ) {
+    super(node, parent, null, null, id);
+  }
+}
+
+// ---------------------------------------------------------------- linking (journaled)
+
+/** Links a new token under its parent and on its entry's token list. Mutates (journaled). */
+export function linkToken(j: Journal, t: Token): void {
+  const p = t.parent;
+  if (p !== null) {
+    const head = p.child;
+    t.next = head; // t is new: no journal entry needed for its own fields
+    if (head !== null) jfieldToken(j, head, "prev", t);
+    jfieldToken(j, p, "child", t);
+  }
+  const e = t.entry;
+  if (e !== null) {
+    const head = e.tokens;
+    t.fnext = head;
+    if (head !== null) jfieldToken(j, head, "fprev", t);
+    j.push(e, "tokens", head);
+    e.tokens = t;
+  }
+}
+
+/** Unlinks a token from its parent's children and its entry's token list. Mutates (journaled). */
+export function unlinkToken(j: Journal, t: Token): void {
+  const p = t.parent;
+  if (p !== null) {
+    if (t.prev !== null) jfieldToken(j, t.prev, "next", t.next);
+    else jfieldToken(j, p, "child", t.next);
+    if (t.next !== null) jfieldToken(j, t.next, "prev", t.prev);
+  }
+  const e = t.entry;
+  if (e !== null) {
+    if (t.fprev !== null) jfieldToken(j, t.fprev, "fnext", t.fnext);
+    else {
+      j.push(e, "tokens", e.tokens);
+      e.tokens = t.fnext;
+    }
+    if (t.fnext !== null) jfieldToken(j, t.fnext, "fprev", t.fprev);
+  }
+}
+
+function jfieldToken(j: Journal, t: Token, field: "child" | "next" | "prev" | "fnext" | "fprev", v: Token | null): void {
+  j.push(t, field, t[field]);
+  t[field] = v;
+}
+
+/** The child of `t` produced by runtime node `node`, if any (for nodes with one child per token). */
+export function childAt(t: Token, node: number): Token | null {
+  for (let c = t.child; c !== null; c = c.next) if (c.node === node) return c;
+  return null;
+}
+
+// ---------------------------------------------------------------- buckets
+
+/**
+ * A hash bucket of a beta memory: one item, a small array (copied on write), or a Set for large
+ * buckets. Why: most join keys hold one or two items, and a Map or Set per key would cost ~150
+ * bytes; small arrays are replaced whole, so their journal entry is one triple.
+ */
+export type Bucket<T> = T | readonly T[] | Set<T>;
+
+const SMALL = 8;
+
+/** Adds `item` under `key`. Mutates `map` (journaled). Items are objects, never arrays or Sets. */
+export function bucketAdd<K, T extends object>(j: Journal, map: Map<K, Bucket<T>>, key: K, item: T): void {
+  const b = map.get(key);
+  if (b === undefined) {
+    j.push(map, key, ABSENT);
+    map.set(key, item);
+  } else if (b instanceof Set) {
+    jadd(j, b, item);
+  } else if (Array.isArray(b)) {
+    const arr = b as readonly T[];
+    if (arr.length < SMALL) jset(j, map, key, [...arr, item]);
+    else {
+      const s = new Set<T>(arr);
+      s.add(item);
+      jset(j, map, key, s);
+    }
+  } else {
+    jset(j, map, key, [b as T, item]);
+  }
+}
+
+/** Removes `item` from under `key`. Mutates `map` (journaled). */
+export function bucketRemove<K, T extends object>(j: Journal, map: Map<K, Bucket<T>>, key: K, item: T): void {
+  const b = map.get(key);
+  if (b === undefined) return;
+  if (b instanceof Set) {
+    jremove(j, b, item);
+    if (b.size === 0) {
+      j.push(map, key, b);
+      map.delete(key);
+    }
+  } else if (Array.isArray(b)) {
+    const arr = b as readonly T[];
+    const i = arr.indexOf(item);
+    if (i < 0) return;
+    if (arr.length === 2) jset(j, map, key, arr[1 - i] as T);
+    else jset(j, map, key, arr.filter((x) => x !== item));
+  } else if (b === item) {
+    j.push(map, key, b);
+    map.delete(key);
+  }
+}
+
+/** Number of items in a bucket. */
+export function bucketSize<T>(b: Bucket<T> | undefined): number {
+  if (b === undefined) return 0;
+  if (b instanceof Set) return b.size;
+  if (Array.isArray(b)) return (b as readonly T[]).length;
+  return 1;
+}
+
+/**
+ * The items of a bucket as an array in creation order (by `id`), safe to iterate while the bucket
+ * changes. Why sort large buckets: Set order is not restored exactly when a journal is undone, and
+ * firing order must not depend on which version was live before.
+ */
+export function bucketItems<T extends { readonly id: number }>(b: Bucket<T> | undefined): readonly T[] {
+  if (b === undefined) return EMPTY;
+  if (b instanceof Set) return Array.from(b).sort(byId);
+  if (Array.isArray(b)) return b as readonly T[];
+  return [b as T];
+}
+
+const EMPTY: readonly never[] = [];
+function byId(a: { readonly id: number }, b: { readonly id: number }): number {
+  return a.id - b.id;
+}
+
+// ---------------------------------------------------------------- join keys
+
+/** The key of the empty tuple (no shared variables). */
+export const NO_KEY = "\u0000";
+
+/**
+ * The hash key of a tuple of values, equal exactly when the values are pairwise value-equal.
+ * One value: its {@link valueKey} (primitives are their own key). Several: their canonical texts.
+ */
+export function tupleKey(values: readonly unknown[]): unknown {
+  if (values.length === 0) return NO_KEY;
+  if (values.length === 1) return keyOf(values[0]);
+  let s = "";
+  for (const v of values) s += textOf(v) + "\u0000";
+  return s;
+}
+
+/**
+ * The hash key of one value: {@link valueKey} for values (EAV value equality), the object itself for
+ * anything else (class instances, functions: plain-object facts may hold references to each other).
+ */
+export function keyOf(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  return isValueObject(v) ? valueKey(v) : v;
+}
+
+function textOf(v: unknown): string {
+  if (v !== null && (typeof v === "object" || typeof v === "function") && !isValueObject(v)) {
+    let id = objectIds.get(v);
+    if (id === undefined) objectIds.set(v, (id = ++lastObjectId));
+    return `#ref ${id}`;
+  }
+  return canonicalText(v);
+}
+
+function isValueObject(v: object): boolean {
+  return v instanceof Date || Array.isArray(v) || isKeyword(v) || isPlainObject(v);
+}
+
+const objectIds = new WeakMap<object, number>();
+let lastObjectId = 0;

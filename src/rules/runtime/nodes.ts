@@ -1,0 +1,232 @@
+/**
+ * The live nodes of the beta network. Nodes are immutable after compilation and shared by every
+ * session of a network; their memories live in the session state (`rt.mem[node.id]`) and change
+ * only through the journaled helpers, inside one fire.
+ *
+ * Every node produces at most one level of tokens: a token at level L has L ancestors, and a
+ * variable is read at run time as "the fact (or one field of it) of the ancestor at level l"
+ * ({@link VarLoc}): tokens carry no binding arrays at all.
+ */
+import { jdelete, jset } from "./journal.js";
+import type { Journal } from "./journal.js";
+import { type Bucket, bucketAdd, bucketItems, bucketRemove, childAt, type FactEntry, type Token } from "./memory.js";
+import type { Test } from "../spec.js";
+
+/** A node whose results propagate when the fire settles (accumulators). */
+export interface DirtyNode {
+  readonly id: number;
+  flush(rt: Rt, key: unknown): void;
+}
+
+/** What the runtime reports when user code in a node fails. */
+export interface NodeInfo {
+  readonly id: number;
+  readonly level: number;
+  readonly usedBy: readonly string[];
+}
+
+/** Where a variable's value is: the token at `level`, its whole value (`field === null`) or a field of it. */
+export interface VarLoc {
+  readonly name: string;
+  readonly level: number;
+  readonly field: string | null;
+}
+
+/** What nodes need from the fire in progress (implemented by engine.ts). */
+export interface Rt {
+  readonly j: Journal;
+  readonly mem: readonly unknown[];
+  /** Creates a child token of `parent` at `node` and propagates it to the node's children. */
+  emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): void;
+  /** Removes a token and everything that depends on it. */
+  removeToken(t: Token): void;
+  /** The join key of a token for the given variable locations. */
+  leftKey(t: Token, level: number, locs: readonly VarLoc[]): unknown;
+  /** The join key of a fact for the given fields. */
+  rightKey(fact: unknown, fields: readonly string[]): unknown;
+  /** Reads a variable. */
+  valueAt(t: Token, level: number, loc: VarLoc): unknown;
+  /** Evaluates a test for a token (exceptions become rules/action-failed naming the rule). */
+  test(node: TestNode, t: Token): boolean;
+  /** Runs user accumulator code, turning exceptions into rules/action-failed. */
+  guard<T>(node: NodeInfo, t: Token | null, f: () => T): T;
+  /** Records that an accumulated group changed; results propagate when the fire settles. */
+  markDirty(node: DirtyNode, key: unknown): void;
+  /** A complete match reached a rule's terminal. */
+  activate(node: NodeInfo, t: Token): void;
+  /** The next id (monotonic; orders tokens, facts and activations). */
+  nextId(): number;
+}
+
+/** Common shape of the beta nodes. */
+export abstract class BetaNode {
+  /** Successor nodes, in creation order (set while compiling, frozen after). */
+  readonly children: BetaNode[] = [];
+  constructor(
+    readonly id: number,
+    /** Level of the tokens this node produces (its parent's plus one). */
+    readonly level: number,
+    /** Rule and query names using this node. */
+    readonly usedBy: string[],
+  ) {}
+  /** A fresh, empty memory for this node. */
+  abstract createMemory(): unknown;
+  /** A token of the parent arrived. */
+  abstract leftAdd(rt: Rt, t: Token): void;
+  /** A token of the parent is being removed (its children are removed after this). */
+  abstract leftRemove(rt: Rt, t: Token): void;
+  /** A fact of this node's alpha node arrived (alpha-fed nodes only). */
+  rightAdd(_rt: Rt, _e: FactEntry): void {}
+  /** A fact of this node's alpha node is being retracted (before its tokens are removed). */
+  rightRemove(_rt: Rt, _e: FactEntry): void {}
+}
+
+/** The root: its one token (level 0) is the empty match. */
+export class RootNode extends BetaNode {
+  createMemory(): null {
+    return null;
+  }
+  leftAdd(): void {}
+  leftRemove(): void {}
+}
+
+interface IndexMem {
+  readonly left: Map<unknown, Bucket<Token>>;
+}
+
+interface JoinMem extends IndexMem {
+  readonly right: Map<unknown, Bucket<FactEntry>>;
+}
+
+/** Alpha-fed nodes: a pattern joined on shared variables with the parent's tokens. */
+abstract class AlphaFed extends BetaNode {
+  constructor(
+    id: number,
+    level: number,
+    usedBy: string[],
+    /** Variables shared with earlier conditions, read from the parent's tokens. */
+    readonly leftLocs: readonly VarLoc[],
+    /** The pattern fields holding those variables, in the same order. */
+    readonly rightFields: readonly string[],
+    /**
+     * The parent is the root: its one token arrives before any fact, so the right side needs no
+     * memory (a fact pairs with the root token when it arrives). Saves one index entry per fact.
+     */
+    readonly rootParent: boolean,
+  ) {
+    super(id, level, usedBy);
+  }
+  protected lkey(rt: Rt, t: Token): unknown {
+    return rt.leftKey(t, this.level - 1, this.leftLocs);
+  }
+  protected rkey(rt: Rt, e: FactEntry): unknown {
+    return rt.rightKey(e.fact, this.rightFields);
+  }
+}
+
+/** A positive pattern: one child token per (parent token, matching fact). */
+export class JoinNode extends AlphaFed {
+  createMemory(): JoinMem {
+    return { left: new Map(), right: new Map() };
+  }
+  leftAdd(rt: Rt, t: Token): void {
+    const m = rt.mem[this.id] as JoinMem;
+    const k = this.lkey(rt, t);
+    bucketAdd(rt.j, m.left, k, t);
+    if (this.rootParent) return;
+    for (const e of bucketItems(m.right.get(k))) rt.emit(this, t, e.fact, e);
+  }
+  leftRemove(rt: Rt, t: Token): void {
+    bucketRemove(rt.j, (rt.mem[this.id] as JoinMem).left, this.lkey(rt, t), t);
+  }
+  override rightAdd(rt: Rt, e: FactEntry): void {
+    const m = rt.mem[this.id] as JoinMem;
+    const k = this.rkey(rt, e);
+    if (!this.rootParent) bucketAdd(rt.j, m.right, k, e);
+    for (const t of bucketItems(m.left.get(k))) rt.emit(this, t, e.fact, e);
+  }
+  override rightRemove(rt: Rt, e: FactEntry): void {
+    // the tokens holding e are removed by the engine through e's token list
+    if (!this.rootParent) bucketRemove(rt.j, (rt.mem[this.id] as JoinMem).right, this.rkey(rt, e), e);
+  }
+}
+
+interface NegMem extends IndexMem {
+  readonly count: Map<unknown, number>;
+}
+
+/**
+ * `not` (or, inverted, `exists`) of one pattern: a parent token passes while no (resp. some) fact
+ * shares its key. Only counts per key are kept, never the facts.
+ */
+export class NegationNode extends AlphaFed {
+  constructor(
+    id: number,
+    level: number,
+    usedBy: string[],
+    leftLocs: readonly VarLoc[],
+    rightFields: readonly string[],
+    readonly exists: boolean,
+  ) {
+    super(id, level, usedBy, leftLocs, rightFields, false);
+  }
+  createMemory(): NegMem {
+    return { left: new Map(), count: new Map() };
+  }
+  leftAdd(rt: Rt, t: Token): void {
+    const m = rt.mem[this.id] as NegMem;
+    const k = this.lkey(rt, t);
+    bucketAdd(rt.j, m.left, k, t);
+    if (((m.count.get(k) ?? 0) > 0) === this.exists) rt.emit(this, t, null, null);
+  }
+  leftRemove(rt: Rt, t: Token): void {
+    bucketRemove(rt.j, (rt.mem[this.id] as NegMem).left, this.lkey(rt, t), t);
+  }
+  override rightAdd(rt: Rt, e: FactEntry): void {
+    const m = rt.mem[this.id] as NegMem;
+    const k = this.rkey(rt, e);
+    const c = m.count.get(k) ?? 0;
+    jset(rt.j, m.count, k, c + 1);
+    if (c === 0) this.flip(rt, m, k, this.exists);
+  }
+  override rightRemove(rt: Rt, e: FactEntry): void {
+    const m = rt.mem[this.id] as NegMem;
+    const k = this.rkey(rt, e);
+    const c = m.count.get(k) ?? 0;
+    if (c <= 1) {
+      jdelete(rt.j, m.count, k);
+      this.flip(rt, m, k, !this.exists);
+    } else jset(rt.j, m.count, k, c - 1);
+  }
+  /** Every parent token under `k` starts (`pass`) or stops passing. */
+  private flip(rt: Rt, m: NegMem, k: unknown, pass: boolean): void {
+    for (const t of bucketItems(m.left.get(k))) {
+      if (pass) rt.emit(this, t, null, null);
+      else {
+        const c = childAt(t, this.id);
+        if (c !== null) rt.removeToken(c);
+      }
+    }
+  }
+}
+
+/** A `test` condition: the parent's token passes when the predicate holds. */
+export class TestNode extends BetaNode {
+  constructor(
+    id: number,
+    level: number,
+    usedBy: string[],
+    readonly predicate: Test,
+    /** The variables visible here, for building the bindings a test function receives. */
+    readonly scope: readonly VarLoc[],
+  ) {
+    super(id, level, usedBy);
+  }
+  createMemory(): null {
+    return null;
+  }
+  leftAdd(rt: Rt, t: Token): void {
+    if (rt.test(this, t)) rt.emit(this, t, null, null);
+  }
+  leftRemove(): void {}
+}

@@ -82,7 +82,8 @@ export function constant(ctx: BuildContext, form: Form, what: string): Value {
     case "map": {
       const out: Record<string, Value> = {};
       const items = pairs(ctx, form);
-      for (const [k, v] of items) out[mapKey(ctx, k)] = constant(ctx, v, what);
+      // defineProperty, not assignment: a "__proto__" key must be a key, not a prototype change.
+      for (const [k, v] of items) Object.defineProperty(out, mapKey(ctx, k), { value: constant(ctx, v, what), enumerable: true, writable: true, configurable: true });
       return out;
     }
     case "symbol":

@@ -7,8 +7,8 @@
  *
  * Flags:
  *   --quick            small sizes (Manners 16 and 32, join N = 1k), 1 run, no warm-up
- *   --only <names>     comma-separated: workloads ("manners", "join"), variant keys, or
- *                      "workload:variant"; repeatable
+ *   --only <names>     comma-separated: workloads ("manners", "join"), variant keys (see
+ *                      bench/registry.ts), "workload:variant", "ours" or "peers"; repeatable
  *   --runs N           measured runs per cell (default 5; quick 1)
  *   --sizes a,b        override the sizes of every selected workload
  *   --budget S         stop adding runs to a cell after S seconds (default 300; 0 = no limit, always N runs)
@@ -84,9 +84,9 @@ function parseArgs(argv: readonly string[]): Options {
   return o;
 }
 
-function selected(only: readonly string[], workload: string, key: string): boolean {
+function selected(only: readonly string[], workload: string, key: string, side: "ours" | "peer"): boolean {
   if (only.length === 0) return true;
-  return only.some((s) => s === workload || s === key || s === `${workload}:${key}`);
+  return only.some((s) => s === workload || s === key || s === `${workload}:${key}` || (s === "ours" && side === "ours") || (s === "peers" && side === "peer"));
 }
 
 function plan(o: Options): CellRequest[] {
@@ -97,13 +97,13 @@ function plan(o: Options): CellRequest[] {
   const mannersSizes = o.sizes ?? (o.quick ? [16, 32] : [16, 32, 64, 128]);
   const joinSizes = o.sizes ?? (o.quick ? [1000] : [1000, 10_000, 100_000]);
   for (const size of mannersSizes) {
-    for (const key of MANNERS_VARIANTS.keys()) {
-      if (selected(o.only, "manners", key)) cells.push({ workload: "manners", size, variant: key, runs, warmup, budgetMs });
+    for (const [key, v] of MANNERS_VARIANTS) {
+      if (selected(o.only, "manners", key, v.side)) cells.push({ workload: "manners", size, variant: key, runs, warmup, budgetMs });
     }
   }
   for (const size of joinSizes) {
-    for (const key of JOIN_VARIANTS.keys()) {
-      if (selected(o.only, "join", key)) cells.push({ workload: "join", size, variant: key, runs, warmup, budgetMs });
+    for (const [key, v] of JOIN_VARIANTS) {
+      if (selected(o.only, "join", key, v.side)) cells.push({ workload: "join", size, variant: key, runs, warmup, budgetMs });
     }
   }
   return cells;

@@ -1,0 +1,108 @@
+// End to end: a rule file with expression tests, accumulators and actions, parsed by the DSL,
+// compiled and run by the Rete engine (src/rules) against EAV facts, read back through queries.
+// The engine alone offers insert!/retract!; `upsert!` here is the host's effect turning the rule's
+// [e :attr v] vectors into EAV facts (the EAV session, when it lands, supplies the real one).
+import { describe, expect, it } from "vitest";
+import { parseRules } from "../../src/dsl/index.js";
+import { EAV, eav, isKeyword, kw } from "../../src/eav/index.js";
+import { compileRules, newRuleSession, type EngineActionContext, type RuleSession } from "../../src/rules/index.js";
+
+const RULES = `
+;; Orders: review big ones, label loyal customers, bucket orders with a host function.
+(defrule big-order
+  "Orders over 1000 need review"
+  {:salience 10}
+  [?o :order/total ?t]
+  [:test (> ?t 1000)]
+  [:not [?o :order/reviewed true]]
+  =>
+  (upsert! [?o :order/needs-review true]))
+
+(defrule loyal-customer
+  [?c :customer/name ?name]
+  [?n <- (count) :from [_ :order/customer ?c]]
+  [:test (>= ?n 2)]
+  =>
+  (let [?label (str (upper-case ?name) " (" ?n " orders)")]
+    (upsert! [?c :customer/label ?label])))
+
+(defrule bucket
+  [?o :order/total ?t]
+  [?o :order/status ?s]
+  [:test (contains? #{:open :pending} ?s)]
+  =>
+  (upsert! [?o :order/bucket (if (> (discounted ?t) 500) :large :small)]))
+
+(defquery needs-review []
+  [?o :order/needs-review true]
+  [?o :order/total ?t])
+
+(defquery label [?c]
+  [?c :customer/label ?label])
+
+(defquery buckets []
+  [?o :order/bucket ?b])
+`;
+
+/** A host function, registered by name for the DSL's check and the engine's evaluator. */
+const functions = { discounted: (t: number) => t * 0.9 };
+
+/** [e :attr v] (attribute as a keyword, as rule text writes it) -> an EAV fact. */
+function toEav(x: unknown): EAV {
+  if (!Array.isArray(x) || x.length !== 3) throw new Error(`not an [e a v] vector: ${String(x)}`);
+  const [e, a, v] = x as [unknown, unknown, unknown];
+  return eav(e as number, isKeyword(a) ? a.name : String(a), v as never);
+}
+
+function run(session: RuleSession): RuleSession {
+  return session.fire({
+    context: (base: EngineActionContext) => ({ ...base, effects: { "upsert!": (x: unknown) => base.insert([toEav(x)]) } }),
+  });
+}
+
+const specs = parseRules(RULES, { file: "orders.rules", functions });
+const network = compileRules(specs, { functions });
+
+const facts = [
+  eav(1, "customer/name", "ada"),
+  eav(2, "customer/name", "bob"),
+  eav(10, "order/customer", 1),
+  eav(10, "order/total", 1500),
+  eav(10, "order/status", kw("open")),
+  eav(11, "order/customer", 1),
+  eav(11, "order/total", 200),
+  eav(11, "order/status", kw("pending")),
+  eav(12, "order/customer", 2),
+  eav(12, "order/total", 5000),
+  eav(12, "order/status", kw("shipped")),
+  eav(12, "order/reviewed", true),
+];
+
+describe("a rule file running on the engine", () => {
+  const session = run(newRuleSession(network).insert(facts));
+
+  it("expression tests and negation select the orders to review", () => {
+    expect(session.query("needs-review")).toEqual([{ o: 10, t: 1500 }]);
+  });
+
+  it("accumulators, let, string functions and parameters", () => {
+    expect(session.query("label", { c: 1 })).toEqual([{ c: 1, label: "ADA (2 orders)" }]);
+    expect(session.query("label", { c: 2 })).toEqual([]);
+  });
+
+  it("set literals, if, keywords and a host function in actions", () => {
+    const rows = session.query("buckets").sort((a, b) => Number(a.o) - Number(b.o));
+    expect(rows).toEqual([
+      { o: 10, b: kw("large") },
+      { o: 11, b: kw("small") },
+    ]);
+  });
+
+  it("derived facts follow their conditions (truth maintenance through DSL rules)", () => {
+    const after = run(session.insert([eav(10, "order/reviewed", true)]).retract([eav(11, "order/customer", 1)]));
+    expect(after.query("needs-review")).toEqual([]);
+    expect(after.query("label", { c: 1 })).toEqual([]);
+    // The earlier session value is untouched.
+    expect(session.query("needs-review")).toEqual([{ o: 10, t: 1500 }]);
+  });
+});

@@ -233,17 +233,25 @@ class RuleBuilder {
     const v = vals.length > 0 ? this.c.pick(vals) : null;
     const eConst = 1 + this.c.int(3);
     const vConst = this.c.pick(DOMAIN[kind]);
+    // sometimes a second fact, with a constant value: an action may insert several facts at once
+    const second = this.c.chance(4) ? this.c.pick(DOMAIN[kind]) : undefined;
+    // salience changes the firing order, never the fixpoint: truth maintenance must not care
+    const salience = this.c.pick([undefined, 0, 5, -3]);
+    const props = salience === undefined ? {} : { salience };
     if (this.c.chance(2)) {
       const term = (name: string | null, value: Value): Expr => (name === null ? { kind: "lit", value } : { kind: "var", name });
-      const fact: Expr = { kind: "call", fn: "mk-eav", args: [term(e, eConst), { kind: "lit", value: attr }, term(v, vConst)] };
-      return { kind: "rule", name, conditions, action: { kind: "expr", body: [{ kind: "call", fn: "insert!", args: [fact] }] } };
+      const mk = (value: Expr): Expr => ({ kind: "call", fn: "mk-eav", args: [term(e, eConst), { kind: "lit", value: attr }, value] });
+      const facts: Expr = second === undefined ? mk(term(v, vConst)) : { kind: "vector", items: [mk(term(v, vConst)), mk({ kind: "lit", value: second })] };
+      return { kind: "rule", name, ...props, conditions, action: { kind: "expr", body: [{ kind: "call", fn: "insert!", args: [facts] }] } };
     }
     const ek = e?.slice(1);
     const vk = v?.slice(1);
     const fn = (ctx: ActionContext): void => {
-      ctx.insert(eav((ek === undefined ? eConst : ctx.bindings[ek]) as number, attr, (vk === undefined ? vConst : ctx.bindings[vk]) as Value));
+      const eid = (ek === undefined ? eConst : ctx.bindings[ek]) as number;
+      const first = eav(eid, attr, (vk === undefined ? vConst : ctx.bindings[vk]) as Value);
+      ctx.insert(second === undefined ? first : [first, eav(eid, attr, second)]);
     };
-    return { kind: "rule", name, conditions, action: { kind: "fn", fn, uses: [ek, vk].filter((x): x is string => x !== undefined) } };
+    return { kind: "rule", name, ...props, conditions, action: { kind: "fn", fn, uses: [ek, vk].filter((x): x is string => x !== undefined) } };
   }
 
   query(name: string): { spec: QuerySpec; param: string | null } {
@@ -311,8 +319,15 @@ export function buildProgram(choices: readonly number[], options: GenOptions = {
 
 // ---------------------------------------------------------------- operations
 
-/** One step of a sequence. */
-export type Op = { readonly kind: "insert" | "retract"; readonly facts: readonly EAV[] } | { readonly kind: "fire" };
+/**
+ * One step of a sequence. `rewind` goes back to the session value of `back` fires ago (0: the last
+ * one) and continues from there: sessions are immutable values, so an old one must still answer
+ * and fire as it did.
+ */
+export type Op =
+  | { readonly kind: "insert" | "retract"; readonly facts: readonly EAV[] }
+  | { readonly kind: "fire" }
+  | { readonly kind: "rewind"; readonly back: number };
 
 /** A base fact from three choices. */
 export function baseFact(attrChoice: number, e: number, v: number): EAV {
@@ -370,7 +385,7 @@ export function showCondition(c: Condition): string {
 export function showProgram(p: Program): string {
   return p.productions
     .map((x) => {
-      const head = x.kind === "rule" ? `(defrule ${x.name}` : `(defquery ${x.name} [${x.params.join(" ")}]`;
+      const head = x.kind === "rule" ? `(defrule ${x.name}${x.salience === undefined ? "" : ` {:salience ${String(x.salience)}}`}` : `(defquery ${x.name} [${x.params.join(" ")}]`;
       const action =
         x.kind === "rule" ? `\n  =>\n  ${x.action.kind === "expr" ? x.action.body.map(showExpr).join(" ") : `insert ${p.outputs.get(x.name)?.join(" ") ?? ""} via fn(${(x.action.uses ?? []).join(" ")})`}` : "";
       return `${head}\n  ${x.conditions.map(showCondition).join("\n  ")}${action})`;

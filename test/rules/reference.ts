@@ -331,6 +331,18 @@ export class ReferenceSession {
     return this.state.query(name, params);
   }
 
+  /** The base facts and the last fire's answers, to {@link restore} later (the engine's sessions are values). */
+  snapshot(): { readonly base: ReadonlyMap<string, EAV>; readonly state: ReferenceState | null } {
+    return { base: new Map(this.base), state: this.state };
+  }
+
+  /** Goes back to a {@link snapshot}. */
+  restore(snap: { readonly base: ReadonlyMap<string, EAV>; readonly state: ReferenceState | null }): void {
+    this.base.clear();
+    for (const [k, f] of snap.base) this.base.set(k, f);
+    this.state = snap.state;
+  }
+
   /** Every fact as of the last {@link fire}. */
   facts(): readonly EAV[] {
     if (this.state === null) throw new Error("fire() first");

@@ -4,7 +4,7 @@
 // [e :attr v] vectors into EAV facts (the EAV session, when it lands, supplies the real one).
 import { describe, expect, it } from "vitest";
 import { parseRules } from "../../src/dsl/index.js";
-import { EAV, eav, isKeyword, kw } from "../../src/eav/index.js";
+import { eav, isKeyword, kw, type EAV } from "../../src/eav/index.js";
 import { compileRules, newRuleSession, type EngineActionContext, type RuleSession } from "../../src/rules/index.js";
 
 const RULES = `

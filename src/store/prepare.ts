@@ -2,7 +2,7 @@
  * One pass over a transaction's ops before it runs: attribute infos, entity-map groups and the
  * largest explicit eid. Computed once and shared by every retry of the transaction.
  */
-import { GeneratedTempid, isLiteralTempid, type TxOp } from "../eav/index.js";
+import { GeneratedTempid, type EntityRef, type TxOp } from "../eav/index.js";
 import type { AttrInfo, Schema } from "./schema.js";
 
 /** The pre-computed facts about a transaction's ops. Read-only once built. */
@@ -11,15 +11,21 @@ export interface Prepared {
   /** The attribute info of each op (`undefined` for retractEntity). */
   readonly infos: ReadonlyArray<AttrInfo | undefined>;
   /**
-   * For adds whose e is a tempid written by an entity map: the key of that map (its generated
-   * tempid, or its path plus its literal tempid). Ops of one map resolve their entity together,
-   * before any of them is asserted, as DataScript does for maps (`resolve-upserts`).
+   * For adds written by an entity map: the path of that map (its key). All adds of one map share
+   * one entity, resolved once when the map starts, before any of its datoms or of its nested maps'
+   * datoms, as DataScript does for maps (`resolve-upserts`, `entid-strict` of `:db/id`).
    */
-  readonly groups: ReadonlyArray<unknown>;
-  /** Per map key, the indexes of its adds on unique-identity attributes. */
-  readonly groupIdentity: ReadonlyMap<unknown, readonly number[]>;
+  readonly groups: ReadonlyArray<string | undefined>;
+  /** Per map: its entity ref as written (eid, tempid, lookup ref or generated tempid). */
+  readonly groupE: ReadonlyMap<string, EntityRef>;
+  /** Per map: the index of its first op (for error paths). */
+  readonly groupFirst: ReadonlyMap<string, number>;
+  /** Per map: the indexes of its adds on unique-identity attributes. */
+  readonly groupIdentity: ReadonlyMap<string, readonly number[]>;
+  /** Before op i, the maps that start there (outermost first): a nested map's parent starts first. */
+  readonly starts: ReadonlyMap<number, readonly string[]>;
   /** Generated tempids whose map has a unique attribute (the Datomic nested-map rule). */
-  readonly groupHasUnique: ReadonlySet<unknown>;
+  readonly hasUnique: ReadonlySet<unknown>;
   /** The largest positive integer eid written anywhere in the ops (e, or value of a ref attribute). */
   readonly maxExplicit: number;
 }
@@ -30,9 +36,11 @@ export interface Prepared {
  */
 export function prepare(ops: readonly TxOp[], schema: Schema): Prepared {
   const infos: Array<AttrInfo | undefined> = new Array<AttrInfo | undefined>(ops.length);
-  const groups: unknown[] = new Array<unknown>(ops.length);
-  const groupIdentity = new Map<unknown, number[]>();
-  const groupHasUnique = new Set<unknown>();
+  const groups: Array<string | undefined> = new Array<string | undefined>(ops.length);
+  const groupE = new Map<string, EntityRef>();
+  const groupFirst = new Map<string, number>();
+  const groupIdentity = new Map<string, number[]>();
+  const hasUnique = new Set<unknown>();
   let maxExplicit = 0;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
@@ -44,37 +52,57 @@ export function prepare(ops: readonly TxOp[], schema: Schema): Prepared {
     if (op.kind === "retractAttribute") continue;
     if (info.ref && typeof op.v === "number" && op.v > maxExplicit) maxExplicit = op.v;
     if (op.kind !== "add") continue;
-    let key: unknown;
-    if (e instanceof GeneratedTempid) key = e;
-    else if (isLiteralTempid(e)) {
-      const prefix = mapPrefix(op.path);
-      if (prefix !== undefined) key = `${prefix}\u0000${typeof e}\u0000${e}`;
-    }
+    const key = mapPrefix(op.path);
     if (key === undefined) continue;
     groups[i] = key;
+    if (!groupE.has(key)) {
+      groupE.set(key, e);
+      groupFirst.set(key, i);
+    }
     if (info.identity) {
       const list = groupIdentity.get(key);
       if (list === undefined) groupIdentity.set(key, [i]);
       else list.push(i);
     }
-    if (info.unique) groupHasUnique.add(key);
+    if (info.unique && e instanceof GeneratedTempid) hasUnique.add(e);
   }
-  return { ops, infos, groups, groupIdentity, groupHasUnique, maxExplicit };
+  // a map starts at the first op of the map or of any map nested in it
+  const starts = new Map<number, string[]>();
+  if (groupE.size > 0) {
+    const started = new Set<string>();
+    for (let i = 0; i < ops.length; i++) {
+      const key = groups[i];
+      if (key === undefined || started.has(key)) continue;
+      const chain: string[] = [];
+      for (let k: string | undefined = key; k !== undefined && !started.has(k); k = mapPrefix(k)) {
+        started.add(k);
+        if (groupE.has(k)) chain.push(k);
+      }
+      starts.set(i, chain.reverse());
+    }
+  }
+  return { ops, infos, groups, groupE, groupFirst, groupIdentity, starts, hasUnique, maxExplicit };
 }
 
 /**
- * The path of the entity map an op came from, or `undefined` for list forms and triples.
- * Normalisation gives map-sourced ops the path of their map plus `["attr"]` (and `[k]` for one
- * value of a card-many array): `[2]["order/items"][0]` came from the map at `[2]`.
+ * The path of the entity map an op (or a nested map) came from, or `undefined` for list forms
+ * and triples. Normalisation gives map-sourced ops the path of their map plus `["attr"]` (and
+ * `[k]` for one value of a card-many array): `[2]["order/items"][0]` came from the map at `[2]`.
  */
 function mapPrefix(path: string): string | undefined {
-  let p = path;
-  if (!p.endsWith('"]')) {
-    const i = p.lastIndexOf("[");
-    if (i < 0 || !/^\[\d+\]$/.test(p.slice(i))) return undefined;
-    p = p.slice(0, i);
-    if (!p.endsWith('"]')) return undefined;
+  let end = path.length;
+  if (path.charCodeAt(end - 2) !== 34 /* " */) {
+    // strip a trailing [k]
+    let i = end - 2;
+    while (i > 0 && isDigit(path.charCodeAt(i))) i--;
+    if (i === end - 2 || path.charCodeAt(i) !== 91 /* [ */ || path.charCodeAt(end - 1) !== 93 /* ] */) return undefined;
+    end = i;
+    if (path.charCodeAt(end - 2) !== 34 || path.charCodeAt(end - 1) !== 93) return undefined;
   }
-  const j = p.lastIndexOf('["');
-  return j <= 0 ? undefined : p.slice(0, j);
+  const j = path.lastIndexOf('["', end - 3);
+  return j <= 0 ? undefined : path.slice(0, j);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }

@@ -13,7 +13,6 @@ import {
   formatEid,
   formatValue,
   isEid,
-  isLiteralTempid,
   isLookupRef,
   isTempid,
   valueEquals,
@@ -57,7 +56,7 @@ export class TxRun {
   readonly valueTempids = new Map<Eid, Tempid>();
   /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
   readonly defined = new Set<Eid>();
-  readonly groupEids = new Map<unknown, Eid>();
+  readonly groupEids = new Map<string, Eid>();
   readonly ents = new Map<Eid, WorkEntity>();
   readonly avIdentity: AvWork;
   readonly avValue: AvWork;
@@ -70,17 +69,23 @@ export class TxRun {
   /** The next fresh eid: above every eid of the store and every explicit eid of the tx (R18). */
   next: number;
 
+  /**
+   * `seed`: the tempids of the previous attempt (a retry keeps them, as DataScript's
+   * retry-with-tempid does, plus the upserted one); `next`: where that attempt's counter stopped,
+   * so that a retry never hands out an eid a kept tempid holds.
+   */
   constructor(
     readonly store: Store,
     readonly prep: Prepared,
-    pins: ReadonlyMap<Tempid, Eid>,
+    seed: ReadonlyMap<Tempid, Eid> | undefined,
+    next: number | undefined,
   ) {
-    this.tempids = new Map(pins);
+    this.tempids = new Map(seed);
     const ix = store.indexes;
     this.avIdentity = new AvWork(ix.avIdentity);
     this.avValue = new AvWork(ix.avValue);
     this.vae = new VaeWork(ix.vae);
-    this.next = Math.max(ix.maxEid, prep.maxExplicit) + 1;
+    this.next = next ?? Math.max(ix.maxEid, prep.maxExplicit) + 1;
     const mode = store.options.txConflictsMode;
     this.conflicts = mode === "ignore" ? undefined : new ConflictLog((code, message, data, op) => this.violation(mode, code, message, data, op));
   }
@@ -88,8 +93,13 @@ export class TxRun {
   /** Mutates the working state: applies every op in order, then the end-of-tx checks. */
   executeMut(): void {
     const { ops } = this.prep;
+    const { starts } = this.prep;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
+      if (starts.size > 0) {
+        const maps = starts.get(i);
+        if (maps !== undefined) for (const key of maps) this.resolveMap(key);
+      }
       switch (op.kind) {
         case "add":
           this.add(op, i);
@@ -124,10 +134,14 @@ export class TxRun {
     // DataScript resolves a ref value's tempid before the entity's (forward references, R11)
     if (info.ref && isTempid(v)) v = this.valueTempid(v as Tempid, op, info);
     const e0 = op.e;
+    const group = this.prep.groups[i];
     let e: Eid;
-    if (isTempid(e0)) {
-      const group = this.prep.groups[i];
-      e = group === undefined ? this.vectorTempid(e0, info, v) : this.groupTempid(group, e0);
+    const mapEid = group === undefined ? undefined : this.groupEids.get(group);
+    if (mapEid !== undefined) {
+      e = mapEid;
+      if (isTempid(e0)) this.defined.add(e);
+    } else if (isTempid(e0)) {
+      e = this.vectorTempid(e0, info, v);
       this.defined.add(e);
     } else {
       e = this.entid(e0, true, op)!;
@@ -212,14 +226,11 @@ export class TxRun {
       eid = this.allocate();
       this.tempids.set(t, eid);
     }
-    if (t instanceof GeneratedTempid) {
-      // a nested entity map: Datomic wants it under a component or with a unique attribute
-      if (this.conflicts !== undefined && !info.component && !this.prep.groupHasUnique.has(t)) {
-        this.violation(this.store.options.txConflictsMode, "store/invalid-nested-entity", `the nested entity under :${info.ident} must be a component or have a unique attribute`, { attribute: info.ident }, op);
-      }
-    } else {
-      this.valueTempids.set(eid, t);
+    // a nested entity map: Datomic wants it under a component or with a unique attribute
+    if (t instanceof GeneratedTempid && this.conflicts !== undefined && !info.component && !this.prep.hasUnique.has(t)) {
+      this.violation(this.store.options.txConflictsMode, "store/invalid-nested-entity", `the nested entity under :${info.ident} must be a component or have a unique attribute`, { attribute: info.ident }, op);
     }
+    this.valueTempids.set(eid, t);
     return eid;
   }
 
@@ -233,13 +244,18 @@ export class TxRun {
     return eid;
   }
 
-  /** The entity of an entity map, resolved once from all its identity attributes (R07-R09). */
-  private groupTempid(group: unknown, t: Tempid): Eid {
-    const known = this.groupEids.get(group);
-    if (known !== undefined) return known;
+  /**
+   * The entity of an entity map, resolved once when the map starts, from its eav/eid and all its
+   * identity attributes together (R07-R09, R15): DataScript's map branch. Explicit eids and lookup
+   * refs always resolve here; a tempid only when one of the identity values upserts it.
+   */
+  private resolveMap(key: string): void {
+    const e0 = this.prep.groupE.get(key)!;
+    const first = this.prep.ops[this.prep.groupFirst.get(key)!]!;
+    const explicit = isTempid(e0) ? undefined : this.entid(e0, true, first)!;
     let upserted: Eid | undefined;
     let by: AddOp | undefined;
-    for (const j of this.prep.groupIdentity.get(group) ?? []) {
+    for (const j of this.prep.groupIdentity.get(key) ?? []) {
       const op = this.prep.ops[j] as AddOp;
       const info = this.prep.infos[j]!;
       let v: Value | undefined = op.v;
@@ -259,20 +275,35 @@ export class TxRun {
         );
       }
     }
+    if (explicit !== undefined) {
+      if (upserted !== undefined && upserted !== explicit) {
+        fail(
+          "store/unique-conflict",
+          `conflicting upsert: [:${by!.a} ${formatValue(by!.v)}] resolves to entity ${formatEid(upserted)}, but the entity map has eav/eid ${formatEid(explicit)}`,
+          { attribute: by!.a, value: by!.v, eids: [explicit, upserted] },
+          by,
+        );
+      }
+      this.groupEids.set(key, explicit);
+      return;
+    }
+    // no upsert: the map's adds resolve their tempid one by one, like list forms (DataScript
+    // explodes the map and allocates lazily), so a later identity value can still upsert it
+    if (upserted === undefined) return;
+    const t = e0 as Tempid;
     const allocated = this.tempids.get(t);
-    if (upserted !== undefined && allocated !== undefined && allocated !== upserted) throw new Retry(t, upserted);
-    const eid = upserted ?? allocated ?? this.allocate();
-    this.tempids.set(t, eid);
-    this.groupEids.set(group, eid);
-    return eid;
+    if (allocated !== undefined && allocated !== upserted) throw new Retry(t, upserted);
+    this.tempids.set(t, upserted);
+    this.groupEids.set(key, upserted);
   }
 
   /** DataScript's `check-value-tempids`: a tempid used only as a ref value is an error (R12). */
   private checkValueTempids(): void {
-    const unused: Array<number | string> = [];
-    for (const [eid, t] of this.valueTempids) if (!this.defined.has(eid) && isLiteralTempid(t)) unused.push(t);
+    // generated tempids count too: an empty nested map `{}` defines no entity (as in DataScript)
+    const unused: Tempid[] = [];
+    for (const [eid, t] of this.valueTempids) if (!this.defined.has(eid)) unused.push(t);
     if (unused.length > 0) {
-      fail("store/tempid-only-as-value", `tempids used only as a ref value, never as an entity: ${unused.map((t) => formatValue(t)).join(", ")}`, { tempids: unused });
+      fail("store/tempid-only-as-value", `tempids used only as a ref value, never as an entity: ${unused.map((t) => formatEid(t)).join(", ")}`, { tempids: unused });
     }
   }
 

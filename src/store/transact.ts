@@ -48,24 +48,29 @@ export function transact(store: Store, input: unknown): TxReport {
  */
 export function transactOps(store: Store, ops: readonly TxOp[]): TxReport {
   const prep = prepare(ops, store.schema);
-  const pins = new Map<Tempid, Eid>();
+  const upserted = new Map<Tempid, Eid>();
+  let seed: Map<Tempid, Eid> | undefined;
+  let next: number | undefined;
   for (;;) {
-    const run = new TxRun(store, prep, pins);
+    const run = new TxRun(store, prep, seed, next);
     try {
       run.executeMut();
     } catch (e) {
       if (!(e instanceof Retry)) throw e;
-      const earlier = pins.get(e.tempid);
+      const earlier = upserted.get(e.tempid);
       if (earlier !== undefined) {
-        // the tempid was pinned by an upsert and another identity value names another entity
+        // an identity value pinned this tempid to one entity, another names another entity
         fail(
           "store/unique-conflict",
           `conflicting upsert: tempid ${formatEid(e.tempid)} resolves both to entity ${formatEid(earlier)} and to entity ${formatEid(e.eid)}`,
           { tempid: e.tempid, eids: [earlier, e.eid] },
         );
       }
-      // DataScript's retry-with-tempid: restart with the tempid resolving to the upserted entity
-      pins.set(e.tempid, e.eid);
+      // DataScript's retry-with-tempid: restart with the tempid resolving to the upserted entity,
+      // keeping the other tempids' eids (a nested map that upserts into its parent merges with it)
+      upserted.set(e.tempid, e.eid);
+      seed = new Map(run.tempids).set(e.tempid, e.eid);
+      next = run.next;
       continue;
     }
     const { indexes, added, retracted } = commit(run);

@@ -16,7 +16,7 @@
 import { eav, type EAV } from "../../src/eav/eav.js";
 import { kw } from "../../src/eav/keyword.js";
 import { formatValue, type Value } from "../../src/eav/value.js";
-import type { ActionContext, Condition, Expr, HostFunction, PatternCondition, ProductionSpec, QuerySpec, RuleSpec, Term } from "../../src/rules/spec.js";
+import { evaluate, freeVariables, type ActionContext, type Bindings, type Condition, type Expr, type HostFunction, type PatternCondition, type ProductionSpec, type QuerySpec, type RuleSpec, type Term } from "../../src/rules/index.js";
 
 export type Kind = "eid" | "int" | "kw";
 type VarKind = Kind | "num" | "coll" | "fact";
@@ -148,7 +148,12 @@ class RuleBuilder {
     if (kws.length > 0) options.push(() => call("not=", v(c.pick(kws)), lit(kw("x"))));
     if (colls.length > 0) options.push(() => call(">", call("count", v(c.pick(colls))), lit(c.int(3))));
     if (options.length === 0) return null;
-    return { kind: "test", test: { kind: "expr", expr: c.pick(options)() } };
+    const expr = c.pick(options)();
+    if (!c.chance(3)) return { kind: "test", test: { kind: "expr", expr } };
+    // the same test as a function of the bindings (keyed without ?), declaring what it uses
+    const uses = [...freeVariables(expr)].map((x) => x.slice(1));
+    const fn = (b: Bindings): unknown => evaluate(expr, { lookup: (name) => b[name.slice(1)], functions: {} });
+    return { kind: "test", test: { kind: "fn", fn, uses } };
   }
 
   accumulate(types: readonly string[], scope: Scope): Condition {
@@ -167,21 +172,31 @@ class RuleBuilder {
 
   /** A `not` or `exists` of one pattern or of a conjunction of two. */
   negation(types: readonly string[], scope: Scope): Condition {
-    const inner: Condition = this.c.chance(3)
-      ? { kind: "and", conditions: [this.pattern(types, scope, true), this.pattern(types, scope, true)] }
-      : this.pattern(types, scope, true);
+    // an `or` inside is rewritten by the engine (not-or -> and of nots; exists-or -> not of nots)
+    const shape = this.c.int(4);
+    const inner: Condition =
+      shape === 0
+        ? { kind: "and", conditions: [this.pattern(types, scope, true), this.pattern(types, scope, true)] }
+        : shape === 1
+          ? { kind: "or", conditions: [this.pattern(types, scope, true), this.pattern(types, scope, true)] }
+          : this.pattern(types, scope, true);
     return { kind: this.c.chance(3) ? "exists" : "not", condition: inner };
   }
 
-  /** An `or` of two branches of one or two patterns; afterwards only variables bound in both count. */
-  or(types: readonly string[], scope: Scope): Condition {
+  /**
+   * An `or` of two branches, each a pattern, sometimes followed by a second pattern or a negation;
+   * afterwards only the variables bound in both branches count.
+   */
+  or(types: readonly string[], negatable: readonly string[], scope: Scope): Condition {
     const branches: Condition[] = [];
     const scopes: Scope[] = [];
     for (let i = 0; i < 2; i++) {
       const s = new Map(scope);
-      const n = 1 + this.c.int(2);
-      const ps = Array.from({ length: n }, () => this.pattern(types, s, false));
-      branches.push(n === 1 ? ps[0]! : { kind: "and", conditions: ps });
+      const ps: Condition[] = [this.pattern(types, s, false)];
+      const more = this.c.int(3);
+      if (more === 1) ps.push(this.pattern(types, s, false));
+      if (more === 2 && negatable.length > 0) ps.push(this.negation(negatable, s));
+      branches.push(ps.length === 1 ? ps[0]! : { kind: "and", conditions: ps });
       scopes.push(s);
     }
     for (const [v, k] of scopes[0]!) if (scopes[1]!.get(v) === k) scope.set(v, k);
@@ -202,7 +217,7 @@ class RuleBuilder {
           if (negatable.length > 0) out.push(this.negation(negatable, scope));
           break;
         case 2:
-          out.push(this.or(positive, scope));
+          out.push(this.or(positive, negatable, scope));
           break;
         case 3: {
           const t = this.test(scope);

@@ -299,7 +299,7 @@ export function buildProgram(choices: readonly number[], options: GenOptions = {
   const b = new RuleBuilder(c);
   const productions: ProductionSpec[] = [];
   const outputs = new Map<string, readonly string[]>();
-  const nRules = 1 + c.int(4);
+  const nRules = 1 + c.int(5);
   for (let i = 0; i < nRules; i++) {
     const level = c.int(DERIVED.length);
     const r = b.rule(`r${i}`, level, options.recursive === true);

@@ -95,10 +95,16 @@ export function constant(ctx: BuildContext, form: Form, what: string): Value {
   }
 }
 
+/** A map key: a keyword (its attribute string), a string, or a hole carrying a string. */
 function mapKey(ctx: BuildContext, form: Form): string {
   if (form.kind === "keyword") return form.name;
   if (form.kind === "literal" && typeof form.value === "string") return form.value;
-  throw locatedError("dsl/invalid-rule", ctx.src, form.pos, "a constant map's keys must be keywords or strings");
+  if (form.kind === "hole") {
+    const v = holeValue(ctx, form);
+    if (typeof v === "string") return v;
+    throw badHole(ctx, form, "a string (a map key)", v);
+  }
+  throw locatedError("dsl/invalid-rule", ctx.src, form.pos, "map keys are keywords or strings (a map is an entity map: a plain object)");
 }
 
 /** A map form's items as key/value pairs; an odd number of items is an error. */
@@ -150,10 +156,8 @@ export function toExpr(ctx: BuildContext, form: Form, scope: Scope, mode: ExprMo
     case "set":
       return { kind: "set", items: form.items.map((f) => toExpr(ctx, f, scope, mode)) };
     case "map":
-      return {
-        kind: "map",
-        entries: pairs(ctx, form).map(([k, v]) => [k.kind === "keyword" ? { kind: "lit", value: k.name } : toExpr(ctx, k, scope, mode), toExpr(ctx, v, scope, mode)] as const),
-      };
+      // Keys are attributes or strings: the runtime builds a plain object (an entity map).
+      return { kind: "map", entries: pairs(ctx, form).map(([k, v]) => [{ kind: "lit", value: mapKey(ctx, k) }, toExpr(ctx, v, scope, mode)] as const) };
     case "list":
       return listExpr(ctx, form, scope, mode);
   }
@@ -194,6 +198,8 @@ function listExpr(ctx: BuildContext, form: Form & { kind: "list" }, scope: Scope
  * Clojure spellings).
  */
 function resolveFunction(ctx: BuildContext, head: Form & { kind: "symbol" }, arity: number, mode: ExprMode): string {
+  // Resolution order is the runtime's (rules/expr.ts): built-ins, then host functions; a host
+  // function may not reuse a built-in's name (compileRules rejects that).
   let name = head.name;
   if (!ctx.functions.has(name) && BUILTIN_SIGNATURES[name] === undefined) {
     const slash = name.lastIndexOf("/");
@@ -211,7 +217,6 @@ function resolveFunction(ctx: BuildContext, head: Form & { kind: "symbol" }, ari
       );
     }
   }
-  if (ctx.functions.has(name)) return name; // host functions: arity is theirs to check
   const sig = BUILTIN_SIGNATURES[name];
   if (sig !== undefined) {
     checkArity(ctx, head, name, arity, sig.min, sig.max);
@@ -222,7 +227,7 @@ function resolveFunction(ctx: BuildContext, head: Form & { kind: "symbol" }, ari
       });
     }
   }
-  return name;
+  return name; // a host function: its arity is its own business
 }
 
 function checkArity(ctx: BuildContext, head: Form, name: string, given: number, min: number, max: number | undefined): void {

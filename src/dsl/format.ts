@@ -286,9 +286,8 @@ function list(items: readonly string[]): string {
   return `(${items.join(" ")})`;
 }
 
-/** Map keys in expressions: the parser reads `:k` as the string "k", so strings print as keywords. */
+/** Map keys in expressions are strings (the parser reads `:k` as "k"; the runtime builds plain objects). */
 function exprKey(k: Expr): string {
   if (k.kind === "lit" && typeof k.value === "string") return mapKey(k.value);
-  if (k.kind === "lit" && isKeyword(k.value)) throw unprintable("a keyword map key (keyword keys are read as attribute strings)");
-  return expr(k);
+  throw unprintable("a map key that is not a string (maps in expressions are entity maps: plain objects)");
 }

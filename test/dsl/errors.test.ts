@@ -62,6 +62,8 @@ describe("checks after parsing", () => {
     ["an empty list", ruleText("[:test ()]"), "dsl/invalid-rule"],
     ["calling a number", ruleText("[:test (1 ?v)]"), "dsl/invalid-rule"],
     ["a map with a key and no value", ruleText("", "(upsert! {:eav/eid ?e :a/c})"), "dsl/invalid-rule"],
+    ["a number as a map key", ruleText("", "(upsert! {:eav/eid ?e 3 4})"), "dsl/invalid-rule"],
+    ["a variable as a map key", ruleText("", "(upsert! {:eav/eid ?e ?a ?v})"), "dsl/invalid-rule"],
     ["let with an odd binding vector", ruleText("", "(let [?x] (upsert! [?e :a/c ?x]))"), "dsl/invalid-rule"],
     ["let binding a symbol", ruleText("", "(let [x 1] (upsert! [?e :a/c 1]))"), "dsl/invalid-rule"],
     ["an invalid #inst", ruleText('[?e :a/d #inst "yesterday"]'), "dsl/invalid-rule"],

@@ -80,7 +80,8 @@ export type ErrorCode =
   | "cli/file-not-found"
   | "cli/invalid-fixture"
   | "cli/invalid-spec"
-  | "cli/spec-failed";
+  | "cli/spec-failed"
+  | "cli/invalid-rules-module";
 
 /**
  * True when `e` is an {@link EavError}, optionally with the given code.

@@ -34,8 +34,8 @@ function canonRows(rows: readonly Row[]): string[] {
 // ---------------------------------------------------------------- running both sides
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.array(fc.tuple(fc.nat(2), fc.nat(2), fc.nat(3)), { minLength: 1, maxLength: 4 }).map((fs) => ({ kind: "insert" as const, facts: fs.map(([a, e, v]) => baseFact(a, e, v)) })) },
-  { weight: 2, arbitrary: fc.array(fc.tuple(fc.nat(2), fc.nat(2), fc.nat(3)), { minLength: 1, maxLength: 2 }).map((fs) => ({ kind: "retract" as const, facts: fs.map(([a, e, v]) => baseFact(a, e, v)) })) },
+  { weight: 3, arbitrary: fc.array(fc.tuple(fc.nat(2), fc.nat(3), fc.nat(3)), { minLength: 1, maxLength: 4 }).map((fs) => ({ kind: "insert" as const, facts: fs.map(([a, e, v]) => baseFact(a, e, v)) })) },
+  { weight: 2, arbitrary: fc.array(fc.tuple(fc.nat(2), fc.nat(3), fc.nat(3)), { minLength: 1, maxLength: 2 }).map((fs) => ({ kind: "retract" as const, facts: fs.map(([a, e, v]) => baseFact(a, e, v)) })) },
   { weight: 2, arbitrary: fc.constant({ kind: "fire" as const }) },
   { weight: 1, arbitrary: fc.nat(3).map((back) => ({ kind: "rewind" as const, back })) },
 );

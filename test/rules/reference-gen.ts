@@ -7,13 +7,13 @@
 // pattern, first options) without a hand-written shrinker.
 //
 // Vocabulary. Base attributes (inserted and retracted by the sequence, never by rules):
-//   b/p -> int 0..3, b/q -> eid 1..3, b/r -> keyword :x / :y.
+//   b/p -> int 0..3, b/q -> eid (1, 2, 3 or :g), b/r -> keyword :x / :y.
 // Derived attributes (inserted by rules only, logically): d/0 -> int, d/1 -> eid, d/2 -> int.
 // A rule producing d/k reads base attributes and d/j for j < k, positively or under not / exists /
 // accumulators: stratifiable, and without positive cycles (see GenOptions.recursive for those).
 // Variables have one kind each (?a ?b ?c eids, ?x ?y ?z ints, ?k keywords; ?u ?w local to a
 // negation or an accumulator), so every generated test is well typed.
-import { eav, type EAV } from "../../src/eav/eav.js";
+import { eav, type EAV, type Eid } from "../../src/eav/eav.js";
 import { kw } from "../../src/eav/keyword.js";
 import { formatValue, type Value } from "../../src/eav/value.js";
 import { evaluate, freeVariables, type ActionContext, type Bindings, type Condition, type Expr, type HostFunction, type PatternCondition, type ProductionSpec, type QuerySpec, type RuleSpec, type Term } from "../../src/rules/index.js";
@@ -30,14 +30,15 @@ const DERIVED: readonly (readonly [string, Kind])[] = [
 const KIND_OF: Readonly<Record<string, Kind>> = { ...BASE_ATTRS, ...Object.fromEntries(DERIVED) };
 
 export const DOMAIN: Readonly<Record<Kind, readonly Value[]>> = {
-  eid: [1, 2, 3],
+  // a named entity beside the numeric ids: joins must hash keywords and numbers apart
+  eid: [1, 2, 3, kw("g")],
   int: [0, 1, 2, 3],
   kw: [kw("x"), kw("y")],
 };
 const POOL: Readonly<Record<Kind, readonly string[]>> = { eid: ["?a", "?b", "?c"], int: ["?x", "?y", "?z"], kw: ["?k"] };
 
 /** The host function expression actions build facts with: `(insert! (mk-eav ?e "d/0" ?v))`. */
-export const mkEav = ((e: number, a: string, v: Value) => eav(e, a, v)) as HostFunction;
+export const mkEav = ((e: Eid, a: string, v: Value) => eav(e, a, v)) as HostFunction;
 
 /** Reads decisions off a choice sequence. */
 export class Chooser {
@@ -246,7 +247,7 @@ class RuleBuilder {
     const vals = this.varsOf(scope, [kind]);
     const e = eids.length > 0 ? this.c.pick(eids) : null;
     const v = vals.length > 0 ? this.c.pick(vals) : null;
-    const eConst = 1 + this.c.int(3);
+    const eConst = this.c.pick(DOMAIN.eid) as Eid;
     const vConst = this.c.pick(DOMAIN[kind]);
     // sometimes a second fact, with a constant value: an action may insert several facts at once
     const second = this.c.chance(4) ? this.c.pick(DOMAIN[kind]) : undefined;
@@ -262,7 +263,7 @@ class RuleBuilder {
     const ek = e?.slice(1);
     const vk = v?.slice(1);
     const fn = (ctx: ActionContext): void => {
-      const eid = (ek === undefined ? eConst : ctx.bindings[ek]) as number;
+      const eid = (ek === undefined ? eConst : ctx.bindings[ek]) as Eid;
       const first = eav(eid, attr, (vk === undefined ? vConst : ctx.bindings[vk]) as Value);
       ctx.insert(second === undefined ? first : [first, eav(eid, attr, second)]);
     };
@@ -349,7 +350,7 @@ export function baseFact(attrChoice: number, e: number, v: number): EAV {
   const attrs = Object.keys(BASE_ATTRS);
   const a = attrs[attrChoice % attrs.length]!;
   const dom = DOMAIN[BASE_ATTRS[a]!];
-  return eav(DOMAIN.eid[e % DOMAIN.eid.length] as number, a, dom[v % dom.length]!);
+  return eav(DOMAIN.eid[e % DOMAIN.eid.length] as Eid, a, dom[v % dom.length]!);
 }
 
 // ---------------------------------------------------------------- printing (for failure reports)

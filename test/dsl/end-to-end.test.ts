@@ -2,10 +2,13 @@
 // compiled and run by the Rete engine (src/rules) against EAV facts, read back through queries.
 // The engine alone offers insert!/retract!; `upsert!` here is the host's effect turning the rule's
 // [e :attr v] vectors into EAV facts (the EAV session, when it lands, supplies the real one).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRules } from "../../src/dsl/index.js";
+import { GOLDEN_FUNCTIONS } from "./helpers.js";
 import { eav, isKeyword, kw, type EAV } from "../../src/eav/index.js";
-import { compileRules, newRuleSession, type EngineActionContext, type RuleSession } from "../../src/rules/index.js";
+import { compileRules, newRuleSession, type AccumulatorFactory, type EngineActionContext, type RuleSession } from "../../src/rules/index.js";
 
 const RULES = `
 ;; Orders: review big ones, label loyal customers, bucket orders with a host function.
@@ -104,5 +107,23 @@ describe("a rule file running on the engine", () => {
     expect(after.query("label", { c: 1 })).toEqual([]);
     // The earlier session value is untouched.
     expect(session.query("needs-review")).toEqual([{ o: 10, t: 1500 }]);
+  });
+});
+
+describe("the golden rule files compile with the engine", () => {
+  // `entity` / `entities` belong to the EAV session; a stand-in factory is enough to compile.
+  const collect: AccumulatorFactory = () => ({
+    initial: () => [],
+    reduce: (a, f) => [...(a as unknown[]), f],
+    retract: (a, f) => (a as unknown[]).filter((x) => x !== f),
+    convert: (a) => a,
+  });
+  const accumulators = { entity: collect, entities: collect };
+  // todos.rules is left out: its todo-q query binds its parameter only inside an accumulator's
+  // :from pattern (clara-eav's own test), which the engine does not accept yet.
+  it.each(["boolean.rules", "literals.rules", "orders.rules"])("%s", (name) => {
+    const specs = parseRules(readFileSync(join(import.meta.dirname, "golden", name), "utf8"), { functions: GOLDEN_FUNCTIONS });
+    const net = compileRules(specs, { functions: GOLDEN_FUNCTIONS, accumulators });
+    expect(net.plan.stats.rules + net.plan.stats.queries).toBe(specs.length);
   });
 });

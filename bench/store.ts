@@ -1,0 +1,127 @@
+// Store benchmark (issue 2): load N entities x 5 attributes (one unique identity, one ref to another
+// entity by tempid or lookup ref) in transactions of 1000, then 10,000 single-datom transactions;
+// the same workload through the `datascript` package in the same run. Prints us/datom and ratios.
+//   npm run bench:store              N = 10k and 100k
+//   STORE_BENCH_N=20000 npm run bench:store
+import { createRequire } from "node:module";
+import { performance } from "node:perf_hooks";
+import { createStore, transact, type Store } from "../src/store/index.js";
+import type { Eid } from "../src/eav/index.js";
+
+interface DataScript {
+  empty_db(schema: Record<string, Record<string, unknown>>): unknown;
+  db_with(db: unknown, tx: readonly unknown[]): unknown;
+  datoms(db: unknown, index: string): unknown[];
+}
+const ds = createRequire(import.meta.url)("datascript") as DataScript;
+
+const BATCH = 1000;
+const SINGLES = 10_000;
+const ATTRS_PER_ENTITY = 5;
+
+/** One load transaction: entities [from, from + BATCH). `id` is the entity-map id key. */
+function batch(from: number, n: number, id: string): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (let i = from; i < Math.min(from + BATCH, n); i++) {
+    // the ref: a tempid of the previous entity when it is in this batch, else a lookup ref
+    const friend = i === 0 ? undefined : i - 1 >= from && i % 2 === 0 ? `e${i - 1}` : ["person/id", i - 1];
+    const m: Record<string, unknown> = {
+      [id]: `e${i}`,
+      "person/id": i,
+      "person/name": `name ${i}`,
+      "person/age": i % 90,
+      "person/email": `p${i}@example.com`,
+    };
+    m["person/friend"] = friend ?? ["person/id", 0];
+    if (i === 0) delete m["person/friend"];
+    out.push(m);
+  }
+  return out;
+}
+
+const ourSchema = [
+  { ident: "person/id", cardinality: "one", valueType: "integer", unique: "identity" },
+  { ident: "person/name", cardinality: "one", valueType: "string" },
+  { ident: "person/age", cardinality: "one", valueType: "integer" },
+  { ident: "person/email", cardinality: "one", valueType: "string" },
+  { ident: "person/friend", cardinality: "one", valueType: "ref" },
+] as const;
+
+const dsSchema = {
+  "person/id": { ":db/unique": ":db.unique/identity" },
+  "person/friend": { ":db/valueType": ":db.type/ref" },
+};
+
+interface Result {
+  loadUsPerDatom: number;
+  datoms: number;
+  singleUsPerTx: number;
+}
+
+function timeIt(f: () => void): number {
+  const t0 = performance.now();
+  f();
+  return performance.now() - t0;
+}
+
+/** A deterministic pseudo-random sequence (the same single-datom txs for both stores). */
+function* picks(n: number, count: number): Generator<number> {
+  let x = 12345;
+  for (let i = 0; i < count; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    yield x % n;
+  }
+}
+
+function runOurs(n: number): Result {
+  let store: Store = createStore({ schema: ourSchema });
+  const eids: Eid[] = [];
+  const txs: Array<Array<Record<string, unknown>>> = [];
+  for (let from = 0; from < n; from += BATCH) txs.push(batch(from, n, "eav/eid"));
+  const load = timeIt(() => {
+    for (const tx of txs) {
+      const r = transact(store, tx);
+      store = r.after;
+    }
+  });
+  for (let i = 0; i < n; i++) eids.push(store.lookup("person/id", i)!);
+  const singles = [...picks(n, SINGLES)].map((k, i) => [["db/add", eids[k]!, "person/age", 100 + (i % 50)]]);
+  const single = timeIt(() => {
+    for (const tx of singles) store = transact(store, tx).after;
+  });
+  return { loadUsPerDatom: (load * 1000) / (n * ATTRS_PER_ENTITY - 1), datoms: store.size, singleUsPerTx: (single * 1000) / SINGLES };
+}
+
+function runDataScript(n: number): Result {
+  let db = ds.empty_db(dsSchema);
+  const txs: Array<Array<Record<string, unknown>>> = [];
+  for (let from = 0; from < n; from += BATCH) txs.push(batch(from, n, ":db/id"));
+  const load = timeIt(() => {
+    for (const tx of txs) db = ds.db_with(db, tx);
+  });
+  // DataScript numbers entities 1..n in load order here; single txs address them the same way
+  const singles = [...picks(n, SINGLES)].map((k, i) => [[":db/add", ["person/id", k], "person/age", 100 + (i % 50)]]);
+  const single = timeIt(() => {
+    for (const tx of singles) db = ds.db_with(db, tx);
+  });
+  return { loadUsPerDatom: (load * 1000) / (n * ATTRS_PER_ENTITY - 1), datoms: ds.datoms(db, ":eavt").length, singleUsPerTx: (single * 1000) / SINGLES };
+}
+
+function fmt(x: number): string {
+  return x.toFixed(2).padStart(8);
+}
+
+const sizes = process.env["STORE_BENCH_N"] !== undefined ? [Number(process.env["STORE_BENCH_N"])] : [10_000, 100_000];
+process.stdout.write(`store benchmark: ${ATTRS_PER_ENTITY} attributes per entity, load in transactions of ${BATCH}, then ${SINGLES} single-datom transactions\n`);
+// warm-up: JIT both code paths on a small load first
+runOurs(5000);
+runDataScript(5000);
+for (const n of sizes) {
+  const ours = runOurs(n);
+  const theirs = runDataScript(n);
+  if (ours.datoms !== theirs.datoms) process.stdout.write(`  WARNING: datom counts differ: ours ${ours.datoms}, datascript ${theirs.datoms}\n`);
+  process.stdout.write(`N = ${n} (${ours.datoms} datoms)\n`);
+  process.stdout.write(`  load     us/datom   ours ${fmt(ours.loadUsPerDatom)}   datascript ${fmt(theirs.loadUsPerDatom)}   ratio ${fmt(theirs.loadUsPerDatom / ours.loadUsPerDatom)}x\n`);
+  process.stdout.write(`  single   us/tx      ours ${fmt(ours.singleUsPerTx)}   datascript ${fmt(theirs.singleUsPerTx)}   ratio ${fmt(theirs.singleUsPerTx / ours.singleUsPerTx)}x\n`);
+  process.stdout.write(`  single   tx/s       ours ${fmt(1e6 / ours.singleUsPerTx)}   datascript ${fmt(1e6 / theirs.singleUsPerTx)}\n`);
+}

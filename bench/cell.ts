@@ -43,6 +43,7 @@ const WARMUP_COUNTS_MS = 5_000;
 interface Timed {
   /** Milliseconds per phase for one run. */
   readonly ms: readonly number[];
+  readonly firings?: Readonly<Record<string, number>>;
   readonly memory?: { readonly retainedBytes: number };
 }
 
@@ -51,8 +52,9 @@ async function mannersRun(variant: MannersVariant, data: MannersData): Promise<T
   forceGc();
   const ms = await timeMs(() => run.run());
   verifySeating(data, await run.seating());
+  const firings = run.firings?.();
   run.dispose?.();
-  return { ms: [ms] };
+  return { ms: [ms], ...(firings === undefined ? {} : { firings: { ...firings } }) };
 }
 
 async function joinRun(variant: JoinVariant, data: JoinData, measureMemory: boolean): Promise<Timed> {
@@ -106,6 +108,7 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
   }
   const runs: number[][] = phaseNames.map(() => []);
   let memory: { retainedBytes: number } | undefined;
+  let firings: Readonly<Record<string, number>> | undefined;
   let status: CellStatus = { kind: "ok" };
   let note: string | undefined;
   const started = Date.now();
@@ -114,6 +117,7 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
     if (req.warmup) {
       const w = await one(req.workload === "join");
       memory = w.memory;
+      firings = w.firings;
       first = false;
       if ((w.ms.reduce((a, b) => a + b, 0)) > WARMUP_COUNTS_MS) {
         w.ms.forEach((ms, i) => runs[i]?.push(ms));
@@ -123,6 +127,7 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
     while ((runs[0]?.length ?? 0) < req.runs) {
       const r = await one(first && req.workload === "join");
       if (first) memory = r.memory;
+      firings ??= r.firings;
       first = false;
       r.ms.forEach((ms, i) => runs[i]?.push(ms));
       const spent = Date.now() - started;
@@ -155,6 +160,7 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
     phases,
     ...(memoryFigures === undefined ? {} : { memory: memoryFigures }),
     ...(note === undefined ? {} : { note }),
+    ...(firings === undefined || !ok ? {} : { firings }),
     inputDigest,
   };
 }

@@ -156,6 +156,8 @@ export interface CellResult {
   readonly status: CellStatus;
   readonly phases: readonly Phase[];
   readonly memory?: MemoryFigures;
+  /** Rule firings by rule name in one run (Manners), where the engine reports them. */
+  readonly firings?: Readonly<Record<string, number>>;
   /** Runs asked for, and a note when fewer were made (time budget). */
   readonly runsRequested: number;
   readonly note?: string;

@@ -43,15 +43,19 @@ function find(results: readonly CellResult[], workload: string, size: number, va
  * @example mannersTable(results, names)
  */
 export function mannersTable(results: readonly CellResult[], names: ReadonlyMap<string, string>): string {
-  const rows: string[][] = [["guests", "engine", "status", "runs", "median", "min", "max", "ms/guest", "x ours"]];
+  const rows: string[][] = [["guests", "engine", "status", "runs", "median", "min", "max", "ms/guest", "x ours", "firings"]];
   for (const r of results.filter((x) => x.workload === "manners")) {
     const p = r.phases[0];
     const ours = median(find(results, "manners", r.size, "ours")?.phases[0]);
     const [med, min, max] = phaseCells(p);
     const perGuest = p !== undefined && p.runsMs.length > 0 ? (median(p) / p.units).toFixed(2) : "-";
-    rows.push([String(r.size), names.get(r.variant) ?? r.variant, statusText(r), String(p?.runsMs.length ?? 0), med ?? "-", min ?? "-", max ?? "-", perGuest, ratio(median(p), ours)]);
+    const fired = r.firings === undefined ? "-" : String(Object.values(r.firings).reduce((a, b) => a + b, 0));
+    rows.push([String(r.size), names.get(r.variant) ?? r.variant, statusText(r), String(p?.runsMs.length ?? 0), med ?? "-", min ?? "-", max ?? "-", perGuest, ratio(median(p), ours), fired]);
   }
-  return table(rows);
+  const detail = results
+    .filter((x) => x.workload === "manners" && x.firings !== undefined)
+    .map((x) => `  ${x.size} ${x.variant}: ${Object.entries(x.firings ?? {}).map(([k, n]) => `${k} ${n}`).join(", ")}`);
+  return detail.length === 0 ? table(rows) : `${table(rows)}\nfirings by rule (one run):\n${detail.join("\n")}`;
 }
 
 /**

@@ -8,7 +8,8 @@
 import { eav, type Eid, type Value } from "../../src/eav/index.js";
 import type { ActionContext, ProductionSpec } from "../../src/rules/spec.js";
 import { changeTriples, datomsOf, discountKey, idOfEid, type JoinData, type JoinRun, type JoinVariant } from "../workloads/join.js";
-import { rulesModule, type RuleSessionLike } from "./modules.js";
+import type { Network, RuleSession } from "../../src/rules/index.js";
+import { rulesModule } from "./modules.js";
 import { joinRuleSpecs } from "./session-join.js";
 
 let productions: readonly ProductionSpec[] | undefined;
@@ -30,7 +31,7 @@ function engineProductions(): readonly ProductionSpec[] {
   return productions;
 }
 
-let network: unknown;
+let network: Network | undefined;
 
 /** Our Rete engine fed EAV facts directly. */
 export const oursEngineJoin: JoinVariant = {
@@ -44,7 +45,7 @@ export const oursEngineJoin: JoinVariant = {
     const triples = changeTriples(data);
     const retracts = triples.map((c) => eav(c.e, c.a, c.old));
     const inserts = triples.map((c) => eav(c.e, c.a, c.v));
-    let session: RuleSessionLike = newRuleSession(network);
+    let session: RuleSession = newRuleSession(network);
     return {
       load() {
         session = session.insert(facts).fire();

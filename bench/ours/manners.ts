@@ -41,6 +41,9 @@ export const oursManners: MannersVariant = {
       run() {
         session = session.upsert(facts).fire();
       },
+      firings() {
+        return session.lastFire?.byRule;
+      },
       seating() {
         return session.query("seating").map((r): Seat => ({ seat: r.seat as number, name: String(r.name) }));
       },

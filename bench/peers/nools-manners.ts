@@ -31,12 +31,16 @@ export const noolsManners: MannersVariant = {
     facts.push(new LastSeat({ seat: data.lastSeat }), new Context({ state: "start" }));
     const count = new Count({ value: 1 });
     let session: ReturnType<Flow["getSession"]> | undefined;
+    const fired: Record<string, number> = {};
     return {
       async run() {
         const log = console.log;
         console.log = () => undefined;
         try {
           session = flow.getSession(...facts);
+          session.on("fire", (rule: string) => {
+            fired[rule] = (fired[rule] ?? 0) + 1;
+          });
           session.assert(count);
           await session.match();
         } finally {
@@ -52,6 +56,9 @@ export const noolsManners: MannersVariant = {
           .getFacts(flow.getDefined("path"))
           .filter((p) => p.id === done.id)
           .map((p): Seat => ({ seat: p.seat as number, name: String(p.guestName) }));
+      },
+      firings() {
+        return fired;
       },
       dispose() {
         session?.dispose();

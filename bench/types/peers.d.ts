@@ -11,6 +11,7 @@ declare module "nools" {
     match(): PromiseLike<void>;
     getFacts(type?: Defined): Record<string, unknown>[];
     dispose(): void;
+    on(event: "fire", listener: (ruleName: string) => void): void;
   }
 
   export interface Flow {

@@ -119,6 +119,8 @@ export function verifySeating(data: MannersData, seats: readonly Seat[]): void {
 export interface MannersRun {
   run(): void | Promise<void>;
   seating(): Seat[] | Promise<Seat[]>;
+  /** Rule firings of the run by rule name, where the engine reports them (untimed). */
+  firings?(): Readonly<Record<string, number>> | undefined;
   dispose?(): void;
 }
 

@@ -16,8 +16,9 @@ import { isKeyword } from "../eav/keyword.js";
 import { isPlainObject } from "../eav/value.js";
 import { EavError, assertNever } from "../errors.js";
 
-const NAME = /^[A-Za-z0-9*+!\-_?<>=&%./'#:]+$/;
-const SYMBOL = /^[A-Za-z*+!\-_<>=&%./'][A-Za-z0-9*+!\-_?<>=&%./'#:]*$/;
+// The lexer's name characters (lexer.ts).
+const NAME = /^[\p{L}\p{N}*+!\-_?<>=&%./'#:]+$/u;
+const SYMBOL = /^[\p{L}*+!\-_<>=&%./'][\p{L}\p{N}*+!\-_?<>=&%./'#:]*$/u;
 const RESERVED_SYMBOLS = new Set(["_", "<-", "=>", "nil", "true", "false", "defrule", "defquery"]);
 const CONDITION_KEYWORDS = new Set(["not", "and", "or", "exists", "test", "from"]);
 
@@ -75,7 +76,7 @@ function symbol(name: string, what: string): string {
 }
 
 function variable(name: string): string {
-  if (!/^\?[A-Za-z0-9*+!\-_?<>=&%./'#:]+$/.test(name)) throw unprintable(`${JSON.stringify(name)} is not a variable (?name)`, { name });
+  if (!/^\?[\p{L}\p{N}*+!\-_?<>=&%./'#:]+$/u.test(name)) throw unprintable(`${JSON.stringify(name)} is not a variable (?name)`, { name });
   return name;
 }
 

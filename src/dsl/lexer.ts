@@ -33,17 +33,18 @@ const SYMBOL_KEYWORDS = {
   falseLit: "false",
 };
 
-// Characters allowed inside symbols, keywords and variables (EDN's, minus `#` and `:` at the start).
-const NAME_CHARS = "[A-Za-z0-9*+!\\-_?<>=&%.\\/'#:]";
+// Characters allowed inside symbols, keywords and variables: EDN's, with any Unicode letter or
+// digit (`:person/prénom`). Every regex carries the `u` flag (moo wants all or none).
+const NAME_CHARS = "[\\p{L}\\p{N}*+!\\-_?<>=&%.\\/'#:]";
 // A number must not run into a name character: `1abc` is an error, not `1` followed by `abc`.
-const NOT_NAME = "(?![A-Za-z0-9*+!\\-_?<>=&%.\\/'#:])";
+const NOT_NAME = "(?![\\p{L}\\p{N}*+!\\-_?<>=&%.\\/'#:])";
 
 const mooLexer = moo.compile({
-  ws: /[ \t\r\f,\uFEFF]+/,
-  nl: { match: /\n/, lineBreaks: true },
-  comment: /;[^\n]*/,
+  ws: /[ \t\r\f,\uFEFF]+/u,
+  nl: { match: /\n/u, lineBreaks: true },
+  comment: /;[^\n]*/u,
   // `${0}`: the placeholder of a tagged template's hole (see template.ts for the position rule).
-  hole: /\$\{\d+\}/,
+  hole: /\$\{\d+\}/u,
   lparen: "(",
   rparen: ")",
   lbracket: "[",
@@ -53,12 +54,12 @@ const mooLexer = moo.compile({
   rbrace: "}",
   inst: "#inst",
   special: ["##NaN", "##Inf", "##-Inf"],
-  string: { match: /"(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})|[^"\\])*"/, lineBreaks: true },
-  bigint: new RegExp(`[-+]?\\d+N${NOT_NAME}`),
-  number: new RegExp(`[-+]?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?${NOT_NAME}`),
-  keyword: { match: new RegExp(`:${NAME_CHARS}+`), type: moo.keywords(CONDITION_KEYWORDS) },
-  variable: new RegExp(`\\?${NAME_CHARS}+`),
-  symbol: { match: new RegExp(`[A-Za-z*+!\\-_<>=&%.\\/'][A-Za-z0-9*+!\\-_?<>=&%.\\/'#:]*`), type: moo.keywords(SYMBOL_KEYWORDS) },
+  string: { match: /"(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})|[^"\\])*"/u, lineBreaks: true },
+  bigint: new RegExp(`[-+]?\\d+N${NOT_NAME}`, "u"),
+  number: new RegExp(`[-+]?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?${NOT_NAME}`, "u"),
+  keyword: { match: new RegExp(`:${NAME_CHARS}+`, "u"), type: moo.keywords(CONDITION_KEYWORDS) },
+  variable: new RegExp(`\\?${NAME_CHARS}+`, "u"),
+  symbol: { match: new RegExp(`[\\p{L}*+!\\-_<>=&%.\\/'][\\p{L}\\p{N}*+!\\-_?<>=&%.\\/'#:]*`, "u"), type: moo.keywords(SYMBOL_KEYWORDS) },
   error: moo.error,
 });
 

@@ -70,6 +70,11 @@ describe("expressions", () => {
     ]);
   });
 
+  it("names may use any Unicode letter", () => {
+    const [spec] = parseRules('(defrule prénom [?é :personne/prénom "Zoë"] => (retract! [?é :personne/prénom "Zoë"]))');
+    expect(spec?.conditions).toEqual([{ kind: "pattern", type: "personne/prénom", fields: [{ field: "e", term: { kind: "var", name: "?é" } }, { field: "v", term: { kind: "const", value: "Zoë" } }] }]);
+  });
+
   it("comments and commas are whitespace", () => {
     const [spec] = parseRules("(defrule r ; the name\n [?e, :a/b, ?v] ;; a pattern\n ,,, => (retract! [?e, :a/b, ?v]))");
     expect(spec?.conditions).toEqual([{ kind: "pattern", type: "a/b", fields: [{ field: "e", term: { kind: "var", name: "?e" } }, { field: "v", term: { kind: "var", name: "?v" } }] }]);

@@ -11,7 +11,7 @@ import { codeOf, withoutSource } from "./helpers.js";
 
 // ---------------------------------------------------------------- arbitraries
 
-const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,6}$/);
+const name = fc.stringMatching(/^[a-zéßж][a-z0-9éßж-]{0,6}$/);
 const attribute = fc.tuple(name, name).map(([ns, n]) => `${ns}/${n}`);
 /** Every rule starts with [?x ?y ?z], so expressions may use these. */
 const BOUND = ["?x", "?y", "?z"] as const;

@@ -211,7 +211,10 @@ function unary(f: (x: unknown) => unknown): BuiltinImpl {
   return { call: (args) => f(args[0]), call1: f };
 }
 
-/** The collection built-ins, keyed by name. */
+/**
+ * The collection built-ins, keyed by name (assembled into the table by `functions.ts`). Read-only.
+ * @example collectionFunctions.count?.call([null]) // 0
+ */
 export const collectionFunctions: Readonly<Record<string, BuiltinImpl>> = {
   count: unary(count),
   "empty?": unary((x) => count(x) === 0),

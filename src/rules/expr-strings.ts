@@ -103,7 +103,10 @@ function blank(x: unknown): boolean {
   return str("blank?", [x], x).trim().length === 0;
 }
 
-/** The string built-ins, keyed by name. */
+/**
+ * The string built-ins, keyed by name (assembled into the table by `functions.ts`). Read-only.
+ * @example stringFunctions["upper-case"]?.call(["ab"]) // "AB"
+ */
 export const stringFunctions: Readonly<Record<string, BuiltinImpl>> = {
   str: {
     call: (args) => {

@@ -85,7 +85,11 @@ export function equals(a: unknown, b: unknown): boolean {
   return valueEquals(a, b);
 }
 
-/** Set membership by value: `Set.has` first (primitives, keywords, same object), then a scan for structured values. */
+/**
+ * Set membership by value: `Set.has` first (primitives, keywords, same object), then a scan for
+ * structured values. Reads only.
+ * @example setHas(new Set([[1]]), [1]) // true
+ */
 export function setHas(s: ReadonlySet<unknown>, x: unknown): boolean {
   if (s.has(x)) return true;
   if (typeof x !== "object" || x === null || isKeyword(x)) return typeof x === "number" && Number.isNaN(x) ? scan(s, x) : false;
@@ -97,7 +101,10 @@ function scan(s: ReadonlySet<unknown>, x: unknown): boolean {
   return false;
 }
 
-/** The entry of a JS map whose key equals `k` by value, or `undefined`. */
+/**
+ * The entry of a JS map whose key equals `k` by value, or `undefined`. Reads only.
+ * @example mapFind(new Map([[[1], "a"]]), [1]) // [[1], "a"]
+ */
 export function mapFind(m: ReadonlyMap<unknown, unknown>, k: unknown): readonly [unknown, unknown] | undefined {
   if (m.has(k)) return [k, m.get(k)];
   if (typeof k !== "object" || k === null || isKeyword(k)) return undefined;
@@ -105,7 +112,10 @@ export function mapFind(m: ReadonlyMap<unknown, unknown>, k: unknown): readonly 
   return undefined;
 }
 
-/** A new set of `items` without repeats by value (first occurrence wins). */
+/**
+ * A new set of `items` without repeats by value (first occurrence wins). Nothing else changes.
+ * @example setOf([[1], [1], 2]) // Set { [1], 2 }
+ */
 export function setOf(items: Iterable<unknown>): Set<unknown> {
   const out = new Set<unknown>();
   for (const x of items) if (!setHas(out, x)) out.add(x);
@@ -117,7 +127,10 @@ export function setOf(items: Iterable<unknown>): Set<unknown> {
 /** The kinds `<`, `>`, `min`, `max` accept; all arguments must share one. */
 export type OrderedKind = "number" | "bigint" | "string" | "date";
 
-/** The ordered kind of `x`, or `undefined` when `<` does not apply to it. */
+/**
+ * The ordered kind of `x`, or `undefined` when `<` does not apply to it.
+ * @example orderedKind(new Date()) // "date"
+ */
 export function orderedKind(x: unknown): OrderedKind | undefined {
   switch (typeof x) {
     case "number":
@@ -144,7 +157,7 @@ export function compareValues(a: unknown, b: unknown, fn = "compare", args: read
   const ka = kindOf(a);
   const kb = kindOf(b);
   if (ka !== kb || ka === "other") {
-    throw evalError(fn, args, ka === kb ? `${showValue(a)} is not comparable` : `cannot compare ${describe(a)} with ${describe(b)}`);
+    throw evalError(fn, args, ka === kb ? `${showValue(a)} is not comparable` : `cannot compare ${kindPhrase(a)} with ${kindPhrase(b)}`);
   }
   switch (ka) {
     case "number":
@@ -202,8 +215,11 @@ function kindOf(x: unknown): CompareKind {
   }
 }
 
-/** A short noun phrase for a value's kind, for messages ("a number", "a bigint", "a set"). */
-export function describe(x: unknown): string {
+/**
+ * A short noun phrase for a value's kind, for messages.
+ * @example kindPhrase(1n) // "a bigint"
+ */
+export function kindPhrase(x: unknown): string {
   if (x === null || x === undefined) return "nil";
   switch (typeof x) {
     case "number":
@@ -283,7 +299,10 @@ export function seqOf(x: unknown, fn: string, args: readonly unknown[]): readonl
 
 const EMPTY: readonly unknown[] = Object.freeze([]);
 
-/** True for the map-like values: plain objects and JS maps. */
+/**
+ * True for the map-like values: plain objects and JS maps.
+ * @example isMapLike({ "a/b": 1 }) // true
+ */
 export function isMapLike(x: unknown): x is Record<string, unknown> | ReadonlyMap<unknown, unknown> {
   return x instanceof Map || isPlainObject(x);
 }

@@ -12,7 +12,7 @@
 import { BUILTIN_SIGNATURES } from "./signatures.js";
 import { collectionFunctions } from "./expr-collections.js";
 import { stringFunctions } from "./expr-strings.js";
-import { compareValues, equals, evalError, orderedKind, showValue, type Builtin, type BuiltinImpl, type OrderedKind } from "./expr-values.js";
+import { compareValues, equals, evalError, kindPhrase, orderedKind, showValue, type Builtin, type BuiltinImpl, type OrderedKind } from "./expr-values.js";
 
 export type { Builtin, BuiltinImpl } from "./expr-values.js";
 import { isKeyword } from "../eav/keyword.js";
@@ -123,7 +123,7 @@ function sharedOrderedKind(fn: string, args: readonly unknown[]): OrderedKind {
     const k = orderedKind(x);
     if (k === undefined) throw evalError(fn, args, `${showValue(x)} is not a number, a string or a date`);
     if (kind === undefined) kind = k;
-    else if (kind !== k) throw evalError(fn, args, `cannot compare ${kind === "date" ? "a date" : `a ${kind}`} with ${k === "date" ? "a date" : `a ${k}`}`);
+    else if (kind !== k) throw evalError(fn, args, `cannot compare ${kindPhrase(args[0])} with ${kindPhrase(x)}`);
   }
   return kind ?? "number";
 }
@@ -176,7 +176,10 @@ function allEqual(args: readonly unknown[]): boolean {
 
 // ---------------------------------------------------------------- logic and predicates
 
-/** Clojure truthiness: only `nil` (null or undefined) and `false` are falsey. */
+/**
+ * Clojure truthiness: only `nil` (null or undefined) and `false` are falsey. Pure.
+ * @example isTruthy(0) // true; isTruthy(null) // false
+ */
 export function isTruthy(x: unknown): boolean {
   return x !== null && x !== undefined && x !== false;
 }

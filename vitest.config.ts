@@ -4,7 +4,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup/no-console.ts"],
-    typecheck: { enabled: true, tsconfig: "./tsconfig.json", include: ["test/**/*.test.ts"] },
+    // `npm test` adds --typecheck (tests are type-checked in CI and by the README's command);
+    // focused runs (`npx vitest run test/x`) skip it to stay fast.
+    typecheck: { tsconfig: "./tsconfig.json", include: ["test/**/*.test.ts"] },
     testTimeout: 30_000,
   },
 });

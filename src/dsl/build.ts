@@ -251,7 +251,7 @@ function term(ctx: BuildContext, form: Form, position: "entity" | "attribute" | 
     case "wildcard":
       return undefined;
     case "literal":
-      if (position === "entity" && !(typeof form.value === "number" ? Number.isInteger(form.value) && form.value > 0 : typeof form.value === "bigint")) {
+      if (position === "entity" && !(typeof form.value === "number" && Number.isSafeInteger(form.value) && form.value > 0)) {
         throw locatedError("dsl/invalid-rule", ctx.src, form.pos, "an entity id in a pattern is a positive integer, a keyword, a variable or _");
       }
       return { kind: "const", value: constant(ctx, form, "a pattern value") };

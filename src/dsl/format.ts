@@ -197,7 +197,7 @@ function pattern(p: PatternCondition): string {
 
 function entityTerm(t: Term): string {
   if (t.kind === "const") {
-    const ok = isKeyword(t.value) ? !CONDITION_KEYWORDS.has(t.value.name) : typeof t.value === "bigint" || (typeof t.value === "number" && Number.isInteger(t.value) && t.value > 0);
+    const ok = isKeyword(t.value) ? !CONDITION_KEYWORDS.has(t.value.name) : typeof t.value === "number" && Number.isSafeInteger(t.value) && t.value > 0;
     if (!ok) throw unprintable(`entity ${formatLiteral(t.value)} (a pattern's entity is a positive integer, a keyword or a variable)`);
   }
   return termText(t);

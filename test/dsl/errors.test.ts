@@ -34,6 +34,12 @@ describe("dsl/syntax", () => {
     expect(Array.isArray(e.data.expected) && e.data.expected.length > 0).toBe(true);
   });
 
+  it("counts lines and columns the same with CRLF line ends", () => {
+    const e = errorOf(() => parseRules("(defrule r\r\n  [?e :a/b ?v]\r\n  [?e :a/c ?v ?w]\r\n  => (retract! [?e :a/b]))"));
+    expect(e.data).toMatchObject({ line: 3, column: 15, text: "?w" });
+    expect(e.message).toContain("  3 |   [?e :a/c ?v ?w]\n    |               ^");
+  });
+
   it("at the end of input names the bracket left open", () => {
     const e = errorOf(() => parseRules("(defrule r [?e :a/b ?v]\n  [:test (> ?v 1)]\n  => (f (g)\n\n"));
     expect(e.code).toBe("dsl/syntax");
@@ -69,6 +75,7 @@ describe("checks after parsing", () => {
     ["an invalid #inst", ruleText('[?e :a/d #inst "yesterday"]'), "dsl/invalid-rule"],
     ["a negative entity id", ruleText("[-1 :a/d]"), "dsl/invalid-rule"],
     ["a decimal entity id", ruleText("[1.5 :a/d]"), "dsl/invalid-rule"],
+    ["a big-integer entity id", ruleText("[12N :a/d]"), "dsl/invalid-rule"],
     ["an expression as a pattern value", ruleText("[?e :a/d (inc ?v)]"), "dsl/invalid-rule"],
     ["a variable inside a constant value", ruleText("[?e :a/d [1 ?v]]"), "dsl/invalid-rule"],
     ["a symbol as an accumulator argument", ruleText("[?s <- (sum v) :from [_ :a/d]]"), "dsl/invalid-rule"],

@@ -126,7 +126,9 @@ export type CellStatus =
   | { readonly kind: "ok" }
   | { readonly kind: "wrong"; readonly message: string }
   | { readonly kind: "error"; readonly message: string }
-  | { readonly kind: "unavailable"; readonly message: string };
+  | { readonly kind: "unavailable"; readonly message: string }
+  /** The cell's process was stopped after the runner's time limit (a failure for our entries only). */
+  | { readonly kind: "timeout"; readonly message: string };
 
 /** One timed phase of a cell: its per-run milliseconds and what one unit of work is. */
 export interface Phase {

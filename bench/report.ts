@@ -3,6 +3,7 @@
  * per-change costs, ratios of each peer to our entries), the memory table, failures, and the
  * issue's targets with what this run measured for them. Pure: returns text.
  */
+import { assertNever } from "../src/errors.js";
 import { fmtBytes, fmtMs, fmtUs, stats, table, type CellResult, type Phase } from "./harness.js";
 
 function median(p: Phase | undefined): number {
@@ -19,6 +20,10 @@ function statusText(r: CellResult): string {
       return "ERROR";
     case "unavailable":
       return "not available yet";
+    case "timeout":
+      return "TIMED OUT";
+    default:
+      return assertNever(r.status, "cell status");
   }
 }
 

@@ -15,6 +15,7 @@
  *   --no-warmup        no untimed warm-up run
  *   --json             print machine-readable results instead of the tables
  *   --strict           "not available yet" counts as a failure
+ *   --timeout S        stop a cell's process after S seconds (default 1800; quick 120)
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -36,10 +37,11 @@ interface Options {
   warmup: boolean;
   json: boolean;
   strict: boolean;
+  timeoutS: number | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, only: [], runs: undefined, sizes: undefined, budgetS: 300, warmup: true, json: false, strict: false };
+  const o: Options = { quick: false, only: [], runs: undefined, sizes: undefined, budgetS: 300, warmup: true, json: false, strict: false, timeoutS: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const next = (): string => {
@@ -76,6 +78,9 @@ function parseArgs(argv: readonly string[]): Options {
         break;
       case "--strict":
         o.strict = true;
+        break;
+      case "--timeout":
+        o.timeoutS = num(next());
         break;
       default:
         throw new Error(`unknown flag ${a} (see the header of bench/run.ts)`);
@@ -119,15 +124,20 @@ function runChild(req: CellRequest, dir: string, timeoutMs: number): CellResult 
   try {
     return JSON.parse(readFileSync(file, "utf8")) as CellResult;
   } catch {
+    const timedOut = (child.error as { code?: string } | undefined)?.code === "ETIMEDOUT";
     const why = child.error !== undefined ? child.error.message : `exit ${child.status ?? "?"} ${child.signal ?? ""}`;
-    const stderr = (child.stderr?.toString() ?? "").trim().split("\n").slice(-8).join("\n");
+    // The first lines say what went wrong (a V8 fatal error prints its reason first), the last where.
+    const lines = (child.stderr?.toString() ?? "").trim().split("\n").filter((l) => !l.startsWith("npm warn"));
+    const stderr = lines.length <= 12 ? lines.join("\n") : [...lines.slice(0, 6), "...", ...lines.slice(-6)].join("\n");
     const variant = req.workload === "manners" ? MANNERS_VARIANTS.get(req.variant) : JOIN_VARIANTS.get(req.variant);
     return {
       workload: req.workload,
       size: req.size,
       variant: req.variant,
       side: variant?.side ?? "peer",
-      status: { kind: "error", message: `the cell's process ended without a result (${why})\n${stderr}` },
+      status: timedOut
+        ? { kind: "timeout", message: `stopped after ${Math.round(timeoutMs / 1000)} s` }
+        : { kind: "error", message: `the cell's process ended without a result (${why})\n${stderr}` },
       phases: [],
       runsRequested: req.runs,
       inputDigest: "",
@@ -153,7 +163,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const dir = mkdtempSync(join(tmpdir(), "bench-"));
-  const timeoutMs = o.quick ? 120_000 : Math.max(30 * 60_000, o.budgetS * 3000);
+  const timeoutMs = (o.timeoutS ?? (o.quick ? 120 : 1800)) * 1000;
   const env = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "?", loadBefore: loadavg().map((x) => x.toFixed(2)).join(" "), commit: gitCommit(), date: new Date().toISOString() };
   const results: CellResult[] = [];
   const t0 = Date.now();
@@ -167,7 +177,9 @@ async function main(): Promise<number> {
     rmSync(dir, { recursive: true, force: true });
   }
   const wallS = (Date.now() - t0) / 1000;
-  const failed = results.filter((r) => r.status.kind === "wrong" || r.status.kind === "error");
+  // A peer too slow for the time limit is reported, not failed; our entry timing out is a failure.
+  const failed = results.filter((r) => r.status.kind === "wrong" || r.status.kind === "error" || (r.status.kind === "timeout" && r.side === "ours"));
+  const timedOut = results.filter((r) => r.status.kind === "timeout" && r.side === "peer");
   const unavailable = results.filter((r) => r.status.kind === "unavailable");
   const digests = new Map<string, Set<string>>();
   for (const r of results) {
@@ -196,7 +208,8 @@ async function main(): Promise<number> {
     out.push("", `inputs identical across variants (digest per workload and size): ${inputsIdentical ? "yes" : "NO"}`);
     const p = problems(results);
     if (p !== "") out.push("", "Not ok:", p);
-    out.push("", `${results.length} cells: ${results.length - failed.length - unavailable.length} ok, ${failed.length} failed, ${unavailable.length} not available yet`);
+    const okCount = results.filter((r) => r.status.kind === "ok").length;
+    out.push("", `${results.length} cells: ${okCount} ok, ${failed.length} failed, ${unavailable.length} not available yet, ${timedOut.length} peers timed out`);
     process.stdout.write(`${out.join("\n")}\n`);
   }
   if (failed.length > 0 || !inputsIdentical) return 1;

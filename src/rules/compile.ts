@@ -5,8 +5,7 @@
  * variables, unknown accumulators and unknown functions.
  */
 import { EavError, assertNever } from "../errors.js";
-import { isEav, eavKey, type EAV } from "../eav/eav.js";
-import { isKeyword } from "../eav/keyword.js";
+import { isEav } from "../eav/eav.js";
 import { canonicalText, formatValue } from "../eav/value.js";
 import { isKnownAccumulator, resolveAccumulator, type FieldOf } from "./accumulators.js";
 import { checkHostFunctions } from "./expr.js";
@@ -45,11 +44,6 @@ const defaultFieldOf: FieldOf = (fact, field) => (fact as Record<string, unknown
 function defaultFactType(fact: unknown): string {
   if (isEav(fact)) return fact.a;
   throw new EavError("rules/invalid-fact", `${formatValue(fact)} is not an EAV and the network has no factType option`, { fact });
-}
-
-function defaultFactKey(fact: unknown): unknown {
-  if (!isEav(fact)) return fact;
-  return typeof fact.e === "number" || isKeyword(fact.e) ? eavKey(fact as EAV) : canonicalText([fact.e as never, fact.a, fact.v]);
 }
 
 class Builder {
@@ -305,7 +299,7 @@ class Builder {
       queries: this.queries,
       factType: factType === undefined ? defaultFactType : (f) => (isEav(f) ? f.a : factType(f)),
       fieldOf: this.fieldOf,
-      factKey: this.options.factKey ?? defaultFactKey,
+      factKey: this.options.factKey ?? null,
       functions: this.options.functions ?? {},
       isEavFact: isEav,
     };

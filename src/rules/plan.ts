@@ -87,7 +87,8 @@ export interface NetworkCore {
   readonly queries: ReadonlyMap<string, { readonly spec: QuerySpec; readonly nodes: readonly QueryNode[] }>;
   readonly factType: (fact: unknown) => string;
   readonly fieldOf: FieldOf;
-  readonly factKey: (fact: unknown) => unknown;
+  /** The custom fact key, or null for the default (EAVs by value, other facts by identity). */
+  readonly factKey: ((fact: unknown) => unknown) | null;
   readonly functions: Readonly<Record<string, HostFunction>>;
   readonly isEavFact: (fact: unknown) => boolean;
 }

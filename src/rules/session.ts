@@ -99,7 +99,7 @@ export class RuleSession {
   /** Every fact in working memory as of the last fire, in insertion order. Reads only. */
   facts(): unknown[] {
     const st = this.enter();
-    return [...st.wm.values()].sort((a, b) => a.id - b.id).map((e) => e.fact);
+    return [...st.wm.entries()].sort((a, b) => a.id - b.id).map((e) => e.fact);
   }
 
   /** Number of facts in working memory as of the last fire. */

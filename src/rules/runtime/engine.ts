@@ -15,7 +15,8 @@ import { evaluate, isTruthy, type EvalEnv } from "../expr.js";
 import type { NetworkCore } from "../plan.js";
 import type { ActionContext, Bindings, QuerySpec } from "../spec.js";
 import { Agenda } from "./agenda.js";
-import { jdelete, jfield, jset, Version, type Journal, type Versioned } from "./journal.js";
+import { jfield, Version, type Journal, type Versioned } from "./journal.js";
+import { WorkingMemory } from "./wm.js";
 import { Activation, FactEntry, keyOf, linkToken, Token, tupleKey, unlinkToken } from "./memory.js";
 import type { BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
@@ -28,7 +29,7 @@ export class EngineState implements Versioned {
   current: Version = new Version();
   /** True while a fire runs: a nested fire or query on a sibling session must not reroot. */
   busy = false;
-  readonly wm = new Map<unknown, FactEntry>();
+  readonly wm: WorkingMemory;
   readonly mem: unknown[];
   readonly root = new Token(0, null, null, null, 0);
   /** Whether the root token has been propagated (done at the first fire). Journaled. */
@@ -37,6 +38,7 @@ export class EngineState implements Versioned {
   lastId = 0;
   constructor(readonly net: NetworkCore) {
     this.mem = net.nodes.map((n) => n.createMemory());
+    this.wm = new WorkingMemory(net.factKey);
   }
 }
 
@@ -96,7 +98,46 @@ export interface FireReport {
 /** The default firing budget of one fire. */
 export const DEFAULT_MAX_FIRINGS = 1_000_000;
 
-type ActionOp = { readonly kind: "insert" | "unconditional" | "retract"; readonly facts: unknown };
+const LOGICAL = 0;
+const UNCONDITIONAL = 1;
+const RETRACT = 2;
+type OpKind = typeof LOGICAL | typeof UNCONDITIONAL | typeof RETRACT;
+/** How many recent firings the loop-limit error looks at. */
+const RECENT = 256;
+
+/**
+ * The engine's action context. A class, not an object of closures: one small allocation per firing.
+ * Changes are buffered (as `kind, facts` pairs) and applied after the action returns, as Clara
+ * does, so an action never sees the network half-updated by its own inserts.
+ */
+class BaseContext implements EngineActionContext {
+  readonly ops: unknown[] = [];
+  closed = false;
+  constructor(
+    private readonly fire: { queryNow: Fire["queryNow"]; factsNow: Fire["factsNow"] },
+    readonly bindings: Bindings,
+    readonly rule: string,
+  ) {}
+  private push(kind: OpKind, facts: unknown): void {
+    if (this.closed) throw new EavError("rules/invalid-spec", `rule ${this.rule}: its action context was used after the action returned`, { rule: this.rule });
+    this.ops.push(kind, facts);
+  }
+  insert(facts: unknown): void {
+    this.push(LOGICAL, facts);
+  }
+  insertUnconditional(facts: unknown): void {
+    this.push(UNCONDITIONAL, facts);
+  }
+  retract(facts: unknown): void {
+    this.push(RETRACT, facts);
+  }
+  query(q: string | QuerySpec, params?: Readonly<Record<string, unknown>>): Row[] {
+    return this.fire.queryNow(q, params);
+  }
+  facts(): unknown[] {
+    return this.fire.factsNow();
+  }
+}
 
 /**
  * Runs one fire on `state` (which must be the live version), recording every mutation in `j`.
@@ -113,8 +154,9 @@ class Fire implements Rt {
   private readonly agenda = new Agenda();
   private readonly listener: Listener | undefined;
   private readonly withdrawQueue: FactEntry[] = [];
-  private readonly dirty = new Map<DirtyNode, Set<unknown>>();
-  private readonly firings = new Map<string, number>();
+  private dirty: Map<DirtyNode, Set<unknown>> | null = null;
+  private readonly firings: Record<string, number> = {};
+  /** The latest firings' rule names, a ring indexed by `total % RECENT`. */
   private readonly recent: string[] = [];
   private total = 0;
   private readonly inserted: unknown[] = [];
@@ -122,6 +164,8 @@ class Fire implements Rt {
   /** Load-order index of the rule whose action's changes are being applied (noLoop), else -1. */
   private firingProduction = -1;
   private firingRule: string | null = null;
+  /** Ids above this belong to objects created in this fire (see memory.ts, `linkToken`). */
+  private readonly born: number;
 
   constructor(
     private readonly state: EngineState,
@@ -130,6 +174,7 @@ class Fire implements Rt {
   ) {
     this.mem = state.mem;
     this.net = state.net;
+    this.born = state.lastId;
     this.listener = options.listener;
   }
 
@@ -148,10 +193,17 @@ class Fire implements Rt {
     }
     const max = this.options.maxFirings ?? DEFAULT_MAX_FIRINGS;
     for (let a = this.agenda.pop(); a !== undefined; a = this.agenda.pop()) {
-      if (this.total >= max) throw loopLimitError(max, this.recent, this.firings);
+      if (this.total >= max) throw loopLimitError(max, this.recentInOrder(), new Map(Object.entries(this.firings)));
       this.fire(a);
     }
-    return { firings: this.total, byRule: Object.fromEntries(this.firings), inserted: this.inserted, retracted: this.retracted };
+    return { firings: this.total, byRule: this.firings, inserted: this.inserted, retracted: this.retracted };
+  }
+
+  private recentInOrder(): string[] {
+    const n = Math.min(this.total, RECENT);
+    const out: string[] = [];
+    for (let i = this.total - n + 1; i <= this.total; i++) out.push(this.recent[i % RECENT] as string);
+    return out;
   }
 
   // ---------------------------------------------------------------- firing
@@ -160,21 +212,11 @@ class Fire implements Rt {
     const terminal = this.net.nodes[a.node] as TerminalNode;
     a.state = "fired"; // a was created in this fire: no journal entry needed
     this.total++;
-    this.firings.set(terminal.rule, (this.firings.get(terminal.rule) ?? 0) + 1);
-    if (this.recent.length >= 256) this.recent.shift();
-    this.recent.push(terminal.rule);
+    this.firings[terminal.rule] = (this.firings[terminal.rule] ?? 0) + 1;
+    this.recent[this.total % RECENT] = terminal.rule;
     const bindings = this.bindings(a.parent as Token, terminal.level - 1, terminal.scope);
     this.listener?.fired?.(terminal.rule, bindings);
-    const ops: ActionOp[] = [];
-    const base: EngineActionContext = {
-      bindings,
-      rule: terminal.rule,
-      insert: (facts) => void ops.push({ kind: "insert", facts }),
-      insertUnconditional: (facts) => void ops.push({ kind: "unconditional", facts }),
-      retract: (facts) => void ops.push({ kind: "retract", facts }),
-      query: (q, params) => queryRows(this.net, this.state, q, params),
-      facts: () => [...this.state.wm.values()].map((e) => e.fact),
-    };
+    const base = new BaseContext(this, bindings, terminal.rule);
     try {
       const ctx = this.options.context === undefined ? base : this.options.context(base);
       const action = terminal.action;
@@ -184,25 +226,47 @@ class Fire implements Rt {
         const env: EvalEnv = {
           lookup: this.lookup(a.parent as Token, terminal.level - 1, terminal.scope),
           functions: this.net.functions,
-          effects: { "insert!": base.insert, "insert-unconditional!": base.insertUnconditional, "retract!": base.retract, ...extra },
+          effects: {
+            "insert!": (f) => base.insert(f),
+            "insert-unconditional!": (f) => base.insertUnconditional(f),
+            "retract!": (f) => base.retract(f),
+            ...extra,
+          },
         };
         for (const e of action.body) evaluate(e, env);
       }
     } catch (err) {
       throw failure(terminal.rule, bindings, "action", err);
+    } finally {
+      base.closed = true;
     }
     this.firingProduction = terminal.noLoop ? terminal.production : -1;
     this.firingRule = terminal.rule;
-    for (const op of ops) {
-      const facts = Array.isArray(op.facts) ? (op.facts as readonly unknown[]) : [op.facts];
-      for (const f of facts) {
-        if (op.kind === "retract") this.retractFact(f);
-        else this.addFact(f, op.kind === "unconditional", op.kind === "insert" ? a : null);
-      }
+    const ops = base.ops;
+    for (let i = 0; i < ops.length; i += 2) {
+      const kind = ops[i] as OpKind;
+      const facts = ops[i + 1];
+      if (Array.isArray(facts)) for (const f of facts as readonly unknown[]) this.applyOp(kind, f, a);
+      else this.applyOp(kind, facts, a);
     }
     this.settle();
     this.firingProduction = -1;
     this.firingRule = null;
+  }
+
+  private applyOp(kind: OpKind, fact: unknown, a: Activation): void {
+    if (kind === RETRACT) this.retractFact(fact);
+    else this.addFact(fact, kind === UNCONDITIONAL, kind === LOGICAL ? a : null);
+  }
+
+  /** Working memory as it stands, for an action's context. */
+  queryNow(q: string | QuerySpec, params: Readonly<Record<string, unknown>> | undefined): Row[] {
+    return queryRows(this.net, this.state, q, params);
+  }
+
+  /** Every fact as it stands, for an action's context. */
+  factsNow(): unknown[] {
+    return [...this.state.wm.entries()].sort((a, b) => a.id - b.id).map((e) => e.fact);
   }
 
   activate(info: NodeInfo, t: Token): void {
@@ -219,7 +283,7 @@ class Fire implements Rt {
       }
     }
     const a = new Activation(node.id, t, this.nextId(), node.production, salience);
-    linkToken(this.j, a);
+    linkToken(this.j, a, this.born);
     if (node.noLoop && this.firingProduction === node.production) {
       a.state = "suppressed";
       return;
@@ -238,7 +302,7 @@ class Fire implements Rt {
     } else if (a.state === "fired" && a.logical !== null) {
       for (const e of a.logical) {
         if (!e.alive) continue;
-        jfield(this.j, e, "support", e.support - 1);
+        this.entryField(e, "support", e.support - 1);
         if (e.support === 0 && !e.uncond) this.withdrawQueue.push(e);
       }
     }
@@ -248,25 +312,24 @@ class Fire implements Rt {
 
   private addFact(fact: unknown, uncond: boolean, support: Activation | null): void {
     const net = this.net;
-    const key = net.factKey(fact);
     const wm = this.state.wm;
-    let e = wm.get(key);
+    let e = wm.get(fact);
     if (e !== undefined) {
-      if (uncond && !e.uncond) jfield(this.j, e, "uncond", true);
+      if (uncond && !e.uncond) this.entryField(e, "uncond", true);
       if (support !== null) {
-        jfield(this.j, e, "support", e.support + 1);
+        this.entryField(e, "support", e.support + 1);
         (support.logical ??= []).push(e);
       }
       return;
     }
     const type = net.factType(fact);
-    e = new FactEntry(fact, key, this.nextId());
+    e = new FactEntry(fact, wm.keyFor(fact), this.nextId());
     e.uncond = uncond;
     if (support !== null) {
       e.support = 1;
       (support.logical ??= []).push(e);
     }
-    jset(this.j, wm, key, e);
+    wm.add(this.j, e);
     this.inserted.push(fact);
     this.listener?.inserted?.(fact, this.firingRule, support !== null);
     const fieldOf = net.fieldOf;
@@ -279,16 +342,21 @@ class Fire implements Rt {
     }
   }
 
+  private entryField<F extends "support" | "uncond" | "alive">(e: FactEntry, field: F, v: FactEntry[F]): void {
+    if (e.id <= this.born) jfield(this.j, e, field, v);
+    else e[field] = v;
+  }
+
   private retractFact(fact: unknown): void {
-    const e = this.state.wm.get(this.net.factKey(fact));
+    const e = this.state.wm.get(fact);
     if (e !== undefined) this.removeEntry(e, "explicit");
   }
 
   /** Removes a fact: first from every node's right side, then every token holding it. */
   private removeEntry(e: FactEntry, reason: "explicit" | "withdrawn"): void {
     const net = this.net;
-    jfield(this.j, e, "alive", false);
-    jdelete(this.j, this.state.wm, e.key);
+    this.entryField(e, "alive", false);
+    this.state.wm.remove(this.j, e);
     this.retracted.push(e.fact);
     this.listener?.retracted?.(e.fact, this.firingRule, reason);
     const fact = e.fact;
@@ -306,7 +374,7 @@ class Fire implements Rt {
   private settle(): void {
     for (;;) {
       if (this.withdrawQueue.length > 0) this.drainWithdrawals();
-      else if (this.dirty.size > 0) this.flushDirty();
+      else if (this.dirty !== null) this.flushDirty();
       else return;
     }
   }
@@ -329,8 +397,8 @@ class Fire implements Rt {
   }
 
   private flushDirty(): void {
-    const batch = [...this.dirty].sort((x, y) => x[0].id - y[0].id);
-    this.dirty.clear();
+    const batch = [...(this.dirty as Map<DirtyNode, Set<unknown>>)].sort((x, y) => x[0].id - y[0].id);
+    this.dirty = null;
     for (const [node, keys] of batch) for (const k of keys) node.flush(this, k);
   }
 
@@ -338,7 +406,7 @@ class Fire implements Rt {
 
   emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): void {
     const t = new Token(node.id, parent, value, entry, this.nextId());
-    linkToken(this.j, t);
+    linkToken(this.j, t, this.born);
     for (const c of node.children) c.leftAdd(this, t);
   }
 
@@ -346,7 +414,7 @@ class Fire implements Rt {
     const node = this.net.nodes[t.node] as BetaNode;
     for (const c of node.children) c.leftRemove(this, t);
     for (let c = t.child; c !== null; c = t.child) this.removeToken(c);
-    unlinkToken(this.j, t);
+    unlinkToken(this.j, t, this.born);
     if (t instanceof Activation) this.activationGone(t);
   }
 
@@ -386,8 +454,9 @@ class Fire implements Rt {
   }
 
   markDirty(node: DirtyNode, key: unknown): void {
-    let keys = this.dirty.get(node);
-    if (keys === undefined) this.dirty.set(node, (keys = new Set()));
+    const dirty = (this.dirty ??= new Map());
+    let keys = dirty.get(node);
+    if (keys === undefined) dirty.set(node, (keys = new Set()));
     keys.add(key);
   }
 

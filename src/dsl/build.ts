@@ -123,8 +123,11 @@ const PROPS = ":salience or :no-loop";
 
 function ruleProps(ctx: BuildContext, form: Form & { kind: "map" }, scope: Scope): { salience?: Salience; noLoop?: boolean } {
   const out: { salience?: Salience; noLoop?: boolean } = {};
+  const seen = new Set<string>();
   for (const [k, v] of pairs(ctx, form)) {
     const key = k.kind === "keyword" ? k.name : undefined;
+    if (key !== undefined && seen.has(key)) throw locatedError("dsl/invalid-rule", ctx.src, k.pos, `${k.pos.text} is given twice`, { property: k.pos.text });
+    if (key !== undefined) seen.add(key);
     if (key === "salience") out.salience = salience(ctx, v, scope);
     else if (key === "no-loop") {
       const b = v.kind === "hole" ? holeValue(ctx, v) : v.kind === "literal" ? v.value : undefined;

@@ -31,7 +31,10 @@ export function formatRules<C>(specs: readonly ProductionSpec<C>[]): string {
   return specs.map(formatProduction).join("\n");
 }
 
-/** Prints one production (see {@link formatRules}). Pure. */
+/**
+ * Prints one production (see {@link formatRules}). Pure.
+ * @example formatProduction(parseRules("(defquery q [] [?e :a/b])")[0]) // "(defquery q []\n  [?e :a/b])\n"
+ */
 export function formatProduction<C>(spec: ProductionSpec<C>): string {
   const lines: string[] = [];
   const name = symbol(spec.name, `${spec.kind} name`);
@@ -97,7 +100,11 @@ function fnPlaceholder(fn: unknown): string {
 
 // ---------------------------------------------------------------- values
 
-/** A value as an EDN-like literal the lexer reads back to an equal value. */
+/**
+ * A value as an EDN-like literal the lexer reads back to an equal value. Pure; throws
+ * `dsl/unprintable` for values the syntax has no literal for (functions, invalid dates, ...).
+ * @example formatLiteral([kw("a/b"), 1n, "x"]) // '[:a/b 1N "x"]'
+ */
 export function formatLiteral(v: unknown): string {
   switch (typeof v) {
     case "string":
@@ -248,7 +255,10 @@ function salience(s: Salience): string {
 
 // ---------------------------------------------------------------- expressions
 
-/** An expression as text. */
+/**
+ * An expression as rule text. Pure.
+ * @example formatExpr({ kind: "call", fn: ">", args: [{ kind: "var", name: "?t" }, { kind: "lit", value: 1 }] }) // "(> ?t 1)"
+ */
 export function formatExpr(e: Expr): string {
   return expr(e);
 }

@@ -28,7 +28,11 @@ interface Parsed {
 
 const parsedCache = new WeakMap<TemplateStringsArray, Parsed>();
 
-/** The text a template is parsed as: its raw strings joined by `${i}` placeholders. */
+/**
+ * The text a template is parsed as (and error positions refer to): its raw strings joined by
+ * `${i}` placeholders. Pure.
+ * @example ((s: TemplateStringsArray, ..._: unknown[]) => templateText(s))`(a ${1} b)` // "(a ${0} b)"
+ */
 export function templateText(strings: TemplateStringsArray): string {
   let text = strings.raw[0] ?? "";
   for (let i = 1; i < strings.raw.length; i++) text += `\${${i - 1}}${strings.raw[i] ?? ""}`;

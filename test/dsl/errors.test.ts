@@ -83,6 +83,7 @@ describe("checks after parsing", () => {
     [":no-loop not boolean", "(defrule r {:no-loop 1} [?e :a/b] => (retract! [?e :a/b]))", "dsl/invalid-rule"],
     [":salience a string", '(defrule r {:salience "high"} [?e :a/b] => (retract! [?e :a/b]))', "dsl/invalid-rule"],
     ["a keyword in the header", "(defrule r :oops [?e :a/b] => (retract! [?e :a/b]))", "dsl/invalid-rule"],
+    ["a property given twice", "(defrule r {:salience 1 :salience 2} [?e :a/b] => (retract! [?e :a/b]))", "dsl/invalid-rule"],
     ["two docstrings", '(defrule r "a" "b" [?e :a/b] => (retract! [?e :a/b]))', "dsl/invalid-rule"],
     ["a property map in a query", "(defquery q {:salience 1} [] [?e :a/b])", "dsl/invalid-rule"],
     ["a query without parameters", "(defquery q)", "dsl/syntax"],

@@ -2,11 +2,11 @@
  * Folds the working copy of a successful run into new immutable indexes and computes the net
  * delta (R04, R05: redundant adds and retractions of absent datoms report nothing).
  */
-import { Map as IMap, Set as ISet } from "immutable";
+import { Map as IMap } from "immutable";
 import { EAV, eavKey, valueEquals, type Attribute, type Eid, type Value } from "../eav/index.js";
+import { EntityRecord, applyRefChanges, isValueSet, type Slot } from "./record.js";
 import type { TxRun } from "./run.js";
-import type { Store } from "./store.js";
-import { isValueSet, type AvIndex, type EntityRecord, type Indexes, type VaeIndex } from "./store.js";
+import type { AvIndex, Indexes, Store, VaeIndex } from "./store.js";
 import { ABSENT, type AvWork, type VaeWork, type WorkEntity } from "./work.js";
 
 /** The new indexes and the net delta of a run. */
@@ -15,8 +15,6 @@ export interface Committed {
   readonly added: EAV[];
   readonly retracted: EAV[];
 }
-
-const EMPTY_RECORD: EntityRecord = IMap();
 
 /**
  * Builds the indexes after `run`. The store before is untouched: every index is updated through
@@ -55,26 +53,43 @@ export function commit(run: TxRun): Committed {
 
 /** The entity's record after the run (`undefined` when it has no datoms left); pushes its delta. */
 function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecord | undefined {
-  if (w.one.size === 0 && w.many.size === 0) return w.base;
+  const many = w.many;
+  if (w.one.size === 0 && (many === undefined || many.size === 0)) return w.base;
   const e = w.eid;
-  const rec = (w.base ?? EMPTY_RECORD).withMutations((r) => {
-    for (const [a, v] of w.one) {
-      const b = w.base?.get(a);
-      const before = b === undefined || isValueSet(b) ? undefined : b;
-      if (v === ABSENT) {
-        if (before === undefined) continue;
-        retracted.push(new EAV(e, a, before));
-        r.delete(a);
-      } else {
-        if (before !== undefined) {
-          if (valueEquals(before, v)) continue;
-          retracted.push(new EAV(e, a, before));
-        }
-        added.push(new EAV(e, a, v));
-        r.set(a, v);
-      }
+  const base = w.base;
+  const attrs: Attribute[] = base === undefined ? [] : base.attrs.slice();
+  const slots: Array<Slot | typeof ABSENT> = base === undefined ? [] : base.slots.slice();
+  let changed = false;
+  let removed = false;
+  const put = (a: Attribute, slot: Slot | typeof ABSENT): void => {
+    changed = true;
+    const i = base === undefined ? -1 : attrs.indexOf(a);
+    if (i >= 0) {
+      slots[i] = slot;
+      if (slot === ABSENT) removed = true;
+    } else if (slot !== ABSENT) {
+      attrs.push(a);
+      slots.push(slot);
     }
-    for (const [a, m] of w.many) {
+  };
+  for (const [a, v] of w.one) {
+    const b = base?.get(a);
+    const before = b === undefined || isValueSet(b) ? undefined : b;
+    if (v === ABSENT) {
+      if (before === undefined) continue;
+      retracted.push(new EAV(e, a, before));
+      put(a, ABSENT);
+    } else {
+      if (before !== undefined) {
+        if (valueEquals(before, v)) continue;
+        retracted.push(new EAV(e, a, before));
+      }
+      added.push(new EAV(e, a, v));
+      put(a, v);
+    }
+  }
+  if (many !== undefined) {
+    for (const [a, m] of many) {
       if (m.added.size === 0 && m.removed.size === 0) continue;
       for (const v of m.removed.values()) retracted.push(new EAV(e, a, v));
       for (const v of m.added.values()) added.push(new EAV(e, a, v));
@@ -85,11 +100,20 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
               for (const k of m.removed.keys()) s.delete(k);
               for (const [k, v] of m.added) s.set(k, v);
             });
-      if (set.size === 0) r.delete(a);
-      else r.set(a, set);
+      put(a, set.size === 0 ? ABSENT : set);
     }
-  });
-  return rec.size === 0 ? undefined : rec;
+  }
+  if (!changed) return base;
+  if (!removed) return new EntityRecord(attrs, slots as Slot[]);
+  const keptAttrs: Attribute[] = [];
+  const keptSlots: Slot[] = [];
+  for (let i = 0; i < attrs.length; i++) {
+    const slot = slots[i]!;
+    if (slot === ABSENT) continue;
+    keptAttrs.push(attrs[i]!);
+    keptSlots.push(slot);
+  }
+  return keptAttrs.length === 0 ? undefined : new EntityRecord(keptAttrs, keptSlots);
 }
 
 function avAfter(base: AvIndex, work: AvWork): AvIndex {
@@ -111,21 +135,9 @@ function avAfter(base: AvIndex, work: AvWork): AvIndex {
 function vaeAfter(base: VaeIndex, work: VaeWork): VaeIndex {
   if (work.changes.size === 0) return base;
   return base.withMutations((top) => {
-    for (const [target, byAttr] of work.changes) {
-      const cur = top.get(target) ?? IMap<Attribute, ISet<Eid>>();
-      const next = cur.withMutations((x) => {
-        for (const [a, sources] of byAttr) {
-          const set = (x.get(a) ?? ISet<Eid>()).withMutations((s) => {
-            for (const [src, present] of sources) {
-              if (present) s.add(src);
-              else s.delete(src);
-            }
-          });
-          if (set.size === 0) x.delete(a);
-          else x.set(a, set);
-        }
-      });
-      if (next.size === 0) top.delete(target);
+    for (const [target, changes] of work.changes) {
+      const next = applyRefChanges(top.get(target), changes);
+      if (next === undefined) top.delete(target);
       else top.set(target, next);
     }
   });

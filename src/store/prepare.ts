@@ -42,6 +42,8 @@ export function prepare(ops: readonly TxOp[], schema: Schema): Prepared {
   const groupIdentity = new Map<string, number[]>();
   const hasUnique = new Set<unknown>();
   let maxExplicit = 0;
+  let lastGenerated: GeneratedTempid | undefined;
+  let lastKey: string | undefined;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const e = op.e;
@@ -52,7 +54,12 @@ export function prepare(ops: readonly TxOp[], schema: Schema): Prepared {
     if (op.kind === "retractAttribute") continue;
     if (info.ref && typeof op.v === "number" && op.v > maxExplicit) maxExplicit = op.v;
     if (op.kind !== "add") continue;
-    const key = mapPrefix(op.path);
+    // consecutive adds of one generated tempid come from one map: parse its path once
+    const key = e instanceof GeneratedTempid && e === lastGenerated ? lastKey : mapPrefix(op.path);
+    if (e instanceof GeneratedTempid) {
+      lastGenerated = e;
+      lastKey = key;
+    }
     if (key === undefined) continue;
     groups[i] = key;
     if (!groupE.has(key)) {

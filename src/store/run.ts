@@ -346,7 +346,9 @@ export class TxRun {
   work(e: Eid): WorkEntity {
     let w = this.ents.get(e);
     if (w === undefined) {
-      w = new WorkEntity(e, this.store.indexes.eav.get(e));
+      // eids above the store's maxEid (fresh allocations, new explicit eids) have no record yet
+      const ix = this.store.indexes;
+      w = new WorkEntity(e, typeof e === "number" && e > ix.maxEid ? undefined : ix.eav.get(e));
       this.ents.set(e, w);
     }
     return w;

@@ -2,19 +2,16 @@
  * The Store value: a schema, options and four immutable.js indexes (EAV, AV for unique identity,
  * AV for unique value, VAE for refs). Reads only; {@link transact} makes new stores.
  */
-import { Map as IMap, type Set as ISet } from "immutable";
+import { Map as IMap } from "immutable";
 import { EID, EAV, isEid, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
 import { resolveOptions, type ResolvedOptions, type StoreOptions } from "./options.js";
+import { isValueSet, referrerPairs, type EntityRecord, type Referrers } from "./record.js";
 import { Schema, type AttrInfo } from "./schema.js";
 
-/** The values of a card-many attribute of one entity, keyed by {@link valueKey}. */
-export type ValueSet = IMap<unknown, Value>;
-/** One entity in the EAV index: card-one attributes hold their value, card-many ones a {@link ValueSet}. */
-export type EntityRecord = IMap<Attribute, Value | ValueSet>;
 /** AV index: attribute -> value key -> the one entity holding it. */
 export type AvIndex = IMap<Attribute, IMap<unknown, Eid>>;
-/** VAE index: target entity -> ref attribute -> entities pointing at it. */
-export type VaeIndex = IMap<Eid, IMap<Attribute, ISet<Eid>>>;
+/** VAE index: target entity -> the refs pointing at it. */
+export type VaeIndex = IMap<Eid, Referrers>;
 
 /** A plain entity map: `{ "eav/eid": 1, "person/name": "Ann", "person/tags": ["a", "b"] }`. */
 export type EntityView = { readonly [EID]: Eid } & { readonly [attribute: string]: Value };
@@ -27,11 +24,6 @@ export interface Indexes {
   readonly vae: VaeIndex;
   readonly size: number;
   readonly maxEid: number;
-}
-
-/** True for a card-many slot of an {@link EntityRecord} (user values are never immutable.js maps). */
-export function isValueSet(x: unknown): x is ValueSet {
-  return IMap.isMap(x);
 }
 
 const EMPTY: Indexes = { eav: IMap(), avIdentity: IMap(), avValue: IMap(), vae: IMap(), size: 0, maxEid: 0 };
@@ -126,10 +118,12 @@ export class Store {
     return avOf(this.indexes, info).get(attr)?.get(valueKey(value));
   }
 
-  /** The entities whose ref attribute `attr` points at `eid`, per attribute. Nothing changes. */
-  referrers(eid: Eid): Array<[Attribute, Eid[]]> {
-    const m = this.indexes.vae.get(eid);
-    return m === undefined ? [] : [...m].map(([a, s]) => [a, [...s]]);
+  /**
+   * The refs pointing at `eid`: `[attribute, source]` pairs (VAE index). A new array each call.
+   * @example store.referrers(kw("global")) // [["todo/list", 7], ["todo/list", 9]]
+   */
+  referrers(eid: Eid): Array<[Attribute, Eid]> {
+    return referrerPairs(this.indexes.vae.get(eid)).map((p) => [p.attr, p.source]);
   }
 }
 
@@ -139,7 +133,7 @@ export function avOf(ix: Indexes, info: AttrInfo): AvIndex {
 }
 
 function pushDatoms(out: EAV[], e: Eid, rec: EntityRecord): void {
-  for (const [a, slot] of rec) {
+  for (const [a, slot] of rec.entries()) {
     if (isValueSet(slot)) for (const v of slot.values()) out.push(new EAV(e, a, v));
     else out.push(new EAV(e, a, slot));
   }
@@ -147,7 +141,7 @@ function pushDatoms(out: EAV[], e: Eid, rec: EntityRecord): void {
 
 function entityView(e: Eid, rec: EntityRecord): EntityView {
   const out: Record<string, unknown> = { [EID]: e };
-  for (const [a, slot] of rec) out[a] = isValueSet(slot) ? [...slot.values()] : slot;
+  for (const [a, slot] of rec.entries()) out[a] = isValueSet(slot) ? [...slot.values()] : slot;
   return out as EntityView;
 }
 

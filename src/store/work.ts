@@ -8,7 +8,8 @@
  * comparing an overlay with its base without per-datom bookkeeping.
  */
 import type { Attribute, Eid, Value } from "../eav/index.js";
-import { isValueSet, type AvIndex, type EntityRecord, type ValueSet, type VaeIndex } from "./store.js";
+import { isValueSet, referrerPairs, type EntityRecord, type RefChange, type ValueSet } from "./record.js";
+import type { AvIndex, VaeIndex } from "./store.js";
 
 /** Marks a card-one attribute removed in the overlay. */
 export const ABSENT: unique symbol = Symbol("absent");
@@ -26,8 +27,8 @@ export interface ManyWork {
 export class WorkEntity {
   /** Card-one attributes changed by the tx: their current value or {@link ABSENT}. */
   readonly one = new Map<Attribute, Value | Absent>();
-  /** Card-many attributes changed by the tx. */
-  readonly many = new Map<Attribute, ManyWork>();
+  /** Card-many attributes changed by the tx (made on first use: most entities have none). */
+  many: Map<Attribute, ManyWork> | undefined;
 
   constructor(
     readonly eid: Eid,
@@ -49,7 +50,7 @@ export class WorkEntity {
 
   /** True when the card-many attribute currently holds the value with key `k`. */
   hasMany(a: Attribute, k: unknown): boolean {
-    const m = this.many.get(a);
+    const m = this.many?.get(a);
     if (m === undefined) {
       const b = this.base?.get(a);
       return isValueSet(b) && b.has(k);
@@ -75,7 +76,7 @@ export class WorkEntity {
 
   /** The current values of a card-many attribute. */
   manyValues(a: Attribute): Value[] {
-    const m = this.many.get(a);
+    const m = this.many?.get(a);
     const b = m === undefined ? this.base?.get(a) : m.base;
     const out: Value[] = [];
     if (isValueSet(b)) for (const [k, v] of b) if (m === undefined || !m.removed.has(k)) out.push(v);
@@ -85,13 +86,14 @@ export class WorkEntity {
 
   /** Every attribute that may currently hold a value (base attributes and touched ones). */
   attributes(): Attribute[] {
-    const out = new Set<Attribute>(this.base?.keys());
+    const out = new Set<Attribute>(this.base?.attrs);
     for (const a of this.one.keys()) out.add(a);
-    for (const a of this.many.keys()) out.add(a);
+    if (this.many !== undefined) for (const a of this.many.keys()) out.add(a);
     return [...out];
   }
 
   private manyOf(a: Attribute): ManyWork {
+    this.many ??= new Map();
     let m = this.many.get(a);
     if (m === undefined) {
       const b = this.base?.get(a);
@@ -123,38 +125,27 @@ export class AvWork {
   }
 }
 
-/** Overlay of the VAE index: per target, per attribute, sources added (`true`) or removed (`false`). */
+/** Overlay of the VAE index: per target, the ref changes of the tx in order. */
 export class VaeWork {
-  readonly changes = new Map<Eid, Map<Attribute, Map<Eid, boolean>>>();
+  readonly changes = new Map<Eid, RefChange[]>();
 
   constructor(private readonly base: VaeIndex) {}
 
-  /** Mutates: records that `source` now points (or no longer points) at `target` through `a`. */
-  setMut(target: Eid, a: Attribute, source: Eid, present: boolean): void {
-    let byAttr = this.changes.get(target);
-    if (byAttr === undefined) this.changes.set(target, (byAttr = new Map()));
-    let m = byAttr.get(a);
-    if (m === undefined) byAttr.set(a, (m = new Map()));
-    m.set(source, present);
+  /** Mutates: records that `source` now points (or no longer points) at `target` through `attr`. */
+  setMut(target: Eid, attr: Attribute, source: Eid, present: boolean): void {
+    const log = this.changes.get(target);
+    if (log === undefined) this.changes.set(target, [{ attr, source, present }]);
+    else log.push({ attr, source, present });
   }
 
   /** Every `[attribute, source]` currently pointing at `target`. */
   incoming(target: Eid): Array<[Attribute, Eid]> {
-    const out: Array<[Attribute, Eid]> = [];
-    const base = this.base.get(target);
-    const ch = this.changes.get(target);
-    if (base !== undefined) {
-      for (const [a, sources] of base) {
-        const c = ch?.get(a);
-        for (const s of sources) if (c?.get(s) !== false) out.push([a, s]);
-      }
+    const pairs = referrerPairs(this.base.get(target));
+    for (const c of this.changes.get(target) ?? []) {
+      const i = pairs.findIndex((p) => p.source === c.source && p.attr === c.attr);
+      if (c.present && i < 0) pairs.push({ attr: c.attr, source: c.source });
+      else if (!c.present && i >= 0) pairs.splice(i, 1);
     }
-    if (ch !== undefined) {
-      for (const [a, m] of ch) {
-        const b = base?.get(a);
-        for (const [s, present] of m) if (present && !(b?.has(s) ?? false)) out.push([a, s]);
-      }
-    }
-    return out;
+    return pairs.map((p) => [p.attr, p.source]);
   }
 }

@@ -51,7 +51,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     .addOption(new Option("--reporter <reporter>", "default, or junit (JUnit XML on stdout, or in --output)").choices(["default", "junit"]))
     .option("-o, --output <file>", "with --reporter junit: write the XML here and the default report to stdout")
     .option("--filter <text>", "only run cases whose name contains this text")
-    .option("-w, --watch", "re-run when a file under the specs' folders changes")
+    .option("-w, --watch", "re-run when a file the specs read (spec, rules, schema, fixtures) changes")
     .addHelpText("after", EXIT_HELP)
     .action(async (paths: string[], opts: TestOptions) => {
       code = await testCommand(paths, { ...opts, verbose }, io);

@@ -1,10 +1,10 @@
 /**
  * `clara-eav test <spec files or folders...>`: runs ruleset specs, prints a line per case, a diff
  * per failure and the summary `N passed, N failed`; `--reporter junit` writes JUnit XML;
- * `--watch` re-runs when a file under the specs' folders changes.
+ * `--watch` re-runs when a file the specs read changes.
  */
-import { readdirSync, statSync, watch, writeFileSync, type FSWatcher } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { readdirSync, statSync, unwatchFile, watchFile, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { EavError } from "../errors.js";
 import { formatReport, junitXml, runSpec, totals, type SpecOutcome } from "../fixtures/index.js";
 import { EXIT, errorMessage, type CliIo, type ExitCode } from "./io.js";
@@ -88,20 +88,36 @@ export async function testCommand(paths: readonly string[], opts: TestOptions, i
   if (reporter !== "default" && reporter !== "junit") throw new EavError("cli/usage", `--reporter must be default or junit, not ${reporter}`);
   if (opts.output !== undefined && reporter !== "junit") throw new EavError("cli/usage", "--output is for --reporter junit");
   const files = findSpecFiles(paths, io.cwd);
-  let code = report(await runAll(files, opts, io), opts, io);
+  const outcomes = await runAll(files, opts, io);
+  let code = report(outcomes, opts, io);
   if (opts.watch !== true) return code;
   if (io.signal === undefined) throw new EavError("cli/usage", "--watch needs an interactive session");
-  return watchLoop(files, opts, io, io.signal, (c) => (code = c)).then(() => code);
+  return watchLoop(files, outcomes, opts, io, io.signal, (c) => (code = c)).then(() => code);
 }
 
-// Re-runs after changes under the specs' folders (their rules, schemas and fixtures usually live
-// there). Changes are debounced: an editor's save often fires several events.
-async function watchLoop(files: readonly string[], opts: TestOptions, io: CliIo, signal: AbortSignal, setCode: (c: ExitCode) => void): Promise<void> {
-  const dirs = [...new Set(files.map((f) => dirname(f)))];
-  io.stdout.write(`watching ${dirs.map((d) => relative(io.cwd, d) || ".").join(", ")} (Ctrl-C to stop)\n`);
+// Re-runs after a change to any file the specs read (spec, rules, schema, fixtures). Files are
+// polled with fs.watchFile: recursive fs.watch misses events on Linux right after it starts, and
+// rule files often live outside the specs' folder. Changes are debounced: a save may touch a file twice.
+async function watchLoop(files: readonly string[], first: readonly SpecOutcome[], opts: TestOptions, io: CliIo, signal: AbortSignal, setCode: (c: ExitCode) => void): Promise<void> {
+  const watched = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let again = false;
+  const onChange = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => void rerun(), 100);
+  };
+  const watchInputs = (outcomes: readonly SpecOutcome[]): void => {
+    const inputs = new Set<string>(files);
+    for (const o of outcomes) if (o.kind === "result") for (const f of o.files) inputs.add(f);
+    for (const f of inputs) {
+      if (watched.has(f)) continue;
+      watched.add(f);
+      watchFile(f, { interval: 150 }, (cur, prev) => {
+        if (cur.mtimeMs !== prev.mtimeMs || cur.size !== prev.size) onChange();
+      });
+    }
+  };
   const rerun = async (): Promise<void> => {
     if (running) {
       again = true;
@@ -111,20 +127,18 @@ async function watchLoop(files: readonly string[], opts: TestOptions, io: CliIo,
     do {
       again = false;
       io.stdout.write("\n--- change detected: re-running ---\n");
-      setCode(report(await runAll(files, opts, io), opts, io));
+      const outcomes = await runAll(files, opts, io);
+      setCode(report(outcomes, opts, io));
+      watchInputs(outcomes);
     } while (again && !signal.aborted);
     running = false;
   };
-  const watchers: FSWatcher[] = dirs.map((d) =>
-    watch(d, { recursive: true }, () => {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(() => void rerun(), 100);
-    }),
-  );
+  watchInputs(first);
+  io.stdout.write(`watching ${watched.size} file(s) (Ctrl-C to stop)\n`);
   await new Promise<void>((done) => {
     if (signal.aborted) done();
     else signal.addEventListener("abort", () => done(), { once: true });
   });
   if (timer !== undefined) clearTimeout(timer);
-  for (const w of watchers) w.close();
+  for (const f of watched) unwatchFile(f);
 }

@@ -63,6 +63,22 @@ const knownDifferences: readonly KnownDifference[] = [
         return spec?.kind === "ref" && spec.many && s.arr === 0 && s.nested === null && s.r.k === "lookup";
       })),
   },
+  {
+    case: "R07/R18 (DataScript retry-with-tempid keeps allocations but resets its counter)",
+    why: "when an upsert restarts a DataScript tx, the tempids allocated so far keep their eids while max-eid goes back to db-before, so a later tempid can be handed an eid a kept tempid holds (two entities merge, or an unused value tempid looks defined); we keep the allocations and continue the counter",
+    applies: (d) => {
+      // a retry needs a literal tempid written as e by two entries, one with a unique-identity attribute
+      const byTempid = new Map<string, { entries: number; identity: boolean }>();
+      d.tx.forEach((op) => {
+        if (op.op === "retractAttribute" || op.op === "retractEntity" || op.e === null || op.e.k !== "tmp") return;
+        const attrs = op.op === "map" ? op.attrs.map(([a]) => a) : [op.a];
+        const identity = attrs.some((a) => { const s = d.schema[a]; return s?.kind === "plain" && s.unique === "identity"; });
+        const seen = byTempid.get(String(op.e.t)) ?? { entries: 0, identity: false };
+        byTempid.set(String(op.e.t), { entries: seen.entries + 1, identity: seen.identity || identity });
+      });
+      return [...byTempid.values()].some((x) => x.entries >= 2 && x.identity);
+    },
+  },
 ];
 
 function explain(d: Divergence): string | undefined {

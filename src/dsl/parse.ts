@@ -25,10 +25,10 @@ export function parseSource(src: Source): readonly ProductionNode[] {
   } catch (e) {
     const token = (e as { token?: Token }).token;
     if (token === undefined) throw e;
-    throw syntaxError(src, token, expectedAt(parser, "failed"));
+    throw syntaxError(src, token, expectedAt(parser, "failed", src.template));
   }
   const results = parser.results as unknown[];
-  if (results.length === 0) throw endOfInputError(src, expectedAt(parser, "end"));
+  if (results.length === 0) throw endOfInputError(src, expectedAt(parser, "end", src.template));
   if (results.length > 1) {
     throw new EavError(
       "dsl/ambiguous",
@@ -55,7 +55,7 @@ interface Column {
  * has pushed an empty column for the bad token, so the states that were waiting are in the one
  * before it; at the end of input they are in the last column.
  */
-function expectedAt(parser: nearley.Parser, when: "failed" | "end"): string[] {
+function expectedAt(parser: nearley.Parser, when: "failed" | "end", template: boolean): string[] {
   const view = parser as unknown as TableView;
   const column = when === "failed" ? view.table[view.table.length - 2] : view.table[view.current];
   const types = new Set<string>();
@@ -63,11 +63,13 @@ function expectedAt(parser: nearley.Parser, when: "failed" | "end"): string[] {
     const next = state.rule.symbols[state.dot];
     if (typeof next === "object" && next !== null && "type" in next && typeof next.type === "string") types.add(next.type);
   }
+  // Holes exist only in templates: a rule file's reader should not be told to write one.
+  if (!template) types.delete("hole");
   return summarise([...types]);
 }
 
 /** Token kinds that start a value: when all of them are expected, say "a value" once. */
-const VALUE_TYPES = ["symbol", "variable", "keyword", "string", "number", "bigint", "nilLit", "trueLit", "falseLit", "hole"];
+const VALUE_TYPES = ["symbol", "variable", "keyword", "string", "number", "bigint", "nilLit", "trueLit", "falseLit"];
 const CONDITION_KEYWORD_TYPES = ["kwNot", "kwAnd", "kwOr", "kwExists", "kwTest", "kwFrom"];
 const MINOR_TYPES = ["special", "inst", "defrule", "defquery", "wildcard"];
 
@@ -76,7 +78,7 @@ function summarise(types: string[]): string[] {
   const words: string[] = [];
   if (VALUE_TYPES.every((t) => rest.includes(t))) {
     // A generic form is expected: the keyword-named and rare atoms are noise here.
-    rest = rest.filter((t) => !VALUE_TYPES.includes(t) && !MINOR_TYPES.includes(t) && !CONDITION_KEYWORD_TYPES.includes(t));
+    rest = rest.filter((t) => !VALUE_TYPES.includes(t) && !MINOR_TYPES.includes(t) && !CONDITION_KEYWORD_TYPES.includes(t) && t !== "hole");
     words.push("a value (symbol, variable, keyword, string, number, ...)");
   }
   const order = ["lbracket", "lparen", "lbrace", "hashbrace", "then", "arrow", "rbracket", "rparen", "rbrace"];

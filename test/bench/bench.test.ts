@@ -2,7 +2,8 @@
 // wrong answers (so a wrong engine can never be timed as a pass), and the peers answer correctly.
 import { describe, expect, it } from "vitest";
 import { runCell, type CellRequest } from "../../bench/cell.js";
-import { WrongAnswer, assertSameSet, prng, stats } from "../../bench/harness.js";
+import { WrongAnswer, assertSameSet, prng, stats, type CellResult } from "../../bench/harness.js";
+import { joinTable, problems } from "../../bench/report.js";
 import { plainJoin } from "../../bench/peers/plain-join.js";
 import { CUSTOMER_ATTRS, ORDER_ATTRS, expectedDiscounts, generateJoin, type JoinVariant } from "../../bench/workloads/join.js";
 import { loadManners, verifySeating, type MannersData, type Seat } from "../../bench/workloads/manners.js";
@@ -159,5 +160,39 @@ describe("Manners seating verification", () => {
     ["an unknown guest", (s: Seat[]) => s.map((x, i) => (i === 0 ? { ...x, name: "nobody" } : x))],
   ])("rejects %s", (_what, corrupt) => {
     expect(() => verifySeating(data, corrupt(good))).toThrow(WrongAnswer);
+  });
+});
+
+describe("report", () => {
+  const cell = (variant: string, side: "ours" | "peer", status: CellResult["status"], load: number[], update: number[]): CellResult => ({
+    workload: "join",
+    size: 1000,
+    variant,
+    side,
+    status,
+    phases: [
+      { name: "step 1: load + fire", runsMs: load, units: 5000, unit: "datom" },
+      { name: "step 2: 1% changes + fire", runsMs: update, units: 50, unit: "change" },
+    ],
+    runsRequested: 3,
+    inputDigest: "x",
+  });
+
+  it("shows per-unit costs and the ratio of each peer to our entries", () => {
+    const text = joinTable(
+      [cell("ours-session", "ours", { kind: "ok" }, [10, 20, 30], [1, 1, 1]), cell("plain", "peer", { kind: "ok" }, [1, 2, 3], [0.5, 0.5, 0.5])],
+      new Map(),
+    );
+    const plainRow = text.split("\n").find((l) => l.startsWith("1000  plain")) ?? "";
+    // load median 2 ms / 5000 datoms = 0.40 us; ratio 2 / 20 = 0.10x; update 0.5 / 1 = 0.50x.
+    expect(plainRow.split(/\s{2,}/)).toEqual(["1000", "plain", "ok", "3", "2.0 ms", "1.0 ms", "3.0 ms", "0.40", "0.500 ms", "0.500 ms", "0.500 ms", "10.0", "0.10x", "-", "0.50x", "-"]);
+  });
+
+  it("never shows times for a wrong answer, and lists the failure", () => {
+    const wrong = cell("plain", "peer", { kind: "wrong", message: "step 1: expected 3 members, got 2" }, [], []);
+    const text = joinTable([wrong], new Map());
+    expect(text).toContain("WRONG ANSWER");
+    expect(text).not.toMatch(/ ms/);
+    expect(problems([wrong])).toBe("join 1000 plain: WRONG ANSWER\n    step 1: expected 3 members, got 2");
   });
 });

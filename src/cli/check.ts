@@ -10,6 +10,7 @@ import { isRuleModule, loadRuleSources } from "../fixtures/index.js";
 import type { HostFunction } from "../rules/index.js";
 import { createSession, type SessionProduction } from "../session/index.js";
 import { jsonText, table } from "./format.js";
+import { importRuleModule } from "./modules.js";
 import { EXIT, errorMessage, type CliIo, type ExitCode } from "./io.js";
 
 /** Options of `check`. */
@@ -129,7 +130,7 @@ export async function checkCommand(files: readonly string[], opts: CheckOptions,
   let functions: Record<string, HostFunction> = {};
   for (const f of files.filter(isRuleModule)) {
     try {
-      functions = { ...functions, ...(await loadRuleSources([f], io.cwd)).functions };
+      functions = { ...functions, ...(await loadRuleSources([f], io.cwd, {}, importRuleModule)).functions };
     } catch {
       // reported below, when the module is loaded in order
     }
@@ -138,7 +139,7 @@ export async function checkCommand(files: readonly string[], opts: CheckOptions,
     const abs = resolve(io.cwd, f);
     const shown = relative(io.cwd, abs) || f;
     try {
-      const loaded = await loadRuleSources([f], io.cwd, functions);
+      const loaded = await loadRuleSources([f], io.cwd, functions, importRuleModule);
       all.push(...loaded.productions);
       for (const p of loaded.productions) byName.set(p.name, shown);
       perFile.push({ file: shown, rules: loaded.productions.filter((p) => p.kind === "rule").length, queries: loaded.productions.filter((p) => p.kind === "query").length });

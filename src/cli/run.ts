@@ -11,6 +11,7 @@ import { createSession, type Session } from "../session/index.js";
 import type { SchemaInput } from "../store/index.js";
 import { entitiesTable, jsonText, rowsTable } from "./format.js";
 import { EXIT, type CliIo, type ExitCode } from "./io.js";
+import { importRuleModule } from "./modules.js";
 
 /** Options of `run`, as commander parses them. */
 export interface RunOptions {
@@ -66,7 +67,7 @@ export async function runCommand(ruleFiles: readonly string[], opts: RunOptions,
   if (format !== "table" && format !== "json") throw usage(`--format must be table or json, not ${format}`);
   if (opts.preset !== undefined && opts.preset !== "datascript" && opts.preset !== "datomic") throw usage(`--preset must be datascript or datomic, not ${opts.preset}`);
   const params = parseParams(opts.param);
-  const loaded = await loadRuleSources(ruleFiles, io.cwd);
+  const loaded = await loadRuleSources(ruleFiles, io.cwd, {}, importRuleModule);
   const queries = opts.query.map((name) => {
     const q = loaded.productions.find((p): p is QuerySpec => p.kind === "query" && p.name === name);
     if (q === undefined) {

@@ -8,6 +8,7 @@ import { join, relative, resolve } from "node:path";
 import { EavError } from "../errors.js";
 import { formatReport, junitXml, runSpec, totals, type SpecOutcome } from "../fixtures/index.js";
 import { EXIT, errorMessage, type CliIo, type ExitCode } from "./io.js";
+import { importRuleModule } from "./modules.js";
 
 /** Options of `test`, as commander parses them. */
 export interface TestOptions {
@@ -55,7 +56,7 @@ async function runAll(files: readonly string[], opts: TestOptions, io: CliIo): P
   for (const file of files) {
     const shown = relative(io.cwd, file) || file;
     try {
-      const r = await runSpec(file, opts.filter === undefined ? {} : { filter: opts.filter });
+      const r = await runSpec(file, { importer: importRuleModule, ...(opts.filter === undefined ? {} : { filter: opts.filter }) });
       outcomes.push({ kind: "result", ...r, name: r.name });
     } catch (e) {
       outcomes.push({ kind: "load-failure", file: shown, message: errorMessage(e, opts.verbose === true) });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { splitForms } from "../../src/cli/check.js";
@@ -225,6 +226,15 @@ describe("clara-eav check", () => {
   it("loads TypeScript rule modules and their host functions", async () => {
     const r = await cli(["check", "examples/access/functions.ts", "examples/access/access.rules", "examples/access/audit.ts"], process.cwd());
     expect(JSON.parse(r.out.text)).toMatchObject({ ok: true, files: [{ file: "examples/access/functions.ts", rules: 0, queries: 0 }, { file: "examples/access/access.rules", rules: 9, queries: 6 }, { file: "examples/access/audit.ts", rules: 1, queries: 0 }] });
+  });
+
+  it("points compile errors of rule data at their source, also for a .ts module outside an ES-module package (bin)", () => {
+    const dir = project({
+      "bad.ts": 'export const rules = [{ kind: "rule", name: "bad", conditions: [{ kind: "test", test: { kind: "expr", expr: { kind: "var", name: "?x" } } }], action: { kind: "expr", body: [] }, source: { file: "bad.ts", line: 3, column: 1 } }];\n',
+    });
+    const r = spawnSync(process.execPath, [join(process.cwd(), "bin", "clara-eav.js"), "check", "bad.ts", "--format", "table"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+    expect(r.stdout.split("\n")[0]).toBe("bad.ts:3:1: rule bad: ?x used in the test is not bound by any condition [rules/unbound-variable]");
+    expect(r.status).toBe(1);
   });
 
   it("splits rule text into top-level forms, skipping strings and comments", () => {

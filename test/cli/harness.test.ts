@@ -30,6 +30,7 @@ describe("runSpec: passing expectations", () => {
     ["entities contain, card-many compared as sets", { name: "c", expect: { entities: [{ "todo/title": "write", "todo/tags": [kw("work")], "todo/overdue": true }] } }],
     ["a placeholder shared by a query and an entity", { name: "c", expect: { queries: { "overdue-todos": [{ t: v("w"), title: "write" }] }, entities: [{ "eav/eid": v("w"), "todo/due": 5 }] } }],
     ["tempids of steps", { name: "c", given: [[{ "eav/eid": "n", "todo/title": "new", "todo/due": 1 }]], expect: { entities: [{ "eav/eid": tempid("n"), "todo/overdue": true }] } }],
+    ["a single value for a card-many attribute", { name: "c", expect: { entities: [{ "todo/title": "write", "todo/tags": kw("work") }] } }],
     ["named entities", { name: "c", expect: { entities: [{ "eav/eid": kw("clock"), "clock/today": 10 }] } }],
     ["firing counts", { name: "c", given: [[{ "todo/title": "late", "todo/due": 2 }]], expect: { fired: { overdue: 2 } } }],
     ["an expected error code", { name: "c", given: [[{ "todo/title": "x", "todo/due": "soon" }]], expect: { error: "store/type-violation" } }],

@@ -80,6 +80,14 @@ describe("examples through the CLI", () => {
     expect(row.reasons["#set"].sort()).toEqual([":reason/excluded-condition", ":reason/over-age"]);
   });
 
+  it("run reads JSON fixtures like EDN ones", async () => {
+    const base = ["run", "examples/orders/orders.rules", "-s", "examples/orders/schema.edn", "-f", "examples/orders/fixtures/customers.edn", "-q", "orders"];
+    const edn = await cli([...base, "-f", "examples/orders/fixtures/orders.edn"]);
+    const json = await cli([...base, "-f", "examples/orders/fixtures/orders.json"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toEqual(JSON.parse(edn.out));
+  });
+
   it("check reports each example's rules and network", async () => {
     for (const files of [["examples/orders/orders.rules"], ["examples/eligibility/eligibility.rules"], ["examples/access/functions.ts", "examples/access/access.rules", "examples/access/audit.ts"]]) {
       const r = await cli(["check", ...files]);

@@ -18,7 +18,18 @@ if (existsSync(fileURLToPath(built))) {
   ({ main } = await import(new URL("../src/cli/main.ts", import.meta.url).href));
 }
 
+// Ctrl-C ends `test --watch` cleanly (the last run's exit code); anything else stops at once.
 const controller = new AbortController();
-process.once("SIGINT", () => controller.abort());
-const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), signal: controller.signal });
+const args = process.argv.slice(2);
+const watching = args.includes("--watch") || args.includes("-w");
+process.once("SIGINT", () => {
+  controller.abort();
+  if (!watching) process.exit(130);
+});
+// `clara-eav run ... | head` closes the pipe early: that is not an error
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+const code = await main(args, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), signal: controller.signal });
 process.exitCode = code;

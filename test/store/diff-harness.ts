@@ -76,7 +76,7 @@ export type AOp =
   | { readonly op: "retractAttribute"; readonly e: ARef; readonly a: number }
   | { readonly op: "retractEntity"; readonly e: ARef };
 
-const arbPlain: fc.Arbitrary<PlainValue> = fc.constantFrom<PlainValue>("v0", "v1", "v2", 0, 1);
+export const arbPlain: fc.Arbitrary<PlainValue> = fc.constantFrom<PlainValue>("v0", "v1", "v2", 0, 1);
 /** Attribute indexes: the six declared ones and the undeclared one (index 6). */
 const arbAttrIx = fc.integer({ min: 0, max: ATTRS.length });
 

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { join } from "node:path";
 import { kw } from "../../src/eav/index.js";
 import { isEavError } from "../../src/errors.js";
+import { createDsl } from "../../src/dsl/index.js";
 import { parseFixture, parseSchema } from "../../src/fixtures/index.js";
 import { any, assertSpec, formatReport, junitXml, ref, runSpec, set, tempid, v, type CaseInput, type SpecInput } from "../../src/testing.js";
 import { TODO_FACTS, TODO_RULES, TODO_SCHEMA, project } from "./support.js";
@@ -113,6 +114,30 @@ describe("runSpec: failures are explained", () => {
   it("a different error code is a failure", async () => {
     const failures = await failuresOf({ name: "c", given: [[{ "todo/title": "x", "todo/due": "soon" }]], expect: { error: "store/unique-conflict" } }, { store: { preset: "datomic" } });
     expect(failures[0]).toMatch(/^expected error store\/unique-conflict, but step 1 of :given failed with store\/type-violation: /);
+  });
+});
+
+describe("runSpec with rule data", () => {
+  it("takes rules from the tagged template and host functions", async () => {
+    const shout = (s: unknown): string => String(s).toUpperCase();
+    const { rules } = createDsl({ functions: { shout } });
+    const productions = rules`
+      (defrule loud [?t :todo/title ?x] => (upsert! [?t :todo/loud (shout ?x)]))
+      (defquery loud-titles [] [?t :todo/loud ?l])`;
+    const r = await runSpec(
+      { rules: productions, cases: [{ name: "loud", given: [[{ "todo/title": "a" }, { "todo/title": "b" }]], expect: { queries: { "loud-titles": [{ t: any, l: "A" }, { t: any, l: "B" }] } } }] },
+      { functions: { shout } },
+    );
+    expect(r.cases.map((c) => [c.status, c.failures])).toEqual([["passed", []]]);
+  });
+
+  it("gives up on a hopeless search instead of hanging, and says so", async () => {
+    // 9 interchangeable rows against 9 expected rows, one of which can never match: every
+    // permutation is a candidate, far more than the search budget allows
+    const given = [Array.from({ length: 9 }, (_, i) => ({ "todo/title": `t${i}`, "todo/due": 1 }))];
+    const rows = [...Array.from({ length: 8 }, (_, i) => ({ t: v(`t${i}`), title: any })), { t: any, title: "nope" }];
+    const r = await runSpec(spec([{ name: "c", given, expect: { queries: { "open-todos": rows } } }], { background: [] }));
+    expect(r.cases[0]?.failures).toEqual(["the expectations could not be checked: too many interchangeable rows (the search gave up); use fewer placeholders or more distinguishing values"]);
   });
 });
 

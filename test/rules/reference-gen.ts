@@ -16,7 +16,7 @@
 import { eav, type EAV, type Eid } from "../../src/eav/eav.js";
 import { kw } from "../../src/eav/keyword.js";
 import { formatValue, type Value } from "../../src/eav/value.js";
-import { evaluate, freeVariables, type ActionContext, type Bindings, type Condition, type Expr, type HostFunction, type PatternCondition, type ProductionSpec, type QuerySpec, type RuleSpec, type Term } from "../../src/rules/index.js";
+import { evaluate, freeVariables, type Accumulator, type AccumulatorRef, type ActionContext, type Bindings, type Condition, type Expr, type HostFunction, type PatternCondition, type ProductionSpec, type QuerySpec, type RuleSpec, type Term } from "../../src/rules/index.js";
 
 export type Kind = "eid" | "int" | "kw";
 type VarKind = Kind | "num" | "coll" | "fact";
@@ -39,6 +39,32 @@ const POOL: Readonly<Record<Kind, readonly string[]>> = { eid: ["?a", "?b", "?c"
 
 /** The host function expression actions build facts with: `(insert! (mk-eav ?e "d/0" ?v))`. */
 export const mkEav = ((e: Eid, a: string, v: Value) => eav(e, a, v)) as HostFunction;
+
+// User accumulators with an incremental retract step (the engine calls reduce and retract as facts
+// come and go; the reference reduces from scratch, so a wrong retract path shows).
+
+/** Sum of the squares of the facts' values. */
+export const sumOfSquares = {
+  initial: () => 0,
+  reduce: (acc: number, f: EAV) => acc + (f.v as number) ** 2,
+  retract: (acc: number, f: EAV) => acc - (f.v as number) ** 2,
+  convert: (acc: number) => acc,
+} as unknown as Accumulator<never, unknown, unknown>;
+
+/** How many distinct entities the facts are about (a counted multiset of eids); no match when none. */
+const distinctEntities = {
+  initial: () => new Map<unknown, number>(),
+  reduce: (acc: ReadonlyMap<unknown, number>, f: EAV) => new Map(acc).set(f.e, (acc.get(f.e) ?? 0) + 1),
+  retract: (acc: ReadonlyMap<unknown, number>, f: EAV) => {
+    const out = new Map(acc);
+    const n = (acc.get(f.e) ?? 0) - 1;
+    if (n <= 0) out.delete(f.e);
+    else out.set(f.e, n);
+    return out;
+  },
+  convert: (acc: ReadonlyMap<unknown, number>) => acc.size,
+  emptyMatches: false,
+} as unknown as Accumulator<never, unknown, unknown>;
 
 /** Reads decisions off a choice sequence. */
 export class Chooser {
@@ -69,7 +95,10 @@ type Scope = Map<string, VarKind>;
 class RuleBuilder {
   private binds = 0;
   private results = 0;
-  constructor(private readonly c: Chooser) {}
+  constructor(
+    private readonly c: Chooser,
+    private readonly options: GenOptions,
+  ) {}
 
   private term(kind: Kind, scope: Scope, local: boolean): Term {
     const c = this.c;
@@ -159,16 +188,21 @@ class RuleBuilder {
 
   accumulate(types: readonly string[], scope: Scope): Condition {
     const c = this.c;
-    const from = this.pattern(types, scope, true);
+    const focus = this.options.accumulator;
+    const numericTypes = types.filter((t) => KIND_OF[t] === "int");
+    const from = this.pattern(focus !== undefined && numericTypes.length > 0 ? numericTypes : types, scope, true);
     const numeric = KIND_OF[from.type] === "int";
-    const name = c.pick(numeric ? ["count", "sum", "min", "max", "average", "all", "distinct", "grouping-by"] : ["count", "all", "distinct", "grouping-by"]);
+    const names = ["count", "all", "distinct", "grouping-by", "entities"];
+    const name = focus !== undefined && (numeric || names.includes(focus)) ? focus : c.pick(numeric ? [...names, "sum", "min", "max", "average", "sum-of-squares"] : names);
     const args = name === "count" ? [] : name === "all" || name === "distinct" ? (c.chance(2) ? ["v"] : []) : ["v"];
     const kind: VarKind = name === "average" ? "num" : ["all", "distinct", "grouping-by"].includes(name) ? "coll" : "int";
+    const accumulator: AccumulatorRef =
+      name === "sum-of-squares" ? { kind: "custom", accumulator: sumOfSquares } : name === "entities" ? { kind: "custom", accumulator: distinctEntities } : { kind: "named", name, args };
     const ints = this.varsOf(scope, ["int"]);
     // sometimes the result must equal a variable bound earlier (unification, not a new binding)
     const bind = kind === "int" && ints.length > 0 && c.chance(4) ? c.pick(ints) : `?n${this.results++}`;
     if (!scope.has(bind)) scope.set(bind, kind);
-    return { kind: "accumulate", bind, accumulator: { kind: "named", name, args }, from };
+    return { kind: "accumulate", bind, accumulator, from };
   }
 
   /** A `not` or `exists` of one pattern or of a conjunction of two. */
@@ -245,8 +279,11 @@ class RuleBuilder {
     const conditions = this.conditions([...base, ...derived.slice(0, recursive ? level + 1 : level)], [...base, ...derived.slice(0, level)], scope);
     const eids = this.varsOf(scope, ["eid"]);
     const vals = this.varsOf(scope, [kind]);
+    // an accumulated result, when there is one, is usually what the rule passes on: otherwise a
+    // wrong result would only show in the rare query that reads it
+    const results = vals.filter((x) => x.startsWith("?n"));
     const e = eids.length > 0 ? this.c.pick(eids) : null;
-    const v = vals.length > 0 ? this.c.pick(vals) : null;
+    const v = results.length > 0 && !this.c.chance(3) ? this.c.pick(results) : vals.length > 0 ? this.c.pick(vals) : null;
     const eConst = this.c.pick(DOMAIN.eid) as Eid;
     const vConst = this.c.pick(DOMAIN[kind]);
     // sometimes a second fact, with a constant value: an action may insert several facts at once
@@ -292,12 +329,17 @@ export interface GenOptions {
    * computes.
    */
   readonly recursive?: boolean;
+  /**
+   * Every accumulator is this one where it applies (`"sum-of-squares"`, `"count"`, ...): focuses a
+   * run on one accumulator's incremental path.
+   */
+  readonly accumulator?: string;
 }
 
 /** Builds a program from a choice sequence. */
 export function buildProgram(choices: readonly number[], options: GenOptions = {}): Program {
   const c = new Chooser(choices);
-  const b = new RuleBuilder(c);
+  const b = new RuleBuilder(c, options);
   const productions: ProductionSpec[] = [];
   const outputs = new Map<string, readonly string[]>();
   const nRules = 1 + c.int(5);
@@ -342,6 +384,8 @@ export function buildProgram(choices: readonly number[], options: GenOptions = {
  */
 export type Op =
   | { readonly kind: "insert" | "retract"; readonly facts: readonly EAV[] }
+  /** Retracts facts inserted earlier in the sequence (by index, modulo how many): most hit a present fact. */
+  | { readonly kind: "retract-earlier"; readonly picks: readonly number[] }
   | { readonly kind: "fire" }
   | { readonly kind: "rewind"; readonly back: number };
 
@@ -372,6 +416,8 @@ function showExpr(e: Expr): string {
       return `(${e.kind}${e.args.map((a) => ` ${showExpr(a)}`).join("")})`;
     case "set":
       return `#{${e.items.map(showExpr).join(" ")}}`;
+    case "vector":
+      return `[${e.items.map(showExpr).join(" ")}]`;
     default:
       return `#${e.kind}`;
   }
@@ -384,8 +430,11 @@ export function showCondition(c: Condition): string {
       const p = `[${c.fields.map((f) => `${f.field}=${showTerm(f.term)}`).join(" ")} :${c.type}]`;
       return c.bind === undefined ? p : `[${c.bind} <- ${p}]`;
     }
-    case "accumulate":
-      return `[${c.bind} <- (${c.accumulator.kind === "named" ? [c.accumulator.name, ...c.accumulator.args.map((a) => `:${String(a)}`)].join(" ") : "custom"}) :from ${showCondition(c.from)}]`;
+    case "accumulate": {
+      const a = c.accumulator;
+      const text = a.kind === "named" ? [a.name, ...a.args.map((x) => `:${String(x)}`)].join(" ") : a.accumulator === sumOfSquares ? "sum-of-squares" : "distinct-entities";
+      return `[${c.bind} <- (${text}) :from ${showCondition(c.from)}]`;
+    }
     case "not":
     case "exists":
       return `[:${c.kind} ${showCondition(c.condition)}]`;

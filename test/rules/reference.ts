@@ -13,14 +13,15 @@
 //   variables first bound inside stay local to it;
 // - `or`: the matches of each branch, concatenated (the engine's disjunctive normal form);
 // - `test`: the expression (or function) is truthy for the current bindings;
-// - accumulate: over the facts matching `from` under the current bindings (variables of `from` not
+// - accumulate (built-in accumulators, or a user one reduced from scratch): over the facts matching
+//   `from` under the current bindings (variables of `from` not
 //   yet bound are local to each fact, so one accumulation per outer match), result bound to `bind`
 //   (unified when already bound); an empty accumulation matches unless the accumulator says
 //   `emptyMatches: false` (min, max, average);
 // - a query's rows: every variable bound by its top-level conditions, keyed without `?`.
 import { ALL, EAV, eav, eavKey } from "../../src/eav/eav.js";
 import { compareValues, equals, evaluate, isTruthy } from "../../src/rules/expr.js";
-import type { ActionContext, Bindings, Condition, HostFunction, PatternCondition, ProductionSpec, QuerySpec, RuleSpec, Test } from "../../src/rules/spec.js";
+import type { Accumulator, ActionContext, Bindings, Condition, HostFunction, PatternCondition, ProductionSpec, QuerySpec, RuleSpec, Test } from "../../src/rules/spec.js";
 
 /** Bindings while matching: variable names WITH `?`. */
 export type Match = Readonly<Record<string, unknown>>;
@@ -120,6 +121,14 @@ function accumulate(name: string, args: readonly unknown[], facts: readonly EAV[
   }
 }
 
+/** A user accumulator, from scratch: reduce every fact into `initial()` (never `retract` or `combine`). */
+function custom(a: Accumulator<EAV, unknown, unknown>, facts: readonly EAV[]): { matches: boolean; value?: unknown } {
+  if (facts.length === 0 && a.emptyMatches === false) return { matches: false };
+  let acc = a.initial();
+  for (const f of facts) acc = a.reduce(acc, f);
+  return { matches: true, value: a.convert(acc) };
+}
+
 /** Every extension of `m` matching the conditions, in order, over `facts`. */
 export function matchAll(conditions: readonly Condition[], facts: readonly EAV[], m: Match, functions: Readonly<Record<string, HostFunction>> = {}): Match[] {
   let current: Match[] = [m];
@@ -149,8 +158,8 @@ function matchOne(c: Condition, facts: readonly EAV[], m: Match, functions: Read
       return runTest(c.test, m, functions) ? [m] : [];
     case "accumulate": {
       const matching = facts.filter((f) => matchPattern(c.from, f, m) !== null);
-      if (c.accumulator.kind !== "named") throw new Error("the reference supports built-in accumulators only");
-      const r = accumulate(c.accumulator.name, c.accumulator.args, matching);
+      const ref = c.accumulator;
+      const r = ref.kind === "named" ? accumulate(ref.name, ref.args, matching) : custom(ref.accumulator as unknown as Accumulator<EAV, unknown, unknown>, matching);
       if (!r.matches) return [];
       const out: Record<string, unknown> = { ...m };
       return unify(out, c.bind, r.value) ? [out] : [];

@@ -133,7 +133,8 @@ function call(fn: string | HostFunction, argExprs: readonly Expr[], env: EvalEnv
   const builtin = BUILTINS.get(fn);
   if (builtin !== undefined) {
     const n = argExprs.length;
-    if (n < builtin.min || n > builtin.max) throw new EavError("rules/eval-error", `(${fn} ...): ${arityText(fn, n)}`, { fn, given: n });
+    // arguments are evaluated before the arity is checked, as Clojure does: the message shows them
+    if (n < builtin.min || n > builtin.max) throw evalError(fn, evalArgs(argExprs, env, scope), arityText(fn, n));
     // the fixed-arity entry points avoid allocating an argument array
     if (n === 1 && builtin.call1 !== undefined) return builtin.call1(run(argExprs[0]!, env, scope));
     if (n === 2 && builtin.call2 !== undefined) return builtin.call2(run(argExprs[0]!, env, scope), run(argExprs[1]!, env, scope));
@@ -171,7 +172,7 @@ function callEffect(fn: string, argExprs: readonly Expr[], env: EvalEnv, scope: 
       { fn },
     );
   }
-  if (argExprs.length !== 1) throw new EavError("rules/eval-error", `(${fn} ...): ${arityText(fn, argExprs.length)}`, { fn, given: argExprs.length });
+  if (argExprs.length !== 1) throw evalError(fn, evalArgs(argExprs, env, scope), arityText(fn, argExprs.length));
   effect(run(argExprs[0]!, env, scope));
   return null;
 }

@@ -344,7 +344,7 @@ describe("collections", () => {
   it.each<[string, string]>([
     ["(count 5)", "(count 5): count is not supported on 5"],
     ["(nth [1] 5)", "(nth [1] 5): index 5 out of range for 1 items"],
-    ["(assoc {:a 1} :b)", "(assoc ...): assoc takes at least 3 arguments, given 2"],
+    ["(assoc {:a 1} :b)", "(assoc {:a 1} :b): assoc takes at least 3 arguments, given 2"],
     ["(assoc {:a 1} :b 1 :c)", "(assoc {:a 1} :b 1 :c): expects a map followed by key value pairs"],
     ["(assoc {} 1 2)", "(assoc {} 1 2): an entity map's keys are keywords or strings, not 1"],
     ["(first 5)", "(first 5): 5 is not a collection"],
@@ -427,8 +427,10 @@ describe("calls: effects, host functions, unknown names", () => {
   it("unknown names and wrong arities", () => {
     expect(evalFailure("(frobnicate 1)")).toMatchObject({ code: "rules/unknown-function", message: "unknown function frobnicate" });
     expect(evalFailure("(toString 1)").code).toBe("rules/unknown-function");
-    expect(evalFailure("(inc)")).toMatchObject({ code: "rules/eval-error", message: "(inc ...): inc takes 1 argument, given 0" });
-    expect(evalFailure("(subs 1 2 3 4)").message).toBe("(subs ...): subs takes 2 to 3 arguments, given 4");
+    expect(evalFailure("(inc)")).toMatchObject({ code: "rules/eval-error", message: "(inc): inc takes 1 argument, given 0", data: { fn: "inc", args: [] } });
+    expect(evalFailure("(subs ?s 2 3 4)")).toMatchObject({ message: '(subs "hello" 2 3 4): subs takes 2 to 3 arguments, given 4', data: { fn: "subs", args: ["hello", 2, 3, 4] } });
+    const e = env({ effects: { "insert!": () => undefined } });
+    expect(evalFailure("(insert! 1 2)", e)).toMatchObject({ code: "rules/eval-error", message: "(insert! 1 2): insert! takes 1 argument, given 2" });
   });
 
   it("every non-effect built-in signature is implemented, with exactly its arity", () => {

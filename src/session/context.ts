@@ -1,0 +1,119 @@
+/**
+ * The action context of an EAV session: what a rule's right-hand side can do. Every EAV change goes
+ * through the store (cardinality, identity upserts, unique values, ref tempids, component cascades)
+ * and the store's net delta is what the rule engine sees, in the same fire.
+ */
+import { isEav, isTripleShape, normalizeFacts, normalizeTx, type EAV } from "../eav/index.js";
+import { transactOps, type Store, type TxReport } from "../store/index.js";
+import type { Bindings } from "../rules/spec.js";
+import type { EngineActionContext, QueryRow } from "../rules/index.js";
+
+/** What a rule's action receives inside an EAV session. */
+export interface SessionActionContext {
+  /** The activation's bindings, keyed without `?`. */
+  readonly bindings: Bindings;
+  /** The name of the rule that is firing. */
+  readonly rule: string;
+  /** Upserts EAV facts (EAVs, triples, entity maps), truth-maintained: withdrawn when this match goes away. */
+  upsert(facts: unknown): void;
+  /** Upserts EAV facts without truth maintenance. */
+  upsertUnconditional(facts: unknown): void;
+  /** Retracts EAV facts (not truth-maintained, as in Clara); non-EAV facts leave working memory. */
+  retract(facts: unknown): void;
+  /** Runs a transaction (entity maps and list forms, incl. db/retractEntity); its effects are unconditional. */
+  transact(ops: unknown): TxReport;
+  /** Inserts facts: EAV forms as {@link upsert}; non-EAV facts straight into working memory (logical). */
+  insert(facts: unknown): void;
+  /** Inserts facts without truth maintenance: EAV forms as {@link upsertUnconditional}. */
+  insertUnconditional(facts: unknown): void;
+  /** Runs a query against the session as it stands (mid-fire). */
+  query(name: string, params?: Readonly<Record<string, unknown>>): QueryRow[];
+  /** The store as it stands (mid-fire), for reads. */
+  readonly store: Store;
+  /** The DSL's action functions, by name. */
+  readonly effects: Readonly<Record<string, (arg: unknown) => void>>;
+}
+
+/** The mutable cell a fire threads through its actions; lives only inside one `fire()`. */
+export interface FireState {
+  store: Store;
+  /** Transient facts inserted during this fire, to retract when it reaches its fixpoint. */
+  transients: EAV[];
+}
+
+/** Decides whether a fact is a non-EAV object (goes straight to the engine) or an EAV form. */
+export type FactTypeFn = (fact: unknown) => string | undefined;
+
+/** Splits facts (a fact, or arrays of facts, nested) into EAV forms and non-EAV objects. */
+export function splitFacts(facts: unknown, factType: FactTypeFn): { eavForms: unknown[]; objects: unknown[] } {
+  const eavForms: unknown[] = [];
+  const objects: unknown[] = [];
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x) && !isTripleShape(x)) x.forEach(visit);
+    else if (!Array.isArray(x) && !isEav(x) && factType(x) !== undefined) objects.push(x);
+    else eavForms.push(x);
+  };
+  visit(facts);
+  return { eavForms, objects };
+}
+
+/**
+ * Applies a store report to the engine through the base context: retractions first (a card-one
+ * replace retracts the old value), then additions. Redundant adds are inserted too, so that the
+ * fact gains this support (a caller's upsert of a derived fact makes it unconditional).
+ */
+export function applyReport(report: TxReport, base: EngineActionContext, logical: boolean, state: FireState): void {
+  state.store = report.after;
+  if (report.retracted.length > 0) base.retract(report.retracted);
+  const adds: EAV[] = [...report.added, ...report.redundant, ...report.transients];
+  state.transients.push(...report.transients);
+  if (adds.length === 0) return;
+  if (logical) base.insert(adds);
+  else base.insertUnconditional(adds);
+}
+
+/** Builds the session's action context on top of the engine's base context. */
+export function makeSessionContext(base: EngineActionContext, state: FireState, factType: FactTypeFn): SessionActionContext {
+  const upsertWith = (facts: unknown, logical: boolean): void => {
+    const { eavForms, objects } = splitFacts(facts, factType);
+    if (objects.length > 0) (logical ? base.insert : base.insertUnconditional)(objects);
+    if (eavForms.length === 0) return;
+    const ops = normalizeFacts(eavForms, "add", state.store.schemaView);
+    applyReport(transactOps(state.store, ops), base, logical, state);
+  };
+  const retract = (facts: unknown): void => {
+    const { eavForms, objects } = splitFacts(facts, factType);
+    if (objects.length > 0) base.retract(objects);
+    if (eavForms.length === 0) return;
+    const ops = normalizeFacts(eavForms, "retract", state.store.schemaView);
+    applyReport(transactOps(state.store, ops), base, false, state);
+  };
+  const transact = (ops: unknown): TxReport => {
+    const report = transactOps(state.store, normalizeTx(ops, state.store.schemaView));
+    applyReport(report, base, false, state);
+    return report;
+  };
+  const ctx: SessionActionContext = {
+    bindings: base.bindings,
+    rule: base.rule,
+    upsert: (f) => upsertWith(f, true),
+    upsertUnconditional: (f) => upsertWith(f, false),
+    retract,
+    transact,
+    insert: (f) => upsertWith(f, true),
+    insertUnconditional: (f) => upsertWith(f, false),
+    query: (name, params) => base.query(name, params),
+    get store() {
+      return state.store;
+    },
+    effects: {
+      "upsert!": (f) => upsertWith(f, true),
+      "upsert-unconditional!": (f) => upsertWith(f, false),
+      "insert!": (f) => upsertWith(f, true),
+      "insert-unconditional!": (f) => upsertWith(f, false),
+      "retract!": retract,
+      "transact!": (ops) => void transact(ops),
+    },
+  };
+  return ctx;
+}

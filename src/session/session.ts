@@ -1,0 +1,263 @@
+/**
+ * The EAV session: the rule engine and the EAV store kept as one truth.
+ *
+ * Invariant (tested by property): after every call, the store's datoms are exactly the non-transient
+ * EAV facts in the engine's working memory. Every change reaches the engine as the store's NET delta:
+ * - the caller's upsert/retract/transact go through `transactOps` first, then the delta is queued
+ *   in the engine (retractions before additions, so a card-one replace is seen as such);
+ * - inside `fire()`, actions use the context of `context.ts`, which does the same mid-fire;
+ * - truth maintenance withdrawing a derived EAV calls `onWithdraw`, which retracts it from the store.
+ * A withdrawn card-one value that had replaced an older value leaves the attribute empty: the old
+ * value does not come back (Clara's answer; see test/session/truth-maintenance.test.ts).
+ *
+ * Transient facts (`eav/transient`) are never stored; they run through the rules and are retracted
+ * when the fire reaches its fixpoint, after which the engine fires again so that what they supported
+ * is withdrawn, until no transient is left.
+ */
+import { TRANSIENT, isEav, normalizeFacts, normalizeTx, type EAV, type Eid, type TxOp } from "../eav/index.js";
+import { createStore, transactOps, type Store, type StoreOptions, type SchemaInput, type TxReport } from "../store/index.js";
+import {
+  compileRules,
+  newRuleSession,
+  type CompileOptions,
+  type FireReport,
+  type Listener,
+  type Network,
+  type QueryRow,
+  type RuleSession,
+} from "../rules/index.js";
+import type { HostFunction, ProductionSpec, QuerySpec, Accumulator } from "../rules/spec.js";
+import type { Value } from "../eav/index.js";
+import { entitiesAccumulator, entityAccumulator, type EntityMapOut } from "./accumulators.js";
+import { makeSessionContext, splitFacts, type FactTypeFn, type FireState, type SessionActionContext } from "./context.js";
+
+/** Rules and queries for an EAV session; actions receive a {@link SessionActionContext}. */
+export type SessionProduction = ProductionSpec<SessionActionContext>;
+
+/** Options of {@link createSession}. */
+export interface SessionConfig {
+  /** Rules and queries (from the DSL or the builders). */
+  readonly rules?: readonly SessionProduction[];
+  /** The store's schema: an array of entries or a record keyed by attribute. */
+  readonly schema?: SchemaInput;
+  readonly options?: SessionOptions;
+}
+
+/** Tuning of a session. */
+export interface SessionOptions {
+  /** Store options: preset ("datascript" | "datomic"), schemaMode, typecheckMode, txConflictsMode, onWarning. */
+  readonly store?: Omit<StoreOptions, "schema">;
+  /** Host functions callable by name from rule expressions. */
+  readonly functions?: Readonly<Record<string, HostFunction>>;
+  /** Extra named accumulators (besides the built-ins, `entity` and `entities`). */
+  readonly accumulators?: Readonly<Record<string, (args: readonly Value[]) => Accumulator<never, unknown, unknown>>>;
+  /**
+   * The type of a non-EAV fact (Clara's fact-type-fn), or `undefined` for EAV forms. Default: class
+   * instances (not plain objects, arrays, EAVs) are typed by their constructor's name.
+   */
+  readonly factType?: FactTypeFn;
+  /** Firing budget per `fire()` (default: the engine's). */
+  readonly maxFirings?: number;
+  /** Sees inserts, retracts, activations and firings. */
+  readonly listener?: Listener;
+}
+
+/** Per-call options of {@link Session.fire}. */
+export interface FireCallOptions {
+  readonly maxFirings?: number;
+  readonly listener?: Listener;
+}
+
+interface Shared {
+  readonly network: Network;
+  readonly factType: FactTypeFn;
+  readonly options: SessionOptions;
+}
+
+/**
+ * Creates an empty EAV session. Nothing else changes; compiled networks are cached by the identity
+ * of the rules array and the schema.
+ * @example
+ * const s0 = createSession({ rules, schema: [{ ident: "person/email", cardinality: "one", unique: "identity" }] });
+ * const s1 = s0.upsert({ "person/email": "ann@example.com", "person/name": "Ann" }).fire();
+ */
+export function createSession(config: SessionConfig = {}): Session {
+  const options = config.options ?? {};
+  const store = createStore({ ...(options.store ?? {}), ...(config.schema === undefined ? {} : { schema: config.schema }) });
+  const factType = options.factType ?? defaultFactType;
+  const network = compiledNetwork(config.rules ?? [], store, options, factType);
+  return new Session({ network, factType, options }, store, newRuleSession(network), new Map(), []);
+}
+
+/** An immutable EAV session value. Every method returns a new session or a result; none mutates. */
+export class Session {
+  /** @internal use {@link createSession}. */
+  constructor(
+    private readonly shared: Shared,
+    /** The store, for inspection: its datoms are the session's EAV facts. */
+    readonly store: Store,
+    private readonly engine: RuleSession,
+    /** The tempid map of the last transaction (upsert, retract or transact) made by the caller. */
+    readonly tempids: ReadonlyMap<string | number, Eid>,
+    private readonly pendingTransients: readonly EAV[],
+    /** What the last `fire()` did, or undefined. */
+    readonly lastFire?: FireReport,
+  ) {}
+
+  /** The compiled network (its `plan` is printable data). */
+  get network(): Network {
+    return this.shared.network;
+  }
+
+  /**
+   * Upserts facts: EAVs, triples, entity maps (with or without `eav/eid`), arrays of these, and
+   * non-EAV facts. Returns a new session; the rules see the change at the next `fire()`.
+   * @example session.upsert([[kw("global"), "layout/page", kw("todos")]])
+   */
+  upsert(facts: unknown): Session {
+    return this.change(facts, "add");
+  }
+
+  /**
+   * Retracts facts (EAVs, triples, entity maps with `eav/eid`, non-EAV facts). Returns a new session.
+   * @example session.retract([5, "todo/done", true])
+   */
+  retract(facts: unknown): Session {
+    return this.change(facts, "retract");
+  }
+
+  /**
+   * Runs a transaction: entity maps (nested ones too) and list forms (`["db/add", e, a, v]`,
+   * `["db/retract", e, a]`, `["db/retractEntity", e]`, ...). Returns a new session whose
+   * `tempids` is this transaction's tempid map. Throws and changes nothing on a bad transaction.
+   * @example session.transact([["db/retractEntity", ["person/email", "ann@example.com"]]])
+   */
+  transact(ops: unknown): Session {
+    return this.applyOps(normalizeTx(ops, this.store.schemaView), this.engine);
+  }
+
+  /**
+   * Fires the rules to a fixpoint, then retracts transient facts (firing again until none is
+   * left). Returns a new session; on any failure throws (`rules/action-failed` names the rule and
+   * bindings) and this session is unchanged.
+   */
+  fire(call: FireCallOptions = {}): Session {
+    const { options, factType } = this.shared;
+    const state: FireState = { store: this.store, transients: [...this.pendingTransients] };
+    const maxFirings = call.maxFirings ?? options.maxFirings;
+    const listener = call.listener ?? options.listener;
+    const fireOptions = {
+      ...(maxFirings === undefined ? {} : { maxFirings }),
+      ...(listener === undefined ? {} : { listener }),
+      context: (base: Parameters<typeof makeSessionContext>[0]) => makeSessionContext(base, state, factType),
+      onWithdraw: (facts: readonly unknown[]) => {
+        const ops: TxOp[] = [];
+        for (const f of facts) {
+          if (isEav(f) && f.a !== TRANSIENT) ops.push({ kind: "retract", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" });
+        }
+        if (ops.length > 0) state.store = transactOps(state.store, ops).after;
+      },
+    };
+    let engine = this.engine.fire(fireOptions);
+    let report = engine.lastFire;
+    while (state.transients.length > 0) {
+      const batch = state.transients;
+      state.transients = [];
+      engine = engine.retract(batch).fire(fireOptions);
+      report = mergeReports(report, engine.lastFire);
+    }
+    return new Session(this.shared, state.store, engine, this.tempids, [], report);
+  }
+
+  /**
+   * Runs a query (by name or spec) with parameters (keys with or without `?`). Returns rows keyed
+   * by variable name without `?`. Reflects the last `fire()`.
+   * @example session.query("pending", { o: 5 })
+   */
+  query(query: string | QuerySpec, params: Readonly<Record<string, unknown>> = {}): QueryRow[] {
+    return this.engine.query(query, params);
+  }
+
+  /** The entity map of `eid` (card-many values as arrays), or undefined. */
+  entity(eid: Eid): EntityMapOut | undefined {
+    return this.store.entity(eid) as EntityMapOut | undefined;
+  }
+
+  /** Every entity map in the store. */
+  entities(): EntityMapOut[] {
+    return [...this.store.entities()] as EntityMapOut[];
+  }
+
+  /** The facts in the engine's working memory (EAVs, transients while firing, non-EAV facts). */
+  facts(): Iterable<unknown> {
+    return this.engine.facts();
+  }
+
+  private change(facts: unknown, mode: "add" | "retract"): Session {
+    const { eavForms, objects } = splitFacts(facts, this.shared.factType);
+    let engine = this.engine;
+    if (objects.length > 0) engine = mode === "add" ? engine.insert(objects) : engine.retract(objects);
+    if (eavForms.length === 0) return new Session(this.shared, this.store, engine, new Map(), this.pendingTransients);
+    return this.applyOps(normalizeFacts(eavForms, mode, this.store.schemaView), engine);
+  }
+
+  private applyOps(ops: readonly TxOp[], engine0: RuleSession): Session {
+    const report: TxReport = transactOps(this.store, ops);
+    let engine = engine0;
+    if (report.retracted.length > 0) engine = engine.retract(report.retracted);
+    // redundant adds are queued too: a caller's upsert of a derived fact makes it unconditional
+    const adds = [...report.added, ...report.redundant, ...report.transients];
+    if (adds.length > 0) engine = engine.insert(adds);
+    const transients = report.transients.length > 0 ? [...this.pendingTransients, ...report.transients] : this.pendingTransients;
+    return new Session(this.shared, report.after, engine, report.tempids, transients);
+  }
+}
+
+function defaultFactType(f: unknown): string | undefined {
+  if (typeof f !== "object" || f === null || Array.isArray(f) || isEav(f) || f instanceof Date) return undefined;
+  const proto = Object.getPrototypeOf(f) as { constructor?: { name?: string } } | null;
+  if (proto === null || proto === Object.prototype) return undefined;
+  const name = proto.constructor?.name;
+  return name === undefined || name === "Keyword" ? undefined : name;
+}
+
+function mergeReports(a: FireReport | undefined, b: FireReport | undefined): FireReport | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const byRule: Record<string, number> = { ...a.byRule };
+  for (const [k, n] of Object.entries(b.byRule)) byRule[k] = (byRule[k] ?? 0) + n;
+  return { firings: a.firings + b.firings, byRule, inserted: [...a.inserted, ...b.inserted], retracted: [...a.retracted, ...b.retracted] };
+}
+
+// ---------------------------------------------------------------- compiled network cache
+
+const networkCache = new WeakMap<readonly SessionProduction[], WeakMap<object, Network>>();
+const NO_SCHEMA_KEY = {};
+
+function compiledNetwork(rules: readonly SessionProduction[], store: Store, options: SessionOptions, factType: FactTypeFn): Network {
+  // A network depends on the rules, the schema (card-many shapes of entity maps) and the options
+  // that change compilation; cache on their identities so equal inputs compile once.
+  const cacheable = options.functions === undefined && options.accumulators === undefined && options.factType === undefined;
+  const schemaKey = (store.schema as object | undefined) ?? NO_SCHEMA_KEY;
+  if (cacheable) {
+    const hit = networkCache.get(rules)?.get(schemaKey);
+    if (hit !== undefined) return hit;
+  }
+  const view = store.schemaView;
+  const compileOptions: CompileOptions = {
+    accumulators: {
+      entity: () => entityAccumulator(view) as Accumulator<never, unknown, unknown>,
+      entities: () => entitiesAccumulator(view) as Accumulator<never, unknown, unknown>,
+      ...(options.accumulators ?? {}),
+    },
+    ...(options.functions === undefined ? {} : { functions: options.functions }),
+    factType: (f: unknown) => (isEav(f) ? f.a : (factType(f) ?? "unknown")),
+  };
+  const network = compileRules(rules, compileOptions);
+  if (cacheable) {
+    let byRules = networkCache.get(rules);
+    if (byRules === undefined) networkCache.set(rules, (byRules = new WeakMap()));
+    byRules.set(schemaKey, network);
+  }
+  return network;
+}

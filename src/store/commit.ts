@@ -54,39 +54,32 @@ export function commit(run: TxRun): Committed {
 /** The entity's record after the run (`undefined` when it has no datoms left); pushes its delta. */
 function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecord | undefined {
   const many = w.many;
-  if (w.one.size === 0 && (many === undefined || many.size === 0)) return w.base;
+  const oneAttrs = w.oneAttrs;
+  if (oneAttrs.length === 0 && (many === undefined || many.size === 0)) return w.base;
   const e = w.eid;
   const base = w.base;
+  // the new record's arrays: base slots overwritten in place, new attributes appended
   const attrs: Attribute[] = base === undefined ? [] : base.attrs.slice();
   const slots: Array<Slot | typeof ABSENT> = base === undefined ? [] : base.slots.slice();
   let changed = false;
   let removed = false;
-  const put = (a: Attribute, slot: Slot | typeof ABSENT): void => {
-    changed = true;
-    const i = base === undefined ? -1 : attrs.indexOf(a);
-    if (i >= 0) {
-      slots[i] = slot;
-      if (slot === ABSENT) removed = true;
-    } else if (slot !== ABSENT) {
-      attrs.push(a);
-      slots.push(slot);
-    }
-  };
-  for (const [a, v] of w.one) {
+  const changes: Array<[Attribute, Slot | typeof ABSENT]> = [];
+  for (let j = 0; j < oneAttrs.length; j++) {
+    const a = oneAttrs[j]!;
+    const v = w.oneVals[j]!;
     const b = base?.get(a);
     const before = b === undefined || isValueSet(b) ? undefined : b;
     if (v === ABSENT) {
       if (before === undefined) continue;
       retracted.push(new EAV(e, a, before));
-      put(a, ABSENT);
     } else {
       if (before !== undefined) {
         if (valueEquals(before, v)) continue;
         retracted.push(new EAV(e, a, before));
       }
       added.push(new EAV(e, a, v));
-      put(a, v);
     }
+    changes.push([a, v]);
   }
   if (many !== undefined) {
     for (const [a, m] of many) {
@@ -100,7 +93,18 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
               for (const k of m.removed.keys()) s.delete(k);
               for (const [k, v] of m.added) s.set(k, v);
             });
-      put(a, set.size === 0 ? ABSENT : set);
+      changes.push([a, set.size === 0 ? ABSENT : set]);
+    }
+  }
+  for (const [a, slot] of changes) {
+    changed = true;
+    const i = base === undefined ? -1 : attrs.indexOf(a);
+    if (i >= 0) {
+      slots[i] = slot;
+      if (slot === ABSENT) removed = true;
+    } else if (slot !== ABSENT) {
+      attrs.push(a);
+      slots.push(slot);
     }
   }
   if (!changed) return base;

@@ -139,7 +139,6 @@ export class TxRun {
     const mapEid = group === undefined ? undefined : this.groupEids.get(group);
     if (mapEid !== undefined) {
       e = mapEid;
-      if (isTempid(e0)) this.defined.add(e);
     } else if (isTempid(e0)) {
       e = this.vectorTempid(e0, info, v);
       this.defined.add(e);
@@ -287,14 +286,25 @@ export class TxRun {
       this.groupEids.set(key, explicit);
       return;
     }
-    // no upsert: the map's adds resolve their tempid one by one, like list forms (DataScript
-    // explodes the map and allocates lazily), so a later identity value can still upsert it
-    if (upserted === undefined) return;
     const t = e0 as Tempid;
+    if (upserted === undefined) {
+      // no upsert now. With identity attributes the map's adds resolve their tempid one by one,
+      // like list forms (DataScript explodes the map and allocates lazily), so that a value
+      // asserted meanwhile by a nested map can still upsert it. Without any, every add would
+      // get the tempid's eid or a fresh one: resolve it once (eids differ from DataScript's
+      // only in numbering).
+      if (this.prep.groupIdentity.has(key)) return;
+      const eid = this.tempids.get(t) ?? this.allocate();
+      this.tempids.set(t, eid);
+      this.groupEids.set(key, eid);
+      this.defined.add(eid);
+      return;
+    }
     const allocated = this.tempids.get(t);
     if (allocated !== undefined && allocated !== upserted) throw new Retry(t, upserted);
     this.tempids.set(t, upserted);
     this.groupEids.set(key, upserted);
+    this.defined.add(upserted);
   }
 
   /** DataScript's `check-value-tempids`: a tempid used only as a ref value is an error (R12). */

@@ -25,8 +25,12 @@ export interface ManyWork {
 
 /** One entity touched by the transaction. */
 export class WorkEntity {
-  /** Card-one attributes changed by the tx: their current value or {@link ABSENT}. */
-  readonly one = new Map<Attribute, Value | Absent>();
+  /**
+   * Card-one attributes changed by the tx and their current value or {@link ABSENT}, as parallel
+   * arrays: entities have few attributes, and a load touches every entity once (no Map per entity).
+   */
+  readonly oneAttrs: Attribute[] = [];
+  readonly oneVals: Array<Value | Absent> = [];
   /** Card-many attributes changed by the tx (made on first use: most entities have none). */
   many: Map<Attribute, ManyWork> | undefined;
 
@@ -37,15 +41,20 @@ export class WorkEntity {
 
   /** The current card-one value, or {@link ABSENT}. */
   getOne(a: Attribute): Value | Absent {
-    const o = this.one.get(a);
-    if (o !== undefined) return o;
+    const i = this.oneAttrs.indexOf(a);
+    if (i >= 0) return this.oneVals[i]!;
     const b = this.base?.get(a);
     return b === undefined || isValueSet(b) ? ABSENT : b;
   }
 
   /** Mutates: sets or removes (`ABSENT`) the card-one value. */
   setOneMut(a: Attribute, v: Value | Absent): void {
-    this.one.set(a, v);
+    const i = this.oneAttrs.indexOf(a);
+    if (i >= 0) this.oneVals[i] = v;
+    else {
+      this.oneAttrs.push(a);
+      this.oneVals.push(v);
+    }
   }
 
   /** True when the card-many attribute currently holds the value with key `k`. */
@@ -87,7 +96,7 @@ export class WorkEntity {
   /** Every attribute that may currently hold a value (base attributes and touched ones). */
   attributes(): Attribute[] {
     const out = new Set<Attribute>(this.base?.attrs);
-    for (const a of this.one.keys()) out.add(a);
+    for (const a of this.oneAttrs) out.add(a);
     if (this.many !== undefined) for (const a of this.many.keys()) out.add(a);
     return [...out];
   }

@@ -67,16 +67,19 @@ const knownDifferences: readonly KnownDifference[] = [
     case: "R07/R18 (DataScript retry-with-tempid keeps allocations but resets its counter)",
     why: "when an upsert restarts a DataScript tx, the tempids allocated so far keep their eids while max-eid goes back to db-before, so a later tempid can be handed an eid a kept tempid holds (two entities merge, or an unused value tempid looks defined); we keep the allocations and continue the counter",
     applies: (d) => {
-      // a retry needs a literal tempid written as e by two entries, one with a unique-identity attribute
-      const byTempid = new Map<string, { entries: number; identity: boolean }>();
-      d.tx.forEach((op) => {
-        if (op.op === "retractAttribute" || op.op === "retractEntity" || op.e === null || op.e.k !== "tmp") return;
-        const attrs = op.op === "map" ? op.attrs.map(([a]) => a) : [op.a];
-        const identity = attrs.some((a) => { const s = d.schema[a]; return s?.kind === "plain" && s.unique === "identity"; });
-        const seen = byTempid.get(String(op.e.t)) ?? { entries: 0, identity: false };
-        byTempid.set(String(op.e.t), { entries: seen.entries + 1, identity: seen.identity || identity });
+      // a retry needs an identity attribute and a tempid met twice (two entries, or a nested map)
+      const identity = d.tx.some((op) => {
+        const attrs = op.op === "map" ? op.attrs.map(([a]) => a) : op.op === "retractEntity" ? [] : [op.a];
+        return attrs.some((a) => { const s = d.schema[a]; return s?.kind === "plain" && s.unique === "identity"; });
       });
-      return [...byTempid.values()].some((x) => x.entries >= 2 && x.identity);
+      const uses = new Map<string, number>();
+      let nested = false;
+      for (const op of d.tx) {
+        const refs = op.op === "map" ? [...(op.e === null ? [] : [op.e]), ...op.attrs.map(([, v]) => v.r)] : op.op === "add" || op.op === "retract" ? [op.e, op.v.r] : [op.e];
+        for (const r of new Set(refs.flatMap((r) => (r.k === "tmp" ? [String(r.t)] : [])))) uses.set(r, (uses.get(r) ?? 0) + 1);
+        if (op.op === "map" && op.attrs.some(([, v]) => v.nested !== null)) nested = true;
+      }
+      return identity && (nested || [...uses.values()].some((n) => n >= 2));
     },
   },
 ];

@@ -56,13 +56,14 @@ describe("EDN fixtures", () => {
   });
 
   it.each([
-    ["a symbol", "[{:a/x open}]", 'f.edn: at $[0][:a/x]: the symbol open is not a value here: write :open for a keyword or "open" for a string'],
-    ["an unknown tag", "[{:a/x #money 12}]", "f.edn: at $[0][:a/x]: unknown tag #money (known here: #inst, #uuid)"],
+    ["a symbol", "[{:a/x open}]", 'f.edn:1:8: at $[0][:a/x]: the symbol open is not a value here: write :open for a keyword or "open" for a string'],
+    ["an unknown tag", "[{:a/x #money 12}]", "f.edn:1:8: at $[0][:a/x]: unknown tag #money (known here: #inst, #uuid)"],
     ["a bad #inst", '[{:a/x #inst "yesterday"}]', 'f.edn: at $[0][:a/x]: #inst needs an RFC 3339 date such as "2024-05-01T10:00:00Z"'],
-    ["a duplicate key", "[{:db/id 1 :eav/eid 2}]", "f.edn: at $[0]: the key :eav/eid appears twice in one map"],
-    ["a number key", "[{1 2}]", "f.edn: at $[0]: a map key must be a keyword or a string, not number 1"],
-    ["a scalar entry", "[1]", "f.edn: at $[0]: a transaction entry must be an entity map or a vector such as [:db/add e :a/b v], not number 1"],
-    ["a scalar document", ":a", "f.edn: at $: transaction data must be a vector of entity maps and list forms, not the keyword :a"],
+    ["a duplicate key", "[{:db/id 1 :eav/eid 2}]", "f.edn:1:12: at $[0]: the key :eav/eid appears twice in one map"],
+    ["a number key", "[{1 2}]", "f.edn:1:3: at $[0]: a map key must be a keyword or a string, not number 1"],
+    ["a scalar entry", "[1]", "f.edn:1:2: at $[0]: a transaction entry must be an entity map or a vector such as [:db/add e :a/b v], not number 1"],
+    ["a position after #inst, #_ and comments", '; c\n[{:a/t #inst "2024-01-01T00:00:00Z" #_ {:x [1 #{2}]} :a/c \\x\n  :a/x open}]', 'f.edn:3:8: at $[0][:a/x]: the symbol open is not a value here: write :open for a keyword or "open" for a string'],
+    ["a scalar document", ":a", "f.edn:1:1: at $: transaction data must be a vector of entity maps and list forms, not the keyword :a"],
   ])("content error: %s", (_name, text, message) => {
     const e = failure(() => parseFixture(text, "edn", "f.edn"));
     expect(e.code).toBe("cli/invalid-fixture");
@@ -124,13 +125,13 @@ describe("schema files", () => {
   });
 
   it.each([
-    ["unknown key", "[{:db/ident :o/id :db/index true}]", "s.edn: at $[0][:db/index]: unknown schema key :db/index (known: :db/ident, :db/cardinality, :db/valueType, :db/unique, :db/isComponent, :db/doc)"],
-    ["no ident", "[{:db/cardinality :db.cardinality/one}]", "s.edn: at $[0]: a schema entry needs :db/ident"],
-    ["bad cardinality", "[{:db/ident :o/id :db/cardinality :db.cardinality/few}]", "s.edn: at $[0][:cardinality]: cardinality must be :db.cardinality/one or :db.cardinality/many, not few"],
-    ["bad unique", "[{:db/ident :o/id :db/unique :db.unique/yes}]", "s.edn: at $[0][:unique]: unique must be :db.unique/identity or :db.unique/value, not yes"],
-    ["bad type", "[{:db/ident :o/id :db/valueType :db.type/money}]", /^s\.edn: at \$\[0\]\[:valueType\]: unknown value type money \(known: :db\.type\/string, /],
-    ["not a map", "[:o/id]", "s.edn: at $[0]: a schema entry must be a map such as {:db/ident :order/id :db/cardinality :db.cardinality/one}, not the keyword :o/id"],
-    ["ident differs from key", "{:o/id {:db/ident :o/other}}", "s.edn: at $[:o/id]: :db/ident :o/other differs from its key :o/id"],
+    ["unknown key", "[{:db/ident :o/id :db/index true}]", "s.edn:1:19: at $[0][:db/index]: unknown schema key :db/index (known: :db/ident, :db/cardinality, :db/valueType, :db/unique, :db/isComponent, :db/doc)"],
+    ["no ident", "[{:db/cardinality :db.cardinality/one}]", "s.edn:1:2: at $[0]: a schema entry needs :db/ident"],
+    ["bad cardinality", "[{:db/ident :o/id :db/cardinality :db.cardinality/few}]", "s.edn:1:35: at $[0][:cardinality]: cardinality must be :db.cardinality/one or :db.cardinality/many, not few"],
+    ["bad unique", "[{:db/ident :o/id :db/unique :db.unique/yes}]", "s.edn:1:30: at $[0][:unique]: unique must be :db.unique/identity or :db.unique/value, not yes"],
+    ["bad type", "[{:db/ident :o/id :db/valueType :db.type/money}]", /^s\.edn:1:33: at \$\[0\]\[:valueType\]: unknown value type money \(known: :db\.type\/string, /],
+    ["not a map", "[:o/id]", "s.edn:1:2: at $[0]: a schema entry must be a map such as {:db/ident :order/id :db/cardinality :db.cardinality/one}, not the keyword :o/id"],
+    ["ident differs from key", "{:o/id {:db/ident :o/other}}", "s.edn:1:8: at $[:o/id]: :db/ident :o/other differs from its key :o/id"],
   ])("schema error: %s", (_name, text, message) => {
     const e = failure(() => parseSchema(text, "edn", "s.edn"));
     expect(e.code).toBe("cli/invalid-fixture");

@@ -160,15 +160,15 @@ describe("spec files", () => {
   });
 
   it.each([
-    ["bad.spec.edn", "cli/invalid-spec", "at $[:cases][0][:expect][:querys]: unknown key :querys in :expect (known: :queries :entities :entities-mode :entitiesMode :fired :error)"],
-    ["symbol.spec.edn", "cli/invalid-fixture", 'at $[:cases][0][:given][0][0][:todo/title]: the symbol open is not a value here: write :open for a keyword or "open" for a string'],
-  ])("%s is rejected with its path", async (file, code, message) => {
+    ["bad.spec.edn", "cli/invalid-spec", "1:53: at $[:cases][0][:expect][:querys]: unknown key :querys in :expect (known: :queries :entities :entities-mode :entitiesMode :fired :error)"],
+    ["symbol.spec.edn", "cli/invalid-fixture", '1:66: at $[:cases][0][:given][0][0][:todo/title]: the symbol open is not a value here: write :open for a keyword or "open" for a string'],
+  ])("%s is rejected with its position and path", async (file, code, message) => {
     const e = await runSpec(join(files, file)).then(
       () => undefined,
       (x: unknown) => x,
     );
     expect(isEavError(e) && e.code).toBe(code);
-    expect((e as Error).message).toBe(`${join(files, file)}: ${message}`);
+    expect((e as Error).message).toBe(`${join(files, file)}:${message}`);
   });
 
   it("assertSpec throws the report of the failing cases", async () => {

@@ -54,14 +54,20 @@ const dsSchema = {
 
 interface Result {
   loadUsPerDatom: number;
+  loadCpuUsPerDatom: number;
   datoms: number;
   singleUsPerTx: number;
+  singleCpuUsPerTx: number;
 }
 
-function timeIt(f: () => void): number {
+/** Wall-clock and CPU milliseconds of `f` (CPU time is steadier on a shared machine). */
+function timeIt(f: () => void): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   f();
-  return performance.now() - t0;
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
 }
 
 /** A deterministic pseudo-random sequence (the same single-datom txs for both stores). */
@@ -89,7 +95,7 @@ function runOurs(n: number): Result {
   const single = timeIt(() => {
     for (const tx of singles) store = transact(store, tx).after;
   });
-  return { loadUsPerDatom: (load * 1000) / (n * ATTRS_PER_ENTITY - 1), datoms: store.size, singleUsPerTx: (single * 1000) / SINGLES };
+  return result(n, load, single, store.size);
 }
 
 function runDataScript(n: number): Result {
@@ -104,7 +110,18 @@ function runDataScript(n: number): Result {
   const single = timeIt(() => {
     for (const tx of singles) db = ds.db_with(db, tx);
   });
-  return { loadUsPerDatom: (load * 1000) / (n * ATTRS_PER_ENTITY - 1), datoms: ds.datoms(db, ":eavt").length, singleUsPerTx: (single * 1000) / SINGLES };
+  return result(n, load, single, ds.datoms(db, ":eavt").length);
+}
+
+function result(n: number, load: { wall: number; cpu: number }, single: { wall: number; cpu: number }, datoms: number): Result {
+  const perDatom = 1000 / (n * ATTRS_PER_ENTITY - 1);
+  return {
+    loadUsPerDatom: load.wall * perDatom,
+    loadCpuUsPerDatom: load.cpu * perDatom,
+    datoms,
+    singleUsPerTx: (single.wall * 1000) / SINGLES,
+    singleCpuUsPerTx: (single.cpu * 1000) / SINGLES,
+  };
 }
 
 function fmt(x: number): string {
@@ -121,7 +138,7 @@ for (const n of sizes) {
   const theirs = runDataScript(n);
   if (ours.datoms !== theirs.datoms) process.stdout.write(`  WARNING: datom counts differ: ours ${ours.datoms}, datascript ${theirs.datoms}\n`);
   process.stdout.write(`N = ${n} (${ours.datoms} datoms)\n`);
-  process.stdout.write(`  load     us/datom   ours ${fmt(ours.loadUsPerDatom)}   datascript ${fmt(theirs.loadUsPerDatom)}   ratio ${fmt(theirs.loadUsPerDatom / ours.loadUsPerDatom)}x\n`);
-  process.stdout.write(`  single   us/tx      ours ${fmt(ours.singleUsPerTx)}   datascript ${fmt(theirs.singleUsPerTx)}   ratio ${fmt(theirs.singleUsPerTx / ours.singleUsPerTx)}x\n`);
+  process.stdout.write(`  load     us/datom   ours ${fmt(ours.loadUsPerDatom)}   datascript ${fmt(theirs.loadUsPerDatom)}   ratio ${fmt(theirs.loadUsPerDatom / ours.loadUsPerDatom)}x   (cpu: ${fmt(ours.loadCpuUsPerDatom)} vs ${fmt(theirs.loadCpuUsPerDatom)})\n`);
+  process.stdout.write(`  single   us/tx      ours ${fmt(ours.singleUsPerTx)}   datascript ${fmt(theirs.singleUsPerTx)}   ratio ${fmt(theirs.singleUsPerTx / ours.singleUsPerTx)}x   (cpu: ${fmt(ours.singleCpuUsPerTx)} vs ${fmt(theirs.singleCpuUsPerTx)})\n`);
   process.stdout.write(`  single   tx/s       ours ${fmt(1e6 / ours.singleUsPerTx)}   datascript ${fmt(1e6 / theirs.singleUsPerTx)}\n`);
 }

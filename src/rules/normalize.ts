@@ -146,8 +146,8 @@ export interface CheckContext {
 
 /**
  * Orders one branch so that each condition comes after the conditions binding the variables it
- * reads (tests, negations and accumulators that name a variable bound further down move down;
- * patterns keep their order), and checks every test. Returns the ordered branch and the set of
+ * reads: filters (tests, negations, accumulators) as early as their variables allow, patterns in
+ * written order, variable-free patterns last; and checks every test. Returns the ordered branch and the set of
  * variables it binds. Throws `rules/unbound-variable` or `rules/unknown-function` naming the rule.
  */
 export function orderBranch(branch: readonly SimpleCondition[], outer: ReadonlySet<string>, cx: CheckContext): { conditions: SimpleCondition[]; bound: Set<string> } {
@@ -156,13 +156,22 @@ export function orderBranch(branch: readonly SimpleCondition[], outer: ReadonlyS
   const negated = new Set<string>();
   boundInsideNegations(branch, negated);
   const needs = branch.map((c) => needsOf(c, positive, negated, cx));
+  const ranks = branch.map((c, i) => rankOf(c, i, branch));
   const bound = new Set<string>(outer);
   const placed: SimpleCondition[] = [];
   const done = branch.map(() => false);
   for (let n = 0; n < branch.length; n++) {
+    const ready = (i: number): boolean => !done[i] && (needs[i] as string[]).every((v) => bound.has(v));
+    // Filters first (tests, negations, accumulators as soon as their variables are bound), then
+    // patterns in written order, then patterns sharing no variable with another pattern or
+    // negation (a cross product anyway, such as Manners' [:count :count/value ?c]), and patterns
+    // without variables (guards such as a state flag) last. Why: a guard or counter that changes
+    // otherwise tears down and rebuilds every partial match below it; last, it only adds or removes
+    // complete matches (Manners 64 went from 32 s to under 2 s). Filters early keep partial
+    // matches few. The set of matches is the same in any order (a conjunction).
     let pick = -1;
-    for (let i = 0; i < branch.length && pick < 0; i++) {
-      if (!done[i] && (needs[i] as string[]).every((v) => bound.has(v))) pick = i;
+    for (let rank = 0; rank <= 3 && pick < 0; rank++) {
+      for (let i = 0; i < branch.length && pick < 0; i++) if (ranks[i] === rank && ready(i)) pick = i;
     }
     if (pick < 0) {
       const i = done.indexOf(false);
@@ -178,6 +187,22 @@ export function orderBranch(branch: readonly SimpleCondition[], outer: ReadonlyS
     for (const v of bindsOf(c)) bound.add(v);
   }
   return { conditions: placed, bound };
+}
+
+/**
+ * Scheduling rank of a condition: 0 a filter or accumulator, 1 a pattern joining other conditions,
+ * 2 a pattern sharing no variable with another pattern, accumulator or negation, 3 a pattern
+ * without variables.
+ */
+function rankOf(c: SimpleCondition, index: number, branch: readonly SimpleCondition[]): number {
+  if (c.kind !== "pattern") return 0;
+  const vars = patternVars(c.pattern);
+  if (vars.length === 0) return 3;
+  const others = new Set<string>();
+  branch.forEach((x, i) => {
+    if (i !== index && x.kind !== "test") mentioned(x, others);
+  });
+  return vars.some((v) => others.has(v)) ? 1 : 2;
 }
 
 /** Orders the inside of a `not`/`exists` with the variables bound before it as its outer scope. */
@@ -202,12 +227,11 @@ function needsOf(c: SimpleCondition, positive: ReadonlySet<string>, negated: Rea
     }
     case "not":
     case "exists": {
-      // variables used inside that the negation itself does not bind must come from outside
-      const inner = new Set<string>();
-      for (const x of c.conditions) for (const v of bindsOf(x)) inner.add(v);
+      // every variable inside that the branch binds outside is a join variable: it must be bound
+      // first (or it would be local to the negation and change its meaning)
       const all = new Set<string>();
       for (const x of c.conditions) mentioned(x, all);
-      return [...all].filter((v) => positive.has(v) && !inner.has(v));
+      return [...all].filter((v) => positive.has(v));
     }
     default:
       return assertNever(c, "condition");

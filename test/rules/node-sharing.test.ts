@@ -6,11 +6,12 @@ import { compileRules, not_, pattern, query, rule, test } from "../../src/rules/
 
 const noop = (): void => {};
 const big = ({ t }: Readonly<Record<string, unknown>>): boolean => (t as number) > 10;
+const bigFor = ({ t, c }: Readonly<Record<string, unknown>>): boolean => (t as number) > 10 && c !== 0;
 
 describe("node sharing (on the plan)", () => {
   it("rules with an identical prefix share its nodes and split after it", () => {
     const net = compileRules([
-      rule("a", [pattern("?o", "order/total", "?t"), pattern("?o", "order/cust", "?c"), test(big, ["t"])], noop),
+      rule("a", [pattern("?o", "order/total", "?t"), pattern("?o", "order/cust", "?c"), test(bigFor, ["t", "c"])], noop),
       rule("b", [pattern("?o", "order/total", "?t"), pattern("?o", "order/cust", "?c"), not_(pattern("?c", "cust/vip", true))], noop),
       query("q", [], [pattern("?o", "order/total", "?t")]),
     ]);
@@ -27,6 +28,27 @@ describe("node sharing (on the plan)", () => {
       joins[0]?.id,
     ]);
     expect(stats).toMatchObject({ betaNodes: 7, rules: 2, queries: 1 });
+  });
+
+  it("a test runs as soon as its variables are bound, so it can split a prefix early", () => {
+    const net = compileRules([
+      rule("a", [pattern("?o", "order/total", "?t"), pattern("?o", "order/cust", "?c"), test(big, ["t"])], noop),
+      rule("b", [pattern("?o", "order/total", "?t"), pattern("?o", "order/cust", "?c")], noop),
+    ]);
+    const byId = new Map(net.plan.nodes.map((n) => [n.id, n]));
+    const testNode = net.plan.nodes.find((n) => n.kind === "test");
+    expect(byId.get(testNode?.parent ?? -1)?.condition).toBe("[order/total e=?o v=?t]");
+    expect(net.plan.nodes.filter((n) => n.kind === "join").map((n) => n.usedBy)).toEqual([["a", "b"], ["a"], ["b"]]);
+  });
+
+  it("patterns without variables (guards) and patterns sharing none go last", () => {
+    const net = compileRules([rule("g", [pattern("context", "ctx/state", "run"), pattern("counter", "ctx/count", "?n"), pattern("?s", "seat/guest", "?g"), pattern("?g", "guest/name", "?x")], noop)]);
+    expect(net.plan.nodes.filter((n) => n.kind === "join").map((n) => n.condition)).toEqual([
+      "[seat/guest e=?s v=?g]",
+      "[guest/name e=?g v=?x]",
+      "[ctx/count e=\"counter\"#\"counter\" v=?n]",
+      "[ctx/state e=\"context\"#\"context\" v=\"run\"#\"run\"]",
+    ]);
   });
 
   it("different constants, variable names or test functions do not share", () => {

@@ -219,7 +219,7 @@ export function tupleKey(values: readonly unknown[]): unknown {
   if (values.length === 0) return NO_KEY;
   if (values.length === 1) return keyOf(values[0]);
   let s = "";
-  for (const v of values) s += textOf(v) + "\u0000";
+  for (const v of values) s += textOf(v) + "|";
   return s;
 }
 
@@ -233,12 +233,25 @@ export function keyOf(v: unknown): unknown {
 }
 
 function textOf(v: unknown): string {
+  // fast paths for the common primitives; the type letter and the length prefix keep the
+  // concatenation in tupleKey unambiguous
+  switch (typeof v) {
+    case "number":
+      return v === 0 ? "n0" : v !== v ? "nNaN" : `n${v}`;
+    case "string":
+      return `s${v.length}:${v}`;
+    case "boolean":
+      return v ? "T" : "F";
+    default:
+      if (v === null) return "z";
+      if (isKeyword(v)) return `k${v.name.length}:${v.name}`;
+  }
   if (v !== null && (typeof v === "object" || typeof v === "function") && !isValueObject(v)) {
     let id = objectIds.get(v);
     if (id === undefined) objectIds.set(v, (id = ++lastObjectId));
     return `#ref ${id}`;
   }
-  return canonicalText(v);
+  return `o${canonicalText(v)}\u0000`;
 }
 
 function isValueObject(v: object): boolean {

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { kw } from "../../src/eav/index.js";
 import { isEavError, type EavError } from "../../src/errors.js";
-import { loadFixture, loadSchema, parseFixture, parseSchema } from "../../src/fixtures/index.js";
+import fc from "fast-check";
+import { loadFixture, loadSchema, parseFixture, parseSchema, readDocument, type Raw } from "../../src/fixtures/index.js";
 
 function failure(f: () => unknown): EavError {
   try {
@@ -155,5 +156,52 @@ describe("files", () => {
     const e = failure(() => loadFixture(join(dir, "nope.edn")));
     expect(e.code).toBe("cli/file-not-found");
     expect(e.message).toBe(`${join(dir, "nope.edn")}: no such file`);
+  });
+});
+
+describe("EDN positions (property)", () => {
+  // Generated EDN: every value is printed with random spacing, comments and #_ discards between
+  // forms; every node the reader returns must carry the line and column where its text starts.
+  type Gen = { text: string; kids: Gen[] };
+  const leaf = fc.oneof(
+    fc.constantFrom(":k", ":a/b", "nil", "true", "false", "12", "-3", "1.5", "7N", "\\x", '"s"', '"a \\"q\\" b"', '#inst "2024-01-01T00:00:00Z"', "sym"),
+    fc.string({ unit: fc.constantFrom("a", " ", "\n", "é", "]", ";") }).map((s) => JSON.stringify(s)),
+  ).map((text): Gen => ({ text, kids: [] }));
+  const sep = fc.constantFrom(" ", "\n", ", ", " ; note\n", " #_ [1 {:x 2}] ", "\n\t", " #_#_ 1 2 ");
+  const tree = fc.letrec<{ node: Gen }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: "small" },
+      leaf,
+      fc.tuple(fc.constantFrom("[", "(", "#{"), fc.array(tie("node"), { maxLength: 4 }), fc.array(sep, { minLength: 5, maxLength: 5 })).map(([open, kids, seps]): Gen => ({
+        text: `${open}${kids.map((k, i) => `${seps[i % 5] ?? " "}${k.text}`).join("")}${open === "(" ? ")" : open === "[" ? "]" : "}"}`,
+        kids,
+      })),
+      fc.tuple(fc.array(fc.tuple(leaf, tie("node")), { maxLength: 3 }), sep).map(([pairs, s]): Gen => ({
+        text: `{${pairs.map(([k, v]) => `${s}${k.text} ${v.text}`).join("")}}`,
+        kids: pairs.flatMap(([k, v]) => [k, v]),
+      })),
+      tie("node").map((inner): Gen => ({ text: `#uuid ${inner.text}`, kids: [inner] })),
+    ),
+  }));
+
+  it("every value read from EDN points at its own text", () => {
+    fc.assert(
+      fc.property(tree.node, sep, (g, lead) => {
+        const text = `${lead}${g.text}`;
+        const root = readDocument(text, "edn").root;
+        const lines = text.split("\n");
+        const check = (r: Raw, gen: Gen): void => {
+          expect(r.pos).toBeDefined();
+          const at = r.pos as { line: number; column: number };
+          const rest = [(lines[at.line - 1] ?? "").slice(at.column - 1), ...lines.slice(at.line)].join("\n");
+          expect(rest.startsWith(gen.text)).toBe(true);
+          const kids = r.kind === "vector" || r.kind === "set" ? r.items : r.kind === "map" ? r.entries.flatMap(([k, v]) => [k, v]) : r.kind === "tagged" ? [r.value] : [];
+          expect(kids.length).toBe(gen.kids.length);
+          kids.forEach((k, i) => check(k, gen.kids[i] as Gen));
+        };
+        check(root, g);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

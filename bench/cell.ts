@@ -91,6 +91,7 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
   let units: number[];
   let unitNames: string[];
   let inputDigest: string;
+  let baselineRss = 0;
   if (req.workload === "manners") {
     const data = loadManners(req.size);
     one = () => mannersRun(variant as MannersVariant, data);
@@ -100,6 +101,8 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
     inputDigest = data.digest;
   } else {
     const data = generateJoin(req.size);
+    forceGc();
+    baselineRss = process.memoryUsage().rss;
     one = (m) => joinRun(variant as JoinVariant, data, m);
     phaseNames = ["step 1: load + fire", "step 2: 1% changes + fire"];
     units = [5 * req.size, data.changes.length];
@@ -151,7 +154,12 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
   }));
   let memoryFigures: MemoryFigures | undefined;
   if (ok && memory !== undefined) {
-    memoryFigures = { retainedBytes: memory.retainedBytes, retainedBytesPerDatom: memory.retainedBytes / (5 * req.size), peakRssBytes: peakRss() };
+    memoryFigures = {
+      retainedBytes: memory.retainedBytes,
+      retainedBytesPerDatom: memory.retainedBytes / (5 * req.size),
+      peakRssBytes: peakRss(),
+      baselineRssBytes: baselineRss,
+    };
   }
   return {
     ...base,

@@ -146,6 +146,11 @@ export interface MemoryFigures {
   readonly retainedBytes: number;
   /** Peak RSS of the child process over all its runs. */
   readonly peakRssBytes: number;
+  /**
+   * RSS of the child once the workload's data is generated (after forced GC), before the variant
+   * runs: the harness's share of the peak (node, tsx, the data and the expected answers).
+   */
+  readonly baselineRssBytes: number;
 }
 
 /** The outcome of one cell, as the child process reports it to the runner. */
@@ -172,12 +177,30 @@ export interface CellResult {
  * @example digest("abc") // "1a47e90b"
  */
 export function digest(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+  return new Digest().add(text).hex();
+}
+
+/**
+ * An incremental FNV-1a digest: feed it piece by piece (no big string is ever built).
+ * `add` changes the digest's state and returns it.
+ * @example new Digest().add("a").add("bc").hex() === digest("abc")
+ */
+export class Digest {
+  private h = 0x811c9dc5;
+
+  add(text: string): this {
+    let h = this.h;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    this.h = h;
+    return this;
   }
-  return (h >>> 0).toString(16).padStart(8, "0");
+
+  hex(): string {
+    return (this.h >>> 0).toString(16).padStart(8, "0");
+  }
 }
 
 /** Formats milliseconds for the table (ms below 10 s, s above). */

@@ -110,7 +110,7 @@ export function joinTable(results: readonly CellResult[], names: ReadonlyMap<str
 
 /** The memory table: heap retained per datom after step 1 (forced GC) and the child's peak RSS. */
 export function memoryTable(results: readonly CellResult[], names: ReadonlyMap<string, string>): string {
-  const rows: string[][] = [["N", "variant", "status", "retained heap", "bytes/datom", "peak RSS"]];
+  const rows: string[][] = [["N", "variant", "status", "retained heap", "bytes/datom", "peak RSS", "RSS before run"]];
   for (const r of results.filter((x) => x.workload === "join")) {
     const m = r.memory;
     rows.push([
@@ -120,6 +120,7 @@ export function memoryTable(results: readonly CellResult[], names: ReadonlyMap<s
       m === undefined ? "-" : fmtBytes(m.retainedBytes),
       m === undefined ? "-" : m.retainedBytesPerDatom.toFixed(0),
       m === undefined ? "-" : fmtBytes(m.peakRssBytes),
+      m === undefined ? "-" : fmtBytes(m.baselineRssBytes),
     ]);
   }
   return table(rows);

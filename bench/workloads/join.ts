@@ -9,7 +9,7 @@
  * reference recomputation and the variant interface. Each variant (bench/peers/*, bench/ours/*)
  * builds its own input forms from this data outside the timed region.
  */
-import { digest, prng, randInt } from "../harness.js";
+import { Digest, prng, randInt } from "../harness.js";
 
 export type Tier = "gold" | "silver" | "bronze";
 export type Status = "open" | "closed";
@@ -125,8 +125,11 @@ export function generateJoin(n: number): JoinData {
     }
   }
   const expected2 = expectedDiscounts(c2, o2);
-  const text = JSON.stringify([customers, orders, changes]);
-  return { n, customers, orders, changes, expected1, expected2, digest: digest(text) };
+  const d = new Digest();
+  for (const c of customers) d.add(`${c.eid}|${c.id}|${c.name}|${c.tier}|${c.region}|${c.credit};`);
+  for (const o of orders) d.add(`${o.eid}|${o.id}|${o.customer}|${o.amount}|${o.status}|${o.day};`);
+  for (const ch of changes) d.add(`${ch.kind}|${ch.index}|${ch.attr}|${ch.value};`);
+  return { n, customers, orders, changes, expected1, expected2, digest: d.hex() };
 }
 
 function newCustomerValue(rnd: () => number, c: Customer, attr: CustomerAttr): string | number {

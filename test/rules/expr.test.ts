@@ -14,6 +14,7 @@ import {
   type Expr,
   type HostFunction,
 } from "../../src/rules/index.js";
+import { equals, interpret } from "../../src/rules/expr.js";
 import { read } from "./reference-edn.js";
 
 const vars: Record<string, unknown> = {
@@ -552,8 +553,21 @@ describe("robustness", () => {
     expr: fc.oneof(
       { depthSize: "small", withCrossShrink: true },
       value.map((v): Expr => ({ kind: "lit", value: v })),
-      fc.constantFrom<Expr>({ kind: "var", name: "?m" }, { kind: "var", name: "?g" }, { kind: "var", name: "?f" }, { kind: "var", name: "?unbound" }),
-      fc.record({ fn: fc.constantFrom(...names), args: fc.array(tie("expr"), { maxLength: 4 }) }).map(({ fn, args }): Expr => ({ kind: "call", fn, args })),
+      fc.constantFrom<Expr>(
+        { kind: "var", name: "?m" },
+        { kind: "var", name: "?g" },
+        { kind: "var", name: "?f" },
+        { kind: "var", name: "?n" },
+        { kind: "var", name: "?unbound" },
+        { kind: "var", name: "x" },
+      ),
+      fc.record({ fn: fc.constantFrom(...names, "nope", "insert!"), args: fc.array(tie("expr"), { maxLength: 4 }) }).map(({ fn, args }): Expr => ({ kind: "call", fn, args })),
+      fc.record({ kind: fc.constantFrom("and" as const, "or" as const), args: fc.array(tie("expr"), { maxLength: 3 }) }).map((e): Expr => e),
+      fc.tuple(tie("expr"), tie("expr"), fc.option(tie("expr"), { nil: undefined })).map(([test, then, other]): Expr => (other === undefined ? { kind: "if", test, then } : { kind: "if", test, then, else: other })),
+      fc
+        .tuple(fc.array(fc.tuple(fc.constantFrom("x", "?n", "y"), tie("expr")), { maxLength: 2 }), fc.array(tie("expr"), { maxLength: 2 }))
+        .map(([bindings, body]): Expr => ({ kind: "let", bindings, body })),
+      fc.array(tie("expr"), { maxLength: 2 }).map((body): Expr => ({ kind: "do", body })),
       fc.array(tie("expr"), { maxLength: 3 }).map((items): Expr => ({ kind: "vector", items })),
       fc.array(tie("expr"), { maxLength: 3 }).map((items): Expr => ({ kind: "set", items })),
       fc.array(fc.tuple(fc.constantFrom<Expr>({ kind: "lit", value: kw("a") }, { kind: "lit", value: "b" }), tie("expr")), { maxLength: 2 }).map((entries): Expr => ({ kind: "map", entries })),
@@ -569,6 +583,30 @@ describe("robustness", () => {
           if (!isEavError(err)) throw err;
           expect(["rules/eval-error", "rules/unknown-function"]).toContain(err.code);
         }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  /** The outcome of running an expression: its value, or its error's code and message. */
+  function outcome(run: () => unknown): { value: unknown } | { code: string; message: string } {
+    try {
+      return { value: run() };
+    } catch (err) {
+      if (!isEavError(err)) throw err;
+      return { code: err.code, message: err.message };
+    }
+  }
+
+  it("compiled and interpreted agree: same value or same error, on random expressions", () => {
+    const effects = { "insert!": () => undefined };
+    fc.assert(
+      fc.property(expr, fc.boolean(), (e, withEffects) => {
+        const env1 = env(withEffects ? { effects } : {});
+        const a = outcome(() => evaluate(e, env1));
+        const b = outcome(() => interpret(e, env1));
+        if ("value" in a && "value" in b) expect(equals(a.value, b.value)).toBe(true);
+        else expect(a).toEqual(b);
       }),
       { numRuns: 3000 },
     );

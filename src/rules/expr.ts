@@ -19,6 +19,16 @@
  *   ambiguous and a host function never shadows part of the language.
  * - A host function's own exception becomes `rules/eval-error` (naming it, its arguments, and the
  *   cause); an effect's exception (a store error from `upsert!`, say) passes through unchanged.
+ * - Arguments are evaluated before a wrong argument count is reported (as Clojure does), so the
+ *   message shows the call with its values: `(inc): inc takes 1 argument, given 0`.
+ *
+ * Two implementations, one semantics: `interpret` walks the tree (expr-interpret.ts, the
+ * reference); `compileExpr` turns it into closures once (expr-compile.ts) and `evaluate` runs that,
+ * cached per expression object. Hot callers (rule tests run per token) should keep the result of
+ * `compileExpr` rather than go through the cache. A property test holds the two to the same results.
+ *
+ * Files: expr-env.ts (the environment and call steps), expr-values.ts (equality, ordering, printing),
+ * functions.ts with expr-strings.ts and expr-collections.ts (the built-ins).
  */
 import { EavError, assertNever } from "../errors.js";
 import type { Expr } from "./spec.js";

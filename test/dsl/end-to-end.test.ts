@@ -1,11 +1,12 @@
 // End to end: a rule file with expression tests, accumulators and actions, parsed by the DSL,
-// compiled and run by the Rete engine (src/rules) against EAV facts, read back through queries.
-// The engine alone offers insert!/retract!; `upsert!` here is the host's effect turning the rule's
-// [e :attr v] vectors into EAV facts (the EAV session, when it lands, supplies the real one).
+// run against EAV facts and read back through queries: first on the Rete engine alone (src/rules;
+// it offers insert!/retract!, so `upsert!` is a host effect turning [e :attr v] vectors into EAV
+// facts), then in the EAV session (src/session), whose upsert! goes through the store.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRules } from "../../src/dsl/index.js";
+import { createSession } from "../../src/session/index.js";
 import { GOLDEN_FUNCTIONS } from "./helpers.js";
 import { eav, isKeyword, kw, type EAV } from "../../src/eav/index.js";
 import { compileRules, newRuleSession, type AccumulatorFactory, type EngineActionContext, type RuleSession } from "../../src/rules/index.js";
@@ -125,5 +126,63 @@ describe("the golden rule files compile with the engine", () => {
     const specs = parseRules(readFileSync(join(import.meta.dirname, "golden", name), "utf8"), { functions: GOLDEN_FUNCTIONS });
     const net = compileRules(specs, { functions: GOLDEN_FUNCTIONS, accumulators });
     expect(net.plan.stats.rules + net.plan.stats.queries).toBe(specs.length);
+  });
+});
+
+describe("a rule file running in an EAV session (store and engine as one truth)", () => {
+  const text = `
+(defrule big-order
+  "Orders over 1000 need review"
+  {:salience 10}
+  [?o :order/total ?t]
+  [:test (> ?t 1000)]
+  [:not [?o :order/reviewed true]]
+  =>
+  (upsert! [?o :order/needs-review true]))
+
+(defrule loyal-customer
+  [?c :customer/name ?name]
+  [?n <- (count) :from [_ :order/customer ?c]]
+  [:test (>= ?n 2)]
+  =>
+  (upsert! {:eav/eid ?c, :customer/label (str (upper-case ?name) " (" ?n " orders)")}))
+
+(defquery pending [?o]
+  [?o :order/needs-review true]
+  [?order <- (entity) :from [?o]])
+
+(defquery needing-review []
+  [?o :order/needs-review true])
+
+(defquery labels []
+  [?c :customer/label ?label])
+`;
+  const schema = [{ ident: "order/customer", cardinality: "one" as const, valueType: "ref" as const }];
+  const s0 = createSession({ rules: parseRules(text, { file: "session.rules" }), schema });
+  const s1 = s0
+    .upsert([
+      { "eav/eid": "ada", "customer/name": "ada" },
+      { "eav/eid": "o1", "order/customer": "ada", "order/total": 1500 },
+      { "eav/eid": "o2", "order/customer": "ada", "order/total": 200 },
+    ])
+    .fire();
+  const ada = s1.query("labels")[0]?.c;
+  const big = s1.query("needing-review")[0]?.o;
+
+  it("tests, negation and upsert! of a vector derive facts through the store", () => {
+    expect(typeof big).toBe("number");
+    expect(s1.query("pending", { o: big })).toEqual([{ o: big, order: { "eav/eid": big, "order/customer": ada, "order/total": 1500, "order/needs-review": true } }]);
+  });
+
+  it("an accumulator, string functions and an entity-map upsert!", () => {
+    expect(typeof ada).toBe("number");
+    expect(s1.query("labels")).toEqual([{ c: ada, label: "ADA (2 orders)" }]);
+  });
+
+  it("truth maintenance withdraws what the rule file derived", () => {
+    const s2 = s1.upsert([[big, "order/reviewed", true]]).fire();
+    expect(s2.query("needing-review")).toEqual([]);
+    expect(s2.entity(big as number)).toEqual({ "eav/eid": big, "order/customer": ada, "order/total": 1500, "order/reviewed": true });
+    expect(s1.query("needing-review")).toEqual([{ o: big }]);
   });
 });

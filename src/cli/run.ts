@@ -105,6 +105,7 @@ export async function runCommand(ruleFiles: readonly string[], opts: RunOptions,
     firings += session.lastFire?.firings ?? 0;
   }
 
+  const entities = sortedEntities(session.entities());
   const results = queries.map((q) => {
     const own = Object.fromEntries(q.params.map((p) => p.replace(/^\?/, "")).map((p) => [p, params[p]]));
     return { name: q.name, params: own, rows: session.query(q.name, own) };
@@ -113,7 +114,7 @@ export async function runCommand(ruleFiles: readonly string[], opts: RunOptions,
     io.stdout.write(
       jsonText({
         ...(opts.trace === true ? { trace: trace.map((t) => ({ rule: t.rule, bindings: t.bindings })) } : {}),
-        ...(queries.length > 0 ? { queries: Object.fromEntries(results.map((r) => [r.name, r.rows])) } : { entities: session.entities() }),
+        ...(queries.length > 0 ? { queries: Object.fromEntries(results.map((r) => [r.name, r.rows])) } : { entities }),
         firings,
       }),
     );
@@ -126,7 +127,6 @@ export async function runCommand(ruleFiles: readonly string[], opts: RunOptions,
     out.push("");
   }
   if (queries.length === 0) {
-    const entities = session.entities();
     out.push(`${entities.length} entities, ${firings} firing(s)`, entitiesTable(entities));
   }
   for (const r of results) {
@@ -137,4 +137,15 @@ export async function runCommand(ruleFiles: readonly string[], opts: RunOptions,
   }
   io.stdout.write(`${out.join("\n").trimEnd()}\n`);
   return EXIT.ok;
+}
+
+// Output should not depend on the store's index order: numeric eids ascending, then named entities
+// (keywords) by name.
+function sortedEntities<T extends Readonly<Record<string, unknown>>>(entities: readonly T[]): T[] {
+  const rank = (e: unknown): [number, number, string] => (typeof e === "number" ? [0, e, ""] : [1, 0, String(e)]);
+  return [...entities].sort((a, b) => {
+    const [ka, na, sa] = rank(a["eav/eid"]);
+    const [kb, nb, sb] = rank(b["eav/eid"]);
+    return ka - kb || na - nb || (sa < sb ? -1 : sa > sb ? 1 : 0);
+  });
 }

@@ -72,7 +72,6 @@ describe("clara-eav run", () => {
         "4 entities, 1 firing(s)",
         "eid     attribute      value",
         "------  -------------  --------",
-        ":clock  :clock/today   10",
         "1       :todo/title    \"write\"",
         "        :todo/due      5",
         "        :todo/tags     #{:work}",
@@ -82,6 +81,7 @@ describe("clara-eav run", () => {
         "3       :todo/title    \"ship\"",
         "        :todo/due      3",
         "        :todo/done     true",
+        ":clock  :clock/today   10",
         "",
       ].join("\n"),
     );

@@ -53,8 +53,9 @@ describe("examples through the CLI", () => {
     const args = script.replace(/^node bin\/clara-eav\.js /, "").split(" ");
     const r = await cli(args);
     expect(r.code).toBe(0);
-    expect(r.out).toBe(
-      ["query orders: 2 row(s)", "o  id    total  status", "-  ----  -----  -------------------------", '4  "A1"  1080   :status/awaiting-approval', '7  "B1"  285    :status/accepted', ""].join("\n"),
+    // eids are the store's business: compare the table with them masked
+    expect(r.out.replace(/^\d+ /gm, "E ")).toBe(
+      ["query orders: 2 row(s)", "o  id    total  status", "-  ----  -----  -------------------------", 'E  "A1"  1080   :status/awaiting-approval', 'E  "B1"  285    :status/accepted', ""].join("\n"),
     );
   });
 

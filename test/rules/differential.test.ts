@@ -2,7 +2,7 @@
 // random insert / retract / fire sequences, with rewinds to older session values (sessions are
 // immutable values): after every fire and rewind, every query's rows must be the same multiset.
 // RULES_DIFF_RUNS=5000 runs more sequences (default 150, a few seconds); RULES_DIFF_SEED=<seed>
-// replays the run fast-check reported (with the shrunk case as the first one it reports).
+// replays a run fast-check reported as failing (same cases, same shrinking).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EAV } from "../../src/eav/eav.js";

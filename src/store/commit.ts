@@ -4,7 +4,7 @@
  */
 import { Map as IMap } from "immutable";
 import { EAV, eavKey, valueEquals, type Attribute, type Eid, type Value } from "../eav/index.js";
-import { EntityRecord, applyRefChanges, isValueSet, type Slot } from "./record.js";
+import { EntityRecord, applyRefChanges, isValueSet, type Referrers, type Slot } from "./record.js";
 import type { TxRun } from "./run.js";
 import type { AvIndex, Indexes, Store, VaeIndex } from "./store.js";
 import { ABSENT, type AvWork, type VaeWork, type WorkEntity } from "./work.js";
@@ -25,14 +25,12 @@ export function commit(run: TxRun): Committed {
   const base = run.store.indexes;
   const added: EAV[] = [];
   const retracted: EAV[] = [];
-  const eav = base.eav.withMutations((m) => {
-    for (const w of run.ents.values()) {
-      const rec = recordAfter(w, added, retracted);
-      if (rec === w.base) continue;
-      if (rec === undefined) m.delete(w.eid);
-      else m.set(w.eid, rec);
-    }
-  });
+  const records: Array<readonly [Eid, EntityRecord | undefined]> = [];
+  for (const w of run.ents.values()) {
+    const rec = recordAfter(w, added, retracted);
+    if (rec !== w.base) records.push([w.eid, rec]);
+  }
+  const eav = records.length === 0 ? base.eav : base.eav.withChanges(records);
   const maxEid = Math.max(base.maxEid, run.prep.maxExplicit, run.next - 1);
   if (added.length === 0 && retracted.length === 0) {
     return { indexes: maxEid === base.maxEid ? base : { ...base, maxEid }, added, retracted };
@@ -138,13 +136,9 @@ function avAfter(base: AvIndex, work: AvWork): AvIndex {
 
 function vaeAfter(base: VaeIndex, work: VaeWork): VaeIndex {
   if (work.changes.size === 0) return base;
-  return base.withMutations((top) => {
-    for (const [target, changes] of work.changes) {
-      const next = applyRefChanges(top.get(target), changes);
-      if (next === undefined) top.delete(target);
-      else top.set(target, next);
-    }
-  });
+  const out: Array<readonly [Eid, Referrers | undefined]> = [];
+  for (const [target, changes] of work.changes) out.push([target, applyRefChanges(base.get(target), changes)]);
+  return base.withChanges(out);
 }
 
 /**

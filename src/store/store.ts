@@ -4,6 +4,7 @@
  */
 import { Map as IMap } from "immutable";
 import { EID, EAV, isEid, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
+import { EidMap } from "./eidmap.js";
 import { resolveOptions, type ResolvedOptions, type StoreOptions } from "./options.js";
 import { isValueSet, referrerPairs, type EntityRecord, type Referrers } from "./record.js";
 import { Schema, type AttrInfo } from "./schema.js";
@@ -11,14 +12,14 @@ import { Schema, type AttrInfo } from "./schema.js";
 /** AV index: attribute -> value key -> the one entity holding it. */
 export type AvIndex = IMap<Attribute, IMap<unknown, Eid>>;
 /** VAE index: target entity -> the refs pointing at it. */
-export type VaeIndex = IMap<Eid, Referrers>;
+export type VaeIndex = EidMap<Referrers>;
 
 /** A plain entity map: `{ "eav/eid": 1, "person/name": "Ann", "person/tags": ["a", "b"] }`. */
 export type EntityView = { readonly [EID]: Eid } & { readonly [attribute: string]: Value };
 
 /** The indexes of a store, as one value (internal to src/store). */
 export interface Indexes {
-  readonly eav: IMap<Eid, EntityRecord>;
+  readonly eav: EidMap<EntityRecord>;
   readonly avIdentity: AvIndex;
   readonly avValue: AvIndex;
   readonly vae: VaeIndex;
@@ -26,7 +27,7 @@ export interface Indexes {
   readonly maxEid: number;
 }
 
-const EMPTY: Indexes = { eav: IMap(), avIdentity: IMap(), avValue: IMap(), vae: IMap(), size: 0, maxEid: 0 };
+const EMPTY: Indexes = { eav: EidMap.empty(), avIdentity: IMap(), avValue: IMap(), vae: EidMap.empty(), size: 0, maxEid: 0 };
 
 /**
  * An immutable EAV store. Every read leaves it unchanged; {@link transact} returns a new store and
@@ -68,7 +69,7 @@ export class Store {
    */
   datoms(): EAV[] {
     const out: EAV[] = [];
-    for (const [e, rec] of this.indexes.eav) pushDatoms(out, e, rec);
+    for (const [e, rec] of this.indexes.eav.entries()) pushDatoms(out, e, rec);
     return out;
   }
 
@@ -85,7 +86,7 @@ export class Store {
   /** Every entity map, in index order. A new array each call. */
   entities(): EntityView[] {
     const out: EntityView[] = [];
-    for (const [e, rec] of this.indexes.eav) out.push(entityView(e, rec));
+    for (const [e, rec] of this.indexes.eav.entries()) out.push(entityView(e, rec));
     return out;
   }
 

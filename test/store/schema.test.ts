@@ -181,6 +181,17 @@ describe("the Store value", () => {
     expect(transact(t, [["db/add", 1, "a/v", { x: [1, 2] }]]).added).toEqual([]);
   });
 
+  it("far-away explicit eids, keyword eids and dense eids live side by side", () => {
+    let t = transact(createStore({ schema: SCHEMA }), [["db/add", 5_000_000, "person/name", "far"], ["db/add", kw("k"), "person/friend", 5_000_000]]).after;
+    t = transact(t, [{ "eav/eid": "n", "person/name": "near", "person/friend": 5_000_000 }, ["db/add", 3, "person/name", "three"]]).after;
+    expect(t.entities().map((e) => String(e["eav/eid"])).sort()).toEqual(["3", "5000000", "5000001", ":k"].sort());
+    expect(t.entity(5_000_000)).toEqual({ "eav/eid": 5_000_000, "person/name": "far" });
+    expect(t.referrers(5_000_000)).toEqual([["person/friend", kw("k")], ["person/friend", 5_000_001]]);
+    t = transact(t, [["db/retractEntity", 5_000_000], ["db/retractEntity", 3]]).after;
+    expect(state(t)).toEqual(['5000001 person/name "near"']);
+    expect(t.size).toBe(1);
+  });
+
   it("a hub entity with many referrers keeps them all (small list then map)", () => {
     let h = storeWith([[["db/add", kw("hub"), "person/name", "Hub"]]]);
     for (let i = 0; i < 40; i++) h = transact(h, [{ "person/name": `p${i}`, "person/friend": kw("hub") }]).after;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { eav, type EAV } from "../../src/eav/eav.js";
 import { kw } from "../../src/eav/keyword.js";
-import type { AccumulatorRef, ActionContext, Condition, HostFunction, PatternCondition, QuerySpec, RuleSpec, Term } from "../../src/rules/spec.js";
+import type { Accumulator, AccumulatorRef, ActionContext, Condition, HostFunction, PatternCondition, QuerySpec, RuleSpec, Term } from "../../src/rules/spec.js";
 import { ReferenceSession, referenceState, stratify, type Row } from "./reference.js";
 import { read } from "./reference-edn.js";
 
@@ -137,6 +137,19 @@ describe("reference matcher: conditions", () => {
     expect(rows(conditions)).toEqual(expected);
   });
 
+  it("a user accumulator is reduced from scratch; emptyMatches false means no match on nothing", () => {
+    const product = { initial: () => 1, reduce: (a: number, f: EAV) => a * (f.v as number), retract: () => { throw new Error("never called"); }, convert: (a: number) => a };
+    const custom = (emptyMatches: boolean): Condition => ({
+      kind: "accumulate",
+      bind: "?p",
+      accumulator: { kind: "custom", accumulator: { ...product, emptyMatches } as unknown as Accumulator<never, unknown, unknown> },
+      from: pat("_", "b/p", "_"),
+    });
+    expect(rows([custom(true)])).toEqual([{ p: 18 }]);
+    expect(rows([custom(true)], [])).toEqual([{ p: 1 }]);
+    expect(rows([custom(false)], [])).toEqual([]);
+  });
+
   it("query parameters pre-bind their variables (with or without ?)", () => {
     expect(rows([pat("?e", "b/p", "?x")], facts, { e: 3 })).toEqual([{ e: 3, x: 3 }]);
     expect(rows([pat("?e", "b/p", "?x")], facts, { "?x": 3 })).toEqual([
@@ -223,5 +236,19 @@ describe("reference matcher: rules to a fixpoint", () => {
     s.fire();
     expect(s.query("q")).toEqual([{ e: 2, x: 5 }]);
     expect(s.facts().map((f) => f.toString()).sort()).toEqual(["[2 :b/p 5]", "[2 :d/a 5]"]);
+  });
+
+  it("ReferenceSession: restore goes back to a snapshot's base facts and answers", () => {
+    const s = new ReferenceSession([query("q", [pat("?e", "b/p", "?x")])], { outputs });
+    s.insert([eav(1, "b/p", 1)]);
+    s.fire();
+    const snap = s.snapshot();
+    s.insert([eav(2, "b/p", 2)]);
+    s.fire();
+    expect(s.query("q")).toHaveLength(2);
+    s.restore(snap);
+    expect(s.query("q")).toEqual([{ e: 1, x: 1 }]);
+    s.fire();
+    expect(s.query("q")).toEqual([{ e: 1, x: 1 }]);
   });
 });

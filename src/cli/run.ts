@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { EavError } from "../errors.js";
-import { formatData, loadFixture, loadRuleSources, loadSchema, readDocument, toValue } from "../fixtures/index.js";
+import { formatData, loadFixture, loadRuleSources, loadSchema, readDocument, sortedEntities, toValue } from "../fixtures/index.js";
 import type { Bindings, Listener, QuerySpec } from "../rules/index.js";
 import { createSession, type Session } from "../session/index.js";
 import type { SchemaInput } from "../store/index.js";
@@ -137,15 +137,4 @@ export async function runCommand(ruleFiles: readonly string[], opts: RunOptions,
   }
   io.stdout.write(`${out.join("\n").trimEnd()}\n`);
   return EXIT.ok;
-}
-
-// Output should not depend on the store's index order: numeric eids ascending, then named entities
-// (keywords) by name.
-function sortedEntities<T extends Readonly<Record<string, unknown>>>(entities: readonly T[]): T[] {
-  const rank = (e: unknown): [number, number, string] => (typeof e === "number" ? [0, e, ""] : [1, 0, String(e)]);
-  return [...entities].sort((a, b) => {
-    const [ka, na, sa] = rank(a["eav/eid"]);
-    const [kb, nb, sb] = rank(b["eav/eid"]);
-    return ka - kb || na - nb || (sa < sb ? -1 : sa > sb ? 1 : 0);
-  });
 }

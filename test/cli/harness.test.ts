@@ -32,6 +32,21 @@ describe("runSpec: passing expectations", () => {
     ["a placeholder shared by a query and an entity", { name: "c", expect: { queries: { "overdue-todos": [{ t: v("w"), title: "write" }] }, entities: [{ "eav/eid": v("w"), "todo/due": 5 }] } }],
     ["tempids of steps", { name: "c", given: [[{ "eav/eid": "n", "todo/title": "new", "todo/due": 1 }]], expect: { entities: [{ "eav/eid": tempid("n"), "todo/overdue": true }] } }],
     ["a single value for a card-many attribute", { name: "c", expect: { entities: [{ "todo/title": "write", "todo/tags": kw("work") }] } }],
+    [
+      "entities exact: every entity, every attribute",
+      {
+        name: "c",
+        expect: {
+          entitiesMode: "exact",
+          entities: [
+            { "eav/eid": kw("clock"), "clock/today": 10 },
+            { "eav/eid": any, "todo/title": "write", "todo/due": 5, "todo/tags": [kw("work")], "todo/overdue": true },
+            { "eav/eid": any, "todo/title": "read", "todo/due": 20 },
+            { "eav/eid": any, "todo/title": "ship", "todo/due": 3, "todo/done": true },
+          ],
+        },
+      },
+    ],
     ["named entities", { name: "c", expect: { entities: [{ "eav/eid": kw("clock"), "clock/today": 10 }] } }],
     ["firing counts", { name: "c", given: [[{ "todo/title": "late", "todo/due": 2 }]], expect: { fired: { overdue: 2 } } }],
     ["an expected error code", { name: "c", given: [[{ "todo/title": "x", "todo/due": "soon" }]], expect: { error: "store/type-violation" } }],
@@ -93,6 +108,11 @@ describe("runSpec: failures are explained", () => {
       "a contains-entity with a wrong attribute",
       { name: "c", expect: { entities: [{ "todo/title": "read", "todo/due": 20, "todo/overdue": true }] } },
       ['entities (contains): expected at least 1 entities, got 4\n  - missing    {:todo/title "read", :todo/due 20, :todo/overdue true}\n    nearest to {:todo/title "read", :todo/due 20, :todo/overdue true}: :todo/overdue expected true, got nothing'],
+    ],
+    [
+      "entities exact: an entity too many",
+      { name: "c", expect: { entitiesMode: "exact", entities: [{ "eav/eid": kw("clock"), "clock/today": 10 }] } },
+      ['entities (exact): expected 1 entities, got 4\n  + unexpected {:eav/eid 1, :todo/title "write", :todo/due 5, :todo/tags [:work], :todo/overdue true}\n  + unexpected {:eav/eid 2, :todo/title "read", :todo/due 20}\n  + unexpected {:eav/eid 3, :todo/title "ship", :todo/due 3, :todo/done true}'],
     ],
     ["a firing count", { name: "c", expect: { fired: { overdue: 3 } } }, ["fired: overdue fired 1 time(s), expected 3"]],
     ["an unknown rule", { name: "c", expect: { fired: { nope: 0 } } }, ["fired: there is no rule named nope"]],

@@ -7,7 +7,7 @@ import { EavError } from "../errors.js";
 import type { Network } from "./plan.js";
 import type { QuerySpec } from "./spec.js";
 import { EngineState, runFire, type EngineActionContext, type FireOptions, type FireReport, type PendingOp } from "./runtime/engine.js";
-import { advance, reroot, undoJournal, Version, type Journal } from "./runtime/journal.js";
+import { advance, NO_JOURNAL, reroot, StateSnapshot, undoJournal, Version, type Journal } from "./runtime/journal.js";
 import { queryRows, type Row } from "./runtime/query.js";
 
 interface PendingList {
@@ -70,19 +70,22 @@ export class RuleSession {
     const ops: PendingOp[] = [];
     for (let p = this.pending; p !== null; p = p.prev) ops.push(p.op);
     ops.reverse();
-    const j: Journal = [];
+    // a state that never fired is restored by swapping in fresh memories: no journal needed
+    const pristine = !st.initialized;
+    const j: Journal = pristine ? NO_JOURNAL : [];
     let report: FireReport;
     st.busy = true;
     try {
       report = runFire(st, ops, options as FireOptions<unknown>, j);
     } catch (err) {
-      undoJournal(j);
+      if (pristine) st.reset();
+      else undoJournal(j);
       throw err;
     } finally {
       st.busy = false;
     }
     const next = new Version();
-    advance(st, this.version, j, next);
+    advance(st, this.version, pristine ? new StateSnapshot(null) : j, next);
     return new RuleSession(this.network, st, next, null, report);
   }
 

@@ -15,7 +15,7 @@ import { evaluate, isTruthy, type EvalEnv } from "../expr.js";
 import type { NetworkCore } from "../plan.js";
 import type { ActionContext, Bindings, QuerySpec } from "../spec.js";
 import { Agenda } from "./agenda.js";
-import { jfield, Version, type Journal, type Versioned } from "./journal.js";
+import { jfield, NO_JOURNAL, StateSnapshot, Version, type Journal, type Versioned } from "./journal.js";
 import { WorkingMemory } from "./wm.js";
 import { Activation, FactEntry, keyOf, linkToken, Token, tupleKey, unlinkToken } from "./memory.js";
 import type { BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
@@ -23,22 +23,51 @@ import { queryRows, type Row } from "./query.js";
 import type { TerminalNode } from "./terminals.js";
 import { loopLimitError } from "./loop-limit.js";
 
+/** What a version's memory consists of (swapped whole by {@link EngineState.swap}). */
+interface Contents {
+  readonly wm: WorkingMemory;
+  readonly mem: unknown[];
+  readonly root: Token;
+  readonly initialized: boolean;
+}
+
 /** The mutable memory behind a chain of session values (see session.ts). */
 export class EngineState implements Versioned {
   /** The version whose contents the memory holds now. */
   current: Version = new Version();
   /** True while a fire runs: a nested fire or query on a sibling session must not reroot. */
   busy = false;
-  readonly wm: WorkingMemory;
-  readonly mem: unknown[];
-  readonly root = new Token(0, null, null, null, 0);
+  wm: WorkingMemory;
+  mem: unknown[];
+  root: Token;
   /** Whether the root token has been propagated (done at the first fire). Journaled. */
   initialized = false;
   /** Monotonic id source; never rolled back (ids only need to be ordered). */
   lastId = 0;
   constructor(readonly net: NetworkCore) {
-    this.mem = net.nodes.map((n) => n.createMemory());
-    this.wm = new WorkingMemory(net.factKey);
+    const c = this.fresh();
+    this.wm = c.wm;
+    this.mem = c.mem;
+    this.root = c.root;
+  }
+
+  private fresh(): Contents {
+    return { wm: new WorkingMemory(this.net.factKey), mem: this.net.nodes.map((n) => n.createMemory()), root: new Token(0, null, null, null, 0), initialized: false };
+  }
+
+  swap(snapshot: StateSnapshot): StateSnapshot {
+    const mine = new StateSnapshot({ wm: this.wm, mem: this.mem, root: this.root, initialized: this.initialized } satisfies Contents);
+    const c = (snapshot.contents as Contents | null) ?? this.fresh();
+    this.wm = c.wm;
+    this.mem = c.mem;
+    this.root = c.root;
+    this.initialized = c.initialized;
+    return mine;
+  }
+
+  /** Empties the memory (after a failed first fire, which kept no journal). */
+  reset(): void {
+    this.swap(new StateSnapshot(null));
   }
 }
 
@@ -174,7 +203,8 @@ class Fire implements Rt {
   ) {
     this.mem = state.mem;
     this.net = state.net;
-    this.born = state.lastId;
+    // with no journal every object counts as new: no journal entry is ever wanted
+    this.born = j === NO_JOURNAL ? -1 : state.lastId;
     this.listener = options.listener;
   }
 

@@ -191,6 +191,14 @@ describe("spec files", () => {
     expect((e as Error).message).toBe(`${join(files, file)}:${message}`);
   });
 
+  it("a schema the store rejects fails the spec, not each case", async () => {
+    const e = await runSpec({ schema: [{ ident: "a/b", cardinality: "one", isComponent: true }], cases: [{ name: "x", expect: {} }] }).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(isEavError(e, "store/invalid-schema")).toBe(true);
+  });
+
   it("assertSpec throws the report of the failing cases", async () => {
     const e = await assertSpec(spec([{ name: "wrong count", expect: { fired: { overdue: 7 } } }, { name: "fine", expect: {} }])).then(
       () => undefined,

@@ -1,22 +1,16 @@
 #!/usr/bin/env node
 // The clara-eav command. Runs from a fresh clone right after `npm install`, with no build step:
-// tsx is registered so that src/cli/main.ts and `.ts` rule modules load directly. A built package
-// (dist/cli/main.js present) runs the compiled JavaScript instead.
+// tsx is registered so that src/cli/main.ts and `.ts` rule modules load directly. A published
+// package (no src/, only dist/) runs the compiled JavaScript. A clone prefers src/ even after a
+// build, so that rule modules importing src/ share the CLI's module graph (one Keyword table).
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+const { register } = await import("tsx/esm/api");
+register();
+const source = new URL("../src/cli/main.ts", import.meta.url);
 const built = new URL("../dist/cli/main.js", import.meta.url);
-let main;
-if (existsSync(fileURLToPath(built))) {
-  ({ main } = await import(built.href));
-  // rule modules written in TypeScript still need tsx
-  const { register } = await import("tsx/esm/api");
-  register();
-} else {
-  const { register } = await import("tsx/esm/api");
-  register();
-  ({ main } = await import(new URL("../src/cli/main.ts", import.meta.url).href));
-}
+const { main } = await import(existsSync(fileURLToPath(source)) ? source.href : built.href);
 
 // Ctrl-C ends `test --watch` cleanly (the last run's exit code); anything else stops at once.
 const controller = new AbortController();

@@ -2,7 +2,8 @@
  * One pass over a transaction's ops before it runs: attribute infos, entity-map groups and the
  * largest explicit eid. Computed once and shared by every retry of the transaction.
  */
-import { GeneratedTempid, type EntityRef, type TxOp } from "../eav/index.js";
+import { EavError } from "../errors.js";
+import { EID, GeneratedTempid, isAttribute, isEntityRef, type EntityRef, type TxOp } from "../eav/index.js";
 import type { AttrInfo, Schema } from "./schema.js";
 
 /** The pre-computed facts about a transaction's ops. Read-only once built. */
@@ -47,6 +48,7 @@ export function prepare(ops: readonly TxOp[], schema: Schema): Prepared {
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const e = op.e;
+    checkOp(op);
     if (typeof e === "number" && e > maxExplicit) maxExplicit = e;
     if (op.kind === "retractEntity") continue;
     const info = schema.info(op.a);
@@ -112,4 +114,22 @@ function mapPrefix(path: string): string | undefined {
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+
+const KINDS = new Set<unknown>(["add", "retract", "retractAttribute", "retractEntity"]);
+
+/**
+ * Ops from `normalizeTx` are well formed; ops built by hand for `transactOps` are checked here
+ * (cheaply: kind, entity ref, attribute) so that a bad one fails with `store/invalid-tx` and its
+ * path instead of corrupting the indexes.
+ */
+function checkOp(op: TxOp): void {
+  const o = op as { kind?: unknown; e?: unknown; a?: unknown; path?: unknown };
+  const path = typeof o.path === "string" ? o.path : "";
+  const bad = (reason: string): never => {
+    throw new EavError("store/invalid-tx", `invalid tx op${path === "" ? "" : ` at ${path}`}: ${reason}`, { path, op });
+  };
+  if (!KINDS.has(o.kind)) bad(`unknown kind ${String(o.kind)}`);
+  if (!isEntityRef(o.e)) bad(`${String(o.e)} is not an entity id, tempid or lookup ref`);
+  if (o.kind !== "retractEntity" && (!isAttribute(o.a) || o.a === EID)) bad(`${String(o.a)} is not an attribute`);
 }

@@ -5,7 +5,7 @@
  * a tempid that already got a fresh eid (DataScript's `retry-with-tempid`): the caller restarts
  * with that tempid pinned.
  */
-import { EavError, assertNever, type ErrorCode, type ErrorData } from "../errors.js";
+import { assertNever, type ErrorData } from "../errors.js";
 import {
   EAV,
   GeneratedTempid,
@@ -25,29 +25,16 @@ import {
   type Value,
 } from "../eav/index.js";
 import { ConflictLog } from "./conflicts.js";
+import { Retry, fail, fmt } from "./fail.js";
 import type { Mode, StoreWarning } from "./options.js";
 import type { Prepared } from "./prepare.js";
 import type { AttrInfo } from "./schema.js";
 import type { Store } from "./store.js";
 import { ABSENT, AvWork, VaeWork, WorkEntity } from "./work.js";
 
-/** Signal (not an error): restart the transaction with `tempid` resolving to `eid`. */
-export class Retry {
-  constructor(
-    readonly tempid: Tempid,
-    readonly eid: Eid,
-  ) {}
-}
-
 type Op = TxOp;
 type AddOp = Extract<TxOp, { kind: "add" }>;
 type RetractOp = Extract<TxOp, { kind: "retract" }>;
-
-/** Throws a store error with the op's path in its data and message. */
-export function fail(code: ErrorCode, message: string, data: ErrorData, op?: { readonly path: string }): never {
-  const where = op === undefined || op.path === "" ? "" : ` (at ${op.path})`;
-  throw new EavError(code, `${message}${where}`, op === undefined ? data : { ...data, path: op.path });
-}
 
 /** The working state and the rules of one attempt. Mutable; lives inside one `transactOps` call. */
 export class TxRun {
@@ -423,8 +410,4 @@ export class TxRun {
     if (info.ref && isEid(v)) this.vae.setMut(v, a, w.eid, false);
     if (op !== undefined) this.conflicts?.retracted(w.eid, a, v, op);
   }
-}
-
-function fmt(e: Eid, a: Attribute, v: Value): string {
-  return `[${formatEid(e)} :${a} ${formatValue(v)}]`;
 }

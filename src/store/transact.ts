@@ -4,7 +4,8 @@
 import { formatEid, isLiteralTempid, normalizeTx, type EAV, type Eid, type Tempid, type TxOp } from "../eav/index.js";
 import { commit, redundantAdds } from "./commit.js";
 import { prepare } from "./prepare.js";
-import { Retry, TxRun, fail } from "./run.js";
+import { Retry, fail } from "./fail.js";
+import { TxRun } from "./run.js";
 import { Store } from "./store.js";
 
 /**

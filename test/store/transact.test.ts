@@ -2,7 +2,7 @@
 // /work/shared/reference/store-semantics.md (case ids R01-R25 in the row names).
 import { describe, expect, it } from "vitest";
 import { kw } from "../../src/eav/index.js";
-import { createStore, transact } from "../../src/store/index.js";
+import { createStore, transact, transactOps } from "../../src/store/index.js";
 import { expectCode, lines, state, storeWith, tempids } from "./helpers.js";
 
 const ANN = { "eav/eid": "ann", "person/email": "ann@x", "person/name": "Ann" };
@@ -217,6 +217,21 @@ describe("transact: rejected transactions", () => {
     const s = storeWith([[ANN]]);
     expectCode(() => transact(s, [{ "eav/eid": "n", "person/name": "N" }, ["db/add", 1, "person/friend", "ghost"]]), "store/tempid-only-as-value");
     expect(tempids(transact(s, [{ "eav/eid": "n", "person/name": "N" }]))).toEqual({ n: 2 });
+  });
+
+  it.each([
+    [{ kind: "upsert", e: 1, a: "a/b", v: 1, path: "[0]" }],
+    [{ kind: "add", e: 0, a: "a/b", v: 1, path: "[0]" }],
+    [{ kind: "add", e: 1, a: "eav/eid", v: 1, path: "[0]" }],
+    [{ kind: "retractEntity", e: 1.5, path: "[3]" }],
+  ])("transactOps rejects a hand-built op %j with store/invalid-tx", (op) => {
+    const e = expectCode(() => transactOps(createStore(), [op as never]), "store/invalid-tx");
+    expect(e.data).toMatchObject({ path: op.path });
+  });
+
+  it("transactOps applies normalised ops", () => {
+    const r = transactOps(createStore(), [{ kind: "add", e: "t", a: "a/b", v: 1, path: "[0]" }, { kind: "add", e: 9, a: "a/c", v: 2, path: "[1]" }]);
+    expect(state(r.after)).toEqual(["10 a/b 1", "9 a/c 2"]);
   });
 
   it("malformed input fails in normalisation with its path", () => {

@@ -17,7 +17,7 @@ import type { ActionContext, Bindings, QuerySpec } from "../spec.js";
 import { Agenda } from "./agenda.js";
 import { jfield, NO_JOURNAL, StateSnapshot, Version, type Journal, type Versioned } from "./journal.js";
 import { WorkingMemory } from "./wm.js";
-import { Activation, FactEntry, keyOf, linkToken, Token, tupleKey, unlinkToken } from "./memory.js";
+import { Activation, FactEntry, JoinToken, keyOf, linkToken, Token, tupleKey, unlinkToken } from "./memory.js";
 import type { BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
 import type { TerminalNode } from "./terminals.js";
@@ -52,7 +52,7 @@ export class EngineState implements Versioned {
   }
 
   private fresh(): Contents {
-    return { wm: new WorkingMemory(this.net.factKey), mem: this.net.nodes.map((n) => n.createMemory()), root: new Token(0, null, null, null, 0), initialized: false };
+    return { wm: new WorkingMemory(this.net.factKey), mem: this.net.nodes.map((n) => n.createMemory()), root: new Token(0, null, null, 0), initialized: false };
   }
 
   swap(snapshot: StateSnapshot): StateSnapshot {
@@ -282,6 +282,12 @@ class Fire implements Rt {
     this.settle();
     this.firingProduction = -1;
     this.firingRule = null;
+    // A fired activation is kept only to withdraw what it inserted logically; without logical
+    // inserts nothing will ever need it, so it leaves the token tree (one object less per match).
+    if (a.logical === null && a.state === "fired") {
+      unlinkToken(this.j, a, this.born);
+      a.state = "dropped";
+    }
   }
 
   private applyOp(kind: OpKind, fact: unknown, a: Activation): void {
@@ -323,13 +329,17 @@ class Fire implements Rt {
   }
 
   private activationGone(a: Activation): void {
-    if (a.state === "pending") {
+    const was = a.state;
+    // marks an activation removed while its own action's changes apply (so fire() does not unlink
+    // it twice); only for activations born in this fire: older ones are shared with old versions
+    if (was === "fired" && a.id > this.born) a.state = "dropped";
+    if (was === "pending") {
       a.state = "cancelled"; // pending means born in this fire
       if (this.listener?.activationCancelled !== undefined) {
         const node = this.net.nodes[a.node] as TerminalNode;
         this.listener.activationCancelled(node.rule, this.bindings(a.parent as Token, node.level - 1, node.scope));
       }
-    } else if (a.state === "fired" && a.logical !== null) {
+    } else if (was === "fired" && a.logical !== null) {
       for (const e of a.logical) {
         if (!e.alive) continue;
         this.entryField(e, "support", e.support - 1);
@@ -353,7 +363,7 @@ class Fire implements Rt {
       return;
     }
     const type = net.factType(fact);
-    e = new FactEntry(fact, wm.keyFor(fact), this.nextId());
+    e = new FactEntry(fact, this.nextId());
     e.uncond = uncond;
     if (support !== null) {
       e.support = 1;
@@ -435,7 +445,7 @@ class Fire implements Rt {
   // ---------------------------------------------------------------- Rt: what nodes call
 
   emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): void {
-    const t = new Token(node.id, parent, value, entry, this.nextId());
+    const t = entry === null ? new Token(node.id, parent, value, this.nextId()) : new JoinToken(node.id, parent, entry, this.nextId());
     linkToken(this.j, t, this.born);
     for (const c of node.children) c.leftAdd(this, t);
   }

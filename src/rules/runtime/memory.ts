@@ -11,46 +11,81 @@ import { canonicalText, isPlainObject, valueKey } from "../../eav/value.js";
 import { isKeyword } from "../../eav/keyword.js";
 import { ABSENT, jadd, jremove, jset, type Journal } from "./journal.js";
 
-/** A fact in working memory: one per fact key (set semantics), with its supports. */
+const UNCOND = 1;
+const DEAD = 2;
+
+/**
+ * A fact in working memory: one per distinct fact (set semantics), with its supports. Compact on
+ * purpose (one per datom): the support count and the two flags share one small integer behind
+ * accessors (journaled through them like plain fields), and the key is recomputed when needed.
+ */
 export class FactEntry {
-  /** Unconditional: inserted from outside or by insertUnconditional; never withdrawn by TMS. */
-  uncond = false;
-  /** Number of logical supports (fired activations that inserted it and still hold). */
-  support = 0;
-  /** False once retracted: supports that still point here are then ignored. */
-  alive = true;
-  /** Head of the list of tokens whose `fact` is this entry (threaded through `fnext`/`fprev`). */
-  tokens: Token | null = null;
+  private bits = 0;
+  /** Head of the list of join tokens holding this entry (threaded through `fnext`/`fprev`). */
+  tokens: JoinToken | null = null;
   constructor(
     readonly fact: unknown,
-    readonly key: unknown,
     /** Insertion order, for deterministic iteration. */
     readonly id: number,
   ) {}
+  /** Unconditional: inserted from outside or by insertUnconditional; never withdrawn by TMS. */
+  get uncond(): boolean {
+    return (this.bits & UNCOND) !== 0;
+  }
+  set uncond(v: boolean) {
+    this.bits = v ? this.bits | UNCOND : this.bits & ~UNCOND;
+  }
+  /** False once retracted: supports that still point here are then ignored. */
+  get alive(): boolean {
+    return (this.bits & DEAD) === 0;
+  }
+  set alive(v: boolean) {
+    this.bits = v ? this.bits & ~DEAD : this.bits | DEAD;
+  }
+  /** Number of logical supports (fired activations that inserted it and still hold). */
+  get support(): number {
+    return this.bits >>> 2;
+  }
+  set support(n: number) {
+    this.bits = (n << 2) | (this.bits & 3);
+  }
 }
 
-/** A partial match at a beta node: its parent token plus what this node added. */
+/**
+ * A partial match at a beta node: its parent token plus what this node added (`data`: the
+ * accumulated result, or null; a {@link JoinToken} holds its fact entry there).
+ */
 export class Token {
   child: Token | null = null;
   next: Token | null = null;
   prev: Token | null = null;
-  fnext: Token | null = null;
-  fprev: Token | null = null;
   constructor(
     /** The runtime node id that produced this token. */
     readonly node: number,
     readonly parent: Token | null,
-    /** What this level adds: the matched fact (joins), the accumulated result, or null. */
-    readonly value: unknown,
-    /** The fact entry for join tokens (threaded on its `tokens` list), else null. */
-    readonly entry: FactEntry | null,
+    readonly data: unknown,
     /** Creation order, for deterministic iteration of large buckets and recency. */
     readonly id: number,
   ) {}
+  /** What this level binds: the matched fact, the accumulated result, or null. */
+  get value(): unknown {
+    const d = this.data;
+    return d instanceof FactEntry ? d.fact : d;
+  }
+}
+
+/** A join's token: its fact entry, and its place on that entry's list of tokens. */
+export class JoinToken extends Token {
+  fnext: JoinToken | null = null;
+  fprev: JoinToken | null = null;
+  /** The matched fact's entry. */
+  get entry(): FactEntry {
+    return this.data as FactEntry;
+  }
 }
 
 /** Where an activation is in its life. */
-export type ActivationState = "pending" | "fired" | "cancelled" | "suppressed";
+export type ActivationState = "pending" | "fired" | "cancelled" | "suppressed" | "dropped";
 
 /** A terminal token: a rule's complete match, on the agenda until it fires. */
 export class Activation extends Token {
@@ -65,7 +100,7 @@ export class Activation extends Token {
     readonly production: number,
     readonly salience: number,
   ) {
-    super(node, parent, null, null, id);
+    super(node, parent, null, id);
   }
 }
 
@@ -87,11 +122,11 @@ export function linkToken(j: Journal, t: Token, born: number): void {
     if (head !== null) setLink(j, born, head, "prev", t);
     setLink(j, born, p, "child", t);
   }
-  const e = t.entry;
-  if (e !== null) {
+  if (t instanceof JoinToken) {
+    const e = t.entry;
     const head = e.tokens;
     t.fnext = head;
-    if (head !== null) setLink(j, born, head, "fprev", t);
+    if (head !== null) setFLink(j, born, head, "fprev", t);
     if (e.id <= born) j.push(e, "tokens", head);
     e.tokens = t;
   }
@@ -105,18 +140,23 @@ export function unlinkToken(j: Journal, t: Token, born: number): void {
     else setLink(j, born, p, "child", t.next);
     if (t.next !== null) setLink(j, born, t.next, "prev", t.prev);
   }
-  const e = t.entry;
-  if (e !== null) {
-    if (t.fprev !== null) setLink(j, born, t.fprev, "fnext", t.fnext);
+  if (t instanceof JoinToken) {
+    const e = t.entry;
+    if (t.fprev !== null) setFLink(j, born, t.fprev, "fnext", t.fnext);
     else {
       if (e.id <= born) j.push(e, "tokens", e.tokens);
       e.tokens = t.fnext;
     }
-    if (t.fnext !== null) setLink(j, born, t.fnext, "fprev", t.fprev);
+    if (t.fnext !== null) setFLink(j, born, t.fnext, "fprev", t.fprev);
   }
 }
 
-function setLink(j: Journal, born: number, t: Token, field: "child" | "next" | "prev" | "fnext" | "fprev", v: Token | null): void {
+function setLink(j: Journal, born: number, t: Token, field: "child" | "next" | "prev", v: Token | null): void {
+  if (t.id <= born) j.push(t, field, t[field]);
+  t[field] = v;
+}
+
+function setFLink(j: Journal, born: number, t: JoinToken, field: "fnext" | "fprev", v: JoinToken | null): void {
   if (t.id <= born) j.push(t, field, t[field]);
   t[field] = v;
 }

@@ -32,8 +32,8 @@ export class WorkingMemory {
     return slot.get(keyOf(fact.v));
   }
 
-  /** The key an entry is stored under in the generic table (null for indexed EAVs). */
-  keyFor(fact: unknown): unknown {
+  /** The key a fact is stored under in the generic table (null for indexed EAVs). */
+  private keyFor(fact: unknown): unknown {
     if (this.factKey !== null) return this.factKey(fact);
     return isEav(fact) ? null : fact;
   }
@@ -41,8 +41,9 @@ export class WorkingMemory {
   /** Adds an entry (no equal fact may be present). Mutates (journaled). */
   add(j: Journal, e: FactEntry): void {
     const fact = e.fact;
-    if (e.key !== null) {
-      jset(j, this.byKey, e.key, e);
+    const key = this.keyFor(fact);
+    if (key !== null) {
+      jset(j, this.byKey, key, e);
       return;
     }
     const f = fact as EAV;
@@ -62,8 +63,9 @@ export class WorkingMemory {
 
   /** Removes an entry. Mutates (journaled). */
   remove(j: Journal, e: FactEntry): void {
-    if (e.key !== null) {
-      jdelete(j, this.byKey, e.key);
+    const key = this.keyFor(e.fact);
+    if (key !== null) {
+      jdelete(j, this.byKey, key);
       return;
     }
     const f = e.fact as EAV;

@@ -130,9 +130,11 @@ function fmt(x: number): string {
 
 const sizes = process.env["STORE_BENCH_N"] !== undefined ? [Number(process.env["STORE_BENCH_N"])] : [10_000, 100_000];
 process.stdout.write(`store benchmark: ${ATTRS_PER_ENTITY} attributes per entity, load in transactions of ${BATCH}, then ${SINGLES} single-datom transactions\n`);
-// warm-up: JIT both code paths on a small load first
-runOurs(5000);
-runDataScript(5000);
+// warm-up: JIT both code paths first (a 10k load is too short to reach the optimised tiers)
+for (let i = 0; i < 2; i++) {
+  runOurs(10_000);
+  runDataScript(10_000);
+}
 for (const n of sizes) {
   const ours = runOurs(n);
   const theirs = runDataScript(n);

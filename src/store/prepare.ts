@@ -3,7 +3,7 @@
  * largest explicit eid. Computed once and shared by every retry of the transaction.
  */
 import { EavError } from "../errors.js";
-import { EID, GeneratedTempid, isAttribute, isEntityRef, type EntityRef, type TxOp } from "../eav/index.js";
+import { ALL, EID, GeneratedTempid, isEntityRef, type EntityRef, type TxOp } from "../eav/index.js";
 import type { AttrInfo, Schema } from "./schema.js";
 
 /** The pre-computed facts about a transaction's ops. Read-only once built. */
@@ -32,10 +32,11 @@ export interface Prepared {
 }
 
 /**
- * Builds the {@link Prepared} facts of `ops`. Nothing changes.
- * @example prepare(normalizeTx(input, schema), schema).maxExplicit
+ * Builds the {@link Prepared} facts of `ops`; `check` validates ops that did not come from
+ * `normalizeTx`. Nothing changes.
+ * @example prepare(normalizeTx(input, schema), schema, false).maxExplicit
  */
-export function prepare(ops: readonly TxOp[], schema: Schema): Prepared {
+export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean): Prepared {
   const infos: Array<AttrInfo | undefined> = new Array<AttrInfo | undefined>(ops.length);
   const groups: Array<string | undefined> = new Array<string | undefined>(ops.length);
   const groupE = new Map<string, EntityRef>();
@@ -48,7 +49,7 @@ export function prepare(ops: readonly TxOp[], schema: Schema): Prepared {
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const e = op.e;
-    checkOp(op);
+    if (check) checkOp(op);
     if (typeof e === "number" && e > maxExplicit) maxExplicit = e;
     if (op.kind === "retractEntity") continue;
     const info = schema.info(op.a);
@@ -131,5 +132,6 @@ function checkOp(op: TxOp): void {
   };
   if (!KINDS.has(o.kind)) bad(`unknown kind ${String(o.kind)}`);
   if (!isEntityRef(o.e)) bad(`${String(o.e)} is not an entity id, tempid or lookup ref`);
-  if (o.kind !== "retractEntity" && (!isAttribute(o.a) || o.a === EID)) bad(`${String(o.a)} is not an attribute`);
+  // no regex here (the normaliser checked the spelling): this runs for every op the session sends
+  if (o.kind !== "retractEntity" && (typeof o.a !== "string" || o.a.length === 0 || o.a === EID || o.a === ALL)) bad(`${String(o.a)} is not an attribute`);
 }

@@ -38,17 +38,23 @@ export interface TxReport {
  * after.entity(tempids.get("ann")!) // { "eav/eid": 1, "person/name": "Ann" }
  */
 export function transact(store: Store, input: unknown): TxReport {
-  return transactOps(store, normalizeTx(input, store.schemaView));
+  return run(store, normalizeTx(input, store.schemaView), false);
 }
 
 /**
- * Applies already-normalised ops (see {@link transact}). Pure and atomic: a failed transaction
+ * Applies already-normalised ops (see {@link transact}; each op's kind, entity ref and attribute
+ * are checked: `store/invalid-tx`). Pure and atomic: a failed transaction
  * throws and leaves everything as it was, including the eid counter. Warnings of `warn` modes go to
  * the store's `onWarning` sink once the transaction has succeeded.
  * @example transactOps(store, [{ kind: "retractEntity", e: 5, path: "[0]" }]).retracted
  */
 export function transactOps(store: Store, ops: readonly TxOp[]): TxReport {
-  const prep = prepare(ops, store.schema);
+  return run(store, ops, true);
+}
+
+/** The transaction loop; `check` validates hand-built ops (normalised ones are well formed). */
+function run(store: Store, ops: readonly TxOp[], check: boolean): TxReport {
+  const prep = prepare(ops, store.schema, check);
   const upserted = new Map<Tempid, Eid>();
   let seed: Map<Tempid, Eid> | undefined;
   let next: number | undefined;

@@ -270,4 +270,14 @@ describe("keyword eids (named entities)", () => {
     const r = transact(s, [["db/retractEntity", ["person/email", "g@x"]]]);
     expect(state(r.after)).toEqual(['1 person/name "A"']);
   });
+
+  it("a tempid upserts to a keyword entity; nested maps and retractAttribute work on it", () => {
+    let s = storeWith([[{ "eav/eid": global, "person/email": "g@x" }]]);
+    const r = transact(s, [["db/add", "t", "person/email", "g@x"], ["db/add", "t", "person/address", { "address/city": "X" }]]);
+    expect(tempids(r)).toEqual({ t: ":global" });
+    s = r.after;
+    expect(s.entity(global)).toEqual({ "eav/eid": global, "person/email": "g@x", "person/address": 1 });
+    s = transact(s, [["db/retract", global, "person/address"]]).after;
+    expect(state(s)).toEqual([':global person/email "g@x"']);
+  });
 });

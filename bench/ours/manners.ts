@@ -8,17 +8,18 @@ import { readFileSync } from "node:fs";
 import { parseRules } from "../../src/dsl/index.js";
 import { kw } from "../../src/eav/index.js";
 import type { MannersData, MannersRun, MannersVariant, Seat } from "../workloads/manners.js";
-import { sessionModule, type SessionLike } from "./modules.js";
+import type { Session, SessionProduction } from "../../src/session/index.js";
+import { sessionModule } from "./modules.js";
 
 const SCHEMA = [
   { ident: "guest/name", cardinality: "one", unique: "identity" },
   { ident: "guest/hobby", cardinality: "many" },
 ] as const;
 
-let rules: readonly unknown[] | undefined;
+let rules: readonly SessionProduction[] | undefined;
 
 /** The parsed Manners rules (parsed once per process). */
-export function mannersRuleSpecs(): readonly unknown[] {
+export function mannersRuleSpecs(): readonly SessionProduction[] {
   rules ??= parseRules(readFileSync(new URL("../workloads/manners.rules", import.meta.url), "utf8"), { file: "manners.rules" });
   return rules;
 }
@@ -36,7 +37,7 @@ export const oursManners: MannersVariant = {
       { "eav/eid": kw("context"), "context/state": kw("start") },
     );
     // Compiles the network (cached by the rules' identity): untimed, like compiling a nools flow.
-    let session: SessionLike = createSession({ rules: mannersRuleSpecs(), schema: SCHEMA });
+    let session: Session = createSession({ rules: mannersRuleSpecs(), schema: SCHEMA });
     return {
       run() {
         session = session.upsert(facts).fire();

@@ -4,25 +4,16 @@
  * modules are being written: a module that is not there yet makes our entries report "not
  * available yet" (never a pass); any other failure to load is an error.
  *
- * The interfaces below are the slice of the public APIs (docs/ARCHITECTURE.md) the benchmarks use;
- * where a module has landed, its real types are used (type-only, so nothing is loaded statically).
+ * The types are the real ones (type-only imports, erased at run time, so nothing is loaded
+ * statically and the peers run whatever state our modules are in).
  */
 import type { compileRules, newRuleSession } from "../../src/rules/index.js";
+import type { createSession } from "../../src/session/index.js";
 import { Unavailable } from "../harness.js";
 
-/** The part of an EAV session the benchmarks use (src/session). */
-export interface SessionLike {
-  upsert(facts: unknown): SessionLike;
-  transact(ops: unknown): SessionLike;
-  fire(): SessionLike;
-  query(name: string, params?: Readonly<Record<string, unknown>>): Record<string, unknown>[];
-  /** What the last fire did. */
-  readonly lastFire?: { readonly firings: number; readonly byRule: Readonly<Record<string, number>> };
-}
-
-/** src/session's entry. */
+/** src/session's entry: the real types (a type-only import, erased at run time). */
 export interface SessionModule {
-  createSession(config: { readonly rules?: readonly unknown[]; readonly schema?: unknown; readonly options?: unknown }): SessionLike;
+  readonly createSession: typeof createSession;
 }
 
 /** src/rules' entry: the real types (a type-only import, erased at run time). */

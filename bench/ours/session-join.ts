@@ -8,7 +8,8 @@
 import { readFileSync } from "node:fs";
 import { parseRules } from "../../src/dsl/index.js";
 import { discountKey, type Customer, type JoinData, type JoinRun, type JoinVariant, type Order } from "../workloads/join.js";
-import { sessionModule, type SessionLike } from "./modules.js";
+import type { Session, SessionProduction } from "../../src/session/index.js";
+import { sessionModule } from "./modules.js";
 
 /** The join schema, as the store takes it. */
 export const JOIN_SCHEMA = [
@@ -18,10 +19,10 @@ export const JOIN_SCHEMA = [
   { ident: "order/discount", cardinality: "many", valueType: "ref" },
 ] as const;
 
-let joinRules: readonly unknown[] | undefined;
+let joinRules: readonly SessionProduction[] | undefined;
 
 /** The parsed join rules, parsed once per process (a session caches its network by their identity). */
-export function joinRuleSpecs(): readonly unknown[] {
+export function joinRuleSpecs(): readonly SessionProduction[] {
   joinRules ??= parseRules(readFileSync(new URL("../workloads/join.rules", import.meta.url), "utf8"), { file: "join.rules" });
   return joinRules;
 }
@@ -49,7 +50,7 @@ export const oursSessionJoin: JoinVariant = {
     });
     // Creating the session compiles the network (cached by the rules' identity): untimed, like
     // compiling a nools flow.
-    let session: SessionLike = createSession({ rules, schema: JOIN_SCHEMA });
+    let session: Session = createSession({ rules, schema: JOIN_SCHEMA });
     return {
       load() {
         session = session.upsert(load).fire();

@@ -13,6 +13,7 @@ import { checkExpr, checkUses, dnf, orderBranch, productionUses, type CheckConte
 import type { CompileOptions, Network, NetworkCore, NetworkPlan, PlanAlpha, PlanNode, PlanNodeKind, PlanProduction } from "./plan.js";
 import { AlphaNode } from "./runtime/alpha.js";
 import { AccumulateNode, NccNode, NccPartner } from "./runtime/compound.js";
+import { GroupedAccumulateNode } from "./runtime/grouped.js";
 import { type BetaNode, JoinNode, NegationNode, RootNode, TestNode, type VarLoc } from "./runtime/nodes.js";
 import { QueryNode, TerminalNode } from "./runtime/terminals.js";
 import type { AccumulateCondition, PatternCondition, ProductionSpec, QuerySpec } from "./spec.js";
@@ -172,14 +173,23 @@ class Builder {
     const accText = acc.accumulator.kind === "named" ? `(${[acc.accumulator.name, ...acc.accumulator.args.map(formatValue)].join(" ")})` : `custom#${identityOf(acc.accumulator.accumulator)}`;
     const text = `${acc.bind} <- ${accText} from ${describePattern(acc.from)}`;
     const prior = scope.get(acc.bind) ?? null;
+    // variables of `from` bound nowhere before: they bind, one result per distinct tuple (Clara)
+    const groupFields = a.binds.map((l) => l.field);
+    const groupText = a.binds.length === 0 ? "" : ` per ${a.binds.map((l) => l.name).join(" ")}`;
     const node = this.share(`${parent.id}|acc|${acc.accumulator.kind === "named" ? canonicalText([acc.accumulator.name, ...acc.accumulator.args]) : accText}|${text}`, rule, () => {
       const impl = resolveAccumulator(acc.accumulator, this.options.accumulators ?? {}, this.fieldOf, rule);
-      const n = new AccumulateNode(this.nodes.length, level, [], a.leftLocs, a.rightFields, impl, prior);
-      this.add(n, parent, a.alpha, { kind: "accumulate", joinOn: a.joinOn, binds: prior === null ? [acc.bind] : [], condition: text });
+      const n =
+        groupFields.length === 0
+          ? new AccumulateNode(this.nodes.length, level, [], a.leftLocs, a.rightFields, impl, prior)
+          : new GroupedAccumulateNode(this.nodes.length, level, [], a.leftLocs, a.rightFields, impl, prior, groupFields);
+      const binds = [...(prior === null ? [acc.bind] : []), ...a.binds.map((l) => l.name)];
+      this.add(n, parent, a.alpha, { kind: "accumulate", joinOn: a.joinOn, binds, condition: text + groupText });
       return n;
     });
     const next = new Map(scope);
-    if (prior === null) next.set(acc.bind, { name: acc.bind, level, field: null });
+    const grouped = groupFields.length > 0;
+    if (prior === null) next.set(acc.bind, { name: acc.bind, level, field: null, index: grouped ? 0 : -1 });
+    a.binds.forEach((l, i) => next.set(l.name, { name: l.name, level, field: null, index: i + 1 }));
     return { node, scope: next };
   }
 
@@ -211,7 +221,7 @@ class Builder {
             leftLocs.push(outer);
             rightFields.push(field);
             joinOn.push(term.name);
-          } else binds.push({ name: term.name, level, field });
+          } else binds.push({ name: term.name, level, field, index: -1 });
           break;
         }
         default:
@@ -222,7 +232,7 @@ class Builder {
       if (scope.has(p.bind) || firstField.has(p.bind)) {
         throw new EavError("rules/invalid-spec", `${p.bind} binds a whole fact but is bound elsewhere too`, { variable: p.bind });
       }
-      binds.push({ name: p.bind, level, field: null });
+      binds.push({ name: p.bind, level, field: null, index: -1 });
     }
     const alpha = this.alpha(p.type, tests, equalities);
     return { alpha, leftLocs, rightFields, joinOn, binds };

@@ -10,7 +10,8 @@ import { checkCalls, freeVariables } from "./expr.js";
 /** A condition of one DNF branch: no `or`, no `and`; `not`/`exists` hold a conjunction. */
 export type SimpleCondition =
   | { readonly kind: "pattern"; readonly pattern: PatternCondition }
-  | { readonly kind: "accumulate"; readonly acc: AccumulateCondition }
+  /** `groupBy`: variables of `from` not bound before it (in written order): as in Clara, they bind, one result per distinct tuple. */
+  | { readonly kind: "accumulate"; readonly acc: AccumulateCondition; readonly groupBy: readonly string[] }
   | { readonly kind: "test"; readonly test: Test }
   | { readonly kind: "not"; readonly conditions: readonly SimpleCondition[] }
   | { readonly kind: "exists"; readonly conditions: readonly SimpleCondition[] };
@@ -42,7 +43,7 @@ function dnfOne(c: Condition, rule: string): SimpleCondition[][] {
     case "pattern":
       return [[{ kind: "pattern", pattern: c }]];
     case "accumulate":
-      return [[{ kind: "accumulate", acc: c }]];
+      return [[{ kind: "accumulate", acc: c, groupBy: [] }]];
     case "test":
       return [[{ kind: "test", test: c.test }]];
     case "and":
@@ -69,7 +70,7 @@ export function bindsOf(c: SimpleCondition): string[] {
     case "pattern":
       return patternVars(c.pattern);
     case "accumulate":
-      return [c.acc.bind];
+      return [c.acc.bind, ...c.groupBy];
     case "test":
     case "not":
     case "exists":
@@ -150,7 +151,8 @@ export interface CheckContext {
  * written order, variable-free patterns last; and checks every test. Returns the ordered branch and the set of
  * variables it binds. Throws `rules/unbound-variable` or `rules/unknown-function` naming the rule.
  */
-export function orderBranch(branch: readonly SimpleCondition[], outer: ReadonlySet<string>, cx: CheckContext): { conditions: SimpleCondition[]; bound: Set<string> } {
+export function orderBranch(written: readonly SimpleCondition[], outer: ReadonlySet<string>, cx: CheckContext): { conditions: SimpleCondition[]; bound: Set<string> } {
+  const branch = withGroups(written, outer);
   const positive = new Set<string>(outer);
   for (const c of branch) for (const v of bindsOf(c)) positive.add(v);
   const negated = new Set<string>();
@@ -205,6 +207,20 @@ function rankOf(c: SimpleCondition, index: number, branch: readonly SimpleCondit
   return vars.some((v) => others.has(v)) ? 1 : 2;
 }
 
+/**
+ * Fills in each accumulator's `groupBy`: the variables of its `from` pattern that no condition
+ * written before it (nor the outer scope) binds. Written order decides, as in Clara.
+ */
+function withGroups(branch: readonly SimpleCondition[], outer: ReadonlySet<string>): SimpleCondition[] {
+  const bound = new Set(outer);
+  return branch.map((c) => {
+    let out = c;
+    if (c.kind === "accumulate") out = { ...c, groupBy: patternVars(c.acc.from).filter((v) => !bound.has(v)) };
+    for (const v of bindsOf(out)) bound.add(v);
+    return out;
+  });
+}
+
 /** Orders the inside of a `not`/`exists` with the variables bound before it as its outer scope. */
 function orderNested(c: SimpleCondition, bound: ReadonlySet<string>, cx: CheckContext): SimpleCondition {
   if (c.kind !== "not" && c.kind !== "exists") return c;
@@ -217,7 +233,7 @@ function needsOf(c: SimpleCondition, positive: ReadonlySet<string>, negated: Rea
     case "pattern":
       return [];
     case "accumulate":
-      return patternVars(c.acc.from).filter((v) => positive.has(v));
+      return patternVars(c.acc.from).filter((v) => !c.groupBy.includes(v));
     case "test": {
       if (c.test.kind === "expr") checkExpr(c.test.expr, false, cx);
       const uses = testUses(c.test);

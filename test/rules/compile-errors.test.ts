@@ -42,9 +42,9 @@ describe("compile errors", () => {
     expect(t.message).toContain("only inside a not");
   });
 
-  it("the accumulator's result is bound after it, its local variables are not", () => {
-    expect(() => compileRules([rule("ok", [accumulate("?n", acc("count"), pattern("?o", "a/b", "?x"))], () => {}, { uses: ["n"] })])).not.toThrow();
-    expect(compileError([rule("r", [accumulate("?n", acc("count"), pattern("?o", "a/b", "?x"))], () => {}, { uses: ["x"] })]).code).toBe("rules/unbound-variable");
+  it("the accumulator's result and its group variables are bound after it", () => {
+    expect(() => compileRules([rule("ok", [accumulate("?n", acc("count"), pattern("?o", "a/b", "?x"))], () => {}, { uses: ["n", "o", "x"] })])).not.toThrow();
+    expect(compileError([rule("r", [accumulate("?n", acc("count"), pattern("_", "a/b", "_"))], () => {}, { uses: ["x"] })]).code).toBe("rules/unbound-variable");
   });
 
   it("duplicate names across rules and queries", () => {

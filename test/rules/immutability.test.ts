@@ -7,7 +7,7 @@ import { attr, eavs, mark } from "./helpers.js";
 
 const rules = [
   rule("flag", [pattern("?e", "p/x", "?v"), not_(pattern("?e", "p/off", true))], mark("p/flag"), { uses: ["e"] }),
-  query("count", [], [accumulate("?n", "count", pattern("?e", "p/x", "_"))]),
+  query("count", [], [accumulate("?n", "count", pattern("_", "p/x", "_"))]),
 ];
 const net = compileRules(rules);
 

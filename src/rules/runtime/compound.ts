@@ -151,7 +151,7 @@ export class AccumulateNode extends BetaNode {
     rt.markDirty(this, k);
   }
   /** Re-derives the result of group `k` for its parent tokens, replacing changed results. */
-  flush(rt: Rt, k: unknown): void {
+  flush(rt: Rt, k: unknown, _groups: ReadonlySet<unknown> | null): void {
     const m = rt.mem[this.id] as AccMem;
     const tokens = bucketItems(m.left.get(k));
     if (tokens.length === 0) return;

@@ -131,6 +131,8 @@ const LOGICAL = 0;
 const UNCONDITIONAL = 1;
 const RETRACT = 2;
 type OpKind = typeof LOGICAL | typeof UNCONDITIONAL | typeof RETRACT;
+/** The group argument of an ungrouped accumulator's markDirty. */
+const UNGROUPED: unique symbol = Symbol("ungrouped");
 /** How many recent firings the loop-limit error looks at. */
 const RECENT = 256;
 
@@ -183,7 +185,8 @@ class Fire implements Rt {
   private readonly agenda = new Agenda();
   private readonly listener: Listener | undefined;
   private readonly withdrawQueue: FactEntry[] = [];
-  private dirty: Map<DirtyNode, Set<unknown>> | null = null;
+  /** Accumulator groups changed since the last flush: node -> join key -> changed groups (or null). */
+  private dirty: Map<DirtyNode, Map<unknown, Set<unknown> | null>> | null = null;
   private readonly firings: Record<string, number> = {};
   /** The latest firings' rule names, a ring indexed by `total % RECENT`. */
   private readonly recent: string[] = [];
@@ -437,17 +440,18 @@ class Fire implements Rt {
   }
 
   private flushDirty(): void {
-    const batch = [...(this.dirty as Map<DirtyNode, Set<unknown>>)].sort((x, y) => x[0].id - y[0].id);
+    const batch = [...(this.dirty as Map<DirtyNode, Map<unknown, Set<unknown> | null>>)].sort((x, y) => x[0].id - y[0].id);
     this.dirty = null;
-    for (const [node, keys] of batch) for (const k of keys) node.flush(this, k);
+    for (const [node, keys] of batch) for (const [k, groups] of keys) node.flush(this, k, groups);
   }
 
   // ---------------------------------------------------------------- Rt: what nodes call
 
-  emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): void {
+  emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): Token {
     const t = entry === null ? new Token(node.id, parent, value, this.nextId()) : new JoinToken(node.id, parent, entry, this.nextId());
     linkToken(this.j, t, this.born);
     for (const c of node.children) c.leftAdd(this, t);
+    return t;
   }
 
   removeToken(t: Token): void {
@@ -469,9 +473,14 @@ class Fire implements Rt {
     return tupleKey(fields.map((f) => fieldOf(fact, f)));
   }
 
+  field(fact: unknown, field: string): unknown {
+    return this.net.fieldOf(fact, field);
+  }
+
   valueAt(t: Token, level: number, loc: VarLoc): unknown {
     let x = t;
     for (let l = level; l > loc.level; l--) x = x.parent as Token;
+    if (loc.index >= 0) return (x.data as readonly unknown[])[loc.index];
     return loc.field === null ? x.value : this.net.fieldOf(x.value, loc.field);
   }
 
@@ -493,11 +502,16 @@ class Fire implements Rt {
     }
   }
 
-  markDirty(node: DirtyNode, key: unknown): void {
+  markDirty(node: DirtyNode, key: unknown, group: unknown = UNGROUPED): void {
     const dirty = (this.dirty ??= new Map());
     let keys = dirty.get(node);
-    if (keys === undefined) dirty.set(node, (keys = new Set()));
-    keys.add(key);
+    if (keys === undefined) dirty.set(node, (keys = new Map()));
+    if (group === UNGROUPED) keys.set(key, null);
+    else {
+      let groups = keys.get(key);
+      if (groups === undefined || groups === null) keys.set(key, (groups = new Set()));
+      groups.add(group);
+    }
   }
 
   nextId(): number {

@@ -15,7 +15,8 @@ import type { Test } from "../spec.js";
 /** A node whose results propagate when the fire settles (accumulators). */
 export interface DirtyNode {
   readonly id: number;
-  flush(rt: Rt, key: unknown): void;
+  /** Re-derives the results of one join key (`groups`: the changed groups of a grouped accumulator). */
+  flush(rt: Rt, key: unknown, groups: ReadonlySet<unknown> | null): void;
 }
 
 /** What the runtime reports when user code in a node fails. */
@@ -30,6 +31,8 @@ export interface VarLoc {
   readonly name: string;
   readonly level: number;
   readonly field: string | null;
+  /** For a grouped accumulator's token (value `[result, ...group values]`): the tuple index, else -1. */
+  readonly index: number;
 }
 
 /** What nodes need from the fire in progress (implemented by engine.ts). */
@@ -37,13 +40,15 @@ export interface Rt {
   readonly j: Journal;
   readonly mem: readonly unknown[];
   /** Creates a child token of `parent` at `node` and propagates it to the node's children. */
-  emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): void;
+  emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): Token;
   /** Removes a token and everything that depends on it. */
   removeToken(t: Token): void;
   /** The join key of a token for the given variable locations. */
   leftKey(t: Token, level: number, locs: readonly VarLoc[]): unknown;
   /** The join key of a fact for the given fields. */
   rightKey(fact: unknown, fields: readonly string[]): unknown;
+  /** A field of a fact (the network's fieldOf). */
+  field(fact: unknown, field: string): unknown;
   /** Reads a variable. */
   valueAt(t: Token, level: number, loc: VarLoc): unknown;
   /** Evaluates a test for a token (exceptions become rules/action-failed naming the rule). */
@@ -51,7 +56,7 @@ export interface Rt {
   /** Runs user accumulator code, turning exceptions into rules/action-failed. */
   guard<T>(node: NodeInfo, t: Token | null, f: () => T): T;
   /** Records that an accumulated group changed; results propagate when the fire settles. */
-  markDirty(node: DirtyNode, key: unknown): void;
+  markDirty(node: DirtyNode, key: unknown, group?: unknown): void;
   /** A complete match reached a rule's terminal. */
   activate(node: NodeInfo, t: Token): void;
   /** The next id (monotonic; orders tokens, facts and activations). */

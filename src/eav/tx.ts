@@ -20,7 +20,19 @@ import { formatValue, isPlainObject, isValue, type Value } from "./value.js";
 
 /** One normalised transaction operation. `path` locates it in the caller's input, for errors. */
 export type TxOp =
-  | { readonly kind: "add"; readonly e: EntityRef; readonly a: Attribute; readonly v: Value; readonly path: string }
+  | {
+      readonly kind: "add";
+      readonly e: EntityRef;
+      readonly a: Attribute;
+      readonly v: Value;
+      readonly path: string;
+      /**
+       * The entity map the add came from, numbered per normalisation in document order (a map
+       * before the maps nested in it); absent for list forms and triples. The store resolves a
+       * map's entity once, as DataScript does (upserts, lookup refs), without parsing `path`.
+       */
+      readonly map?: number;
+    }
   | { readonly kind: "retract"; readonly e: EntityRef; readonly a: Attribute; readonly v: Value; readonly path: string }
   | { readonly kind: "retractAttribute"; readonly e: EntityRef; readonly a: Attribute; readonly path: string }
   | { readonly kind: "retractEntity"; readonly e: EntityRef; readonly path: string };
@@ -125,6 +137,7 @@ function isEntityRefShape(x: unknown): boolean {
 class Normaliser {
   readonly ops: TxOp[] = [];
   private nextTempid = 1;
+  private nextMap = 0;
 
   constructor(
     private readonly schema: SchemaView,
@@ -239,6 +252,7 @@ class Normaliser {
     const rawE = hasEid ? entityRefOf(map[EID]) : undefined;
     if (hasEid) this.checkE(rawE, `${path}["${EID}"]`, map);
     const e: EntityRef = hasEid ? (rawE as EntityRef) : new GeneratedTempid(this.nextTempid++);
+    const id = this.nextMap++;
     for (const [a, raw] of Object.entries(map)) {
       if (a === EID) continue;
       const at = `${path}["${a}"]`;
@@ -249,10 +263,10 @@ class Normaliser {
         const v = this.refValue(a, v0);
         if (isPlainObject(v) && this.schema.isRef(a)) {
           const child = this.entityMap(v, vp);
-          this.ops.push({ kind: "add", e, a, v: child as Value, path: vp });
+          this.ops.push({ kind: "add", e, a, v: child as Value, path: vp, map: id });
         } else {
           this.checkV(v, vp, map);
-          this.ops.push({ kind: "add", e, a, v: v as Value, path: vp });
+          this.ops.push({ kind: "add", e, a, v: v as Value, path: vp, map: id });
         }
       }
     }

@@ -3,7 +3,10 @@
  * largest explicit eid. Computed once and shared by every retry of the transaction.
  */
 import { EavError } from "../errors.js";
-import { ALL, EID, GeneratedTempid, isEntityRef, type EntityRef, type TxOp } from "../eav/index.js";
+import { ALL, EID, GeneratedTempid, eidEquals, isEntityRef, type EntityRef, type TxOp } from "../eav/index.js";
+
+/** Keys from here on name maps whose number repeats (see `prepare`). */
+const SYNTHETIC = 2 ** 40;
 import type { AttrInfo, Schema } from "./schema.js";
 
 /** The pre-computed facts about a transaction's ops. Read-only once built. */
@@ -12,19 +15,19 @@ export interface Prepared {
   /** The attribute info of each op (`undefined` for retractEntity). */
   readonly infos: ReadonlyArray<AttrInfo | undefined>;
   /**
-   * For adds written by an entity map: the path of that map (its key). All adds of one map share
+   * For adds written by an entity map: the map's number (`TxOp.map`). All adds of one map share
    * one entity, resolved once when the map starts, before any of its datoms or of its nested maps'
    * datoms, as DataScript does for maps (`resolve-upserts`, `entid-strict` of `:db/id`).
    */
-  readonly groups: ReadonlyArray<string | undefined>;
+  readonly groups: ReadonlyArray<number | undefined>;
   /** Per map: its entity ref as written (eid, tempid, lookup ref or generated tempid). */
-  readonly groupE: ReadonlyMap<string, EntityRef>;
+  readonly groupE: ReadonlyMap<number, EntityRef>;
   /** Per map: the index of its first op (for error paths). */
-  readonly groupFirst: ReadonlyMap<string, number>;
+  readonly groupFirst: ReadonlyMap<number, number>;
   /** Per map: the indexes of its adds on unique-identity attributes. */
-  readonly groupIdentity: ReadonlyMap<string, readonly number[]>;
+  readonly groupIdentity: ReadonlyMap<number, readonly number[]>;
   /** Before op i, the maps that start there (outermost first): a nested map's parent starts first. */
-  readonly starts: ReadonlyMap<number, readonly string[]>;
+  readonly starts: ReadonlyMap<number, readonly number[]>;
   /** Generated tempids whose map has a unique attribute (the Datomic nested-map rule). */
   readonly hasUnique: ReadonlySet<unknown>;
   /** The largest positive integer eid written anywhere in the ops (e, or value of a ref attribute). */
@@ -38,14 +41,28 @@ export interface Prepared {
  */
 export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean): Prepared {
   const infos: Array<AttrInfo | undefined> = new Array<AttrInfo | undefined>(ops.length);
-  const groups: Array<string | undefined> = new Array<string | undefined>(ops.length);
-  const groupE = new Map<string, EntityRef>();
-  const groupFirst = new Map<string, number>();
-  const groupIdentity = new Map<string, number[]>();
+  const groups: Array<number | undefined> = new Array<number | undefined>(ops.length);
+  const groupE = new Map<number, EntityRef>();
+  const groupFirst = new Map<number, number>();
+  const groupIdentity = new Map<number, number[]>();
+  const starts = new Map<number, number[]>();
   const hasUnique = new Set<unknown>();
   let maxExplicit = 0;
-  let lastGenerated: GeneratedTempid | undefined;
-  let lastKey: string | undefined;
+  // maps are numbered in document order, a map before the maps nested in it, so they start in
+  // increasing order: when map m's first op comes, every map numbered below m that has not
+  // started yet is one of its ancestors (all others finished before m began)
+  let started = -1;
+  const synthetics = new Map<number, Array<{ readonly e: EntityRef; readonly key: number }>>();
+  let syntheticCount = 0;
+  const synthetic = (map: number, e: EntityRef): number => {
+    let list = synthetics.get(map);
+    if (list === undefined) synthetics.set(map, (list = []));
+    const found = list.find((x) => x.e === e || eidEquals(x.e, e));
+    if (found !== undefined) return found.key;
+    const key = SYNTHETIC + syntheticCount++;
+    list.push({ e, key });
+    return key;
+  };
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const e = op.e;
@@ -57,17 +74,28 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean): P
     if (op.kind === "retractAttribute") continue;
     if (info.ref && typeof op.v === "number" && op.v > maxExplicit) maxExplicit = op.v;
     if (op.kind !== "add") continue;
-    // consecutive adds of one generated tempid come from one map: parse its path once
-    const key = e instanceof GeneratedTempid && e === lastGenerated ? lastKey : mapPrefix(op.path);
-    if (e instanceof GeneratedTempid) {
-      lastGenerated = e;
-      lastKey = key;
-    }
+    let key = op.map;
     if (key === undefined) continue;
-    groups[i] = key;
-    if (!groupE.has(key)) {
+    const known = groupE.get(key);
+    if (known === undefined) {
       groupE.set(key, e);
       groupFirst.set(key, i);
+    } else if (known !== e && !eidEquals(known, e)) {
+      // ops of separately normalised batches, concatenated: their map numbers repeat. A map
+      // number naming another entity is another map: it gets its own key and starts here.
+      key = synthetic(key, e);
+      if (!groupE.has(key)) {
+        groupE.set(key, e);
+        groupFirst.set(key, i);
+        starts.set(i, [...(starts.get(i) ?? []), key]);
+      }
+    }
+    groups[i] = key;
+    if (key > started && key < SYNTHETIC) {
+      const chain: number[] = [];
+      for (let k = started + 1; k <= key; k++) chain.push(k);
+      starts.set(i, chain);
+      started = key;
     }
     if (info.identity) {
       const list = groupIdentity.get(key);
@@ -76,45 +104,7 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean): P
     }
     if (info.unique && e instanceof GeneratedTempid) hasUnique.add(e);
   }
-  // a map starts at the first op of the map or of any map nested in it
-  const starts = new Map<number, string[]>();
-  if (groupE.size > 0) {
-    const started = new Set<string>();
-    for (let i = 0; i < ops.length; i++) {
-      const key = groups[i];
-      if (key === undefined || started.has(key)) continue;
-      const chain: string[] = [];
-      for (let k: string | undefined = key; k !== undefined && !started.has(k); k = mapPrefix(k)) {
-        started.add(k);
-        if (groupE.has(k)) chain.push(k);
-      }
-      starts.set(i, chain.reverse());
-    }
-  }
   return { ops, infos, groups, groupE, groupFirst, groupIdentity, starts, hasUnique, maxExplicit };
-}
-
-/**
- * The path of the entity map an op (or a nested map) came from, or `undefined` for list forms
- * and triples. Normalisation gives map-sourced ops the path of their map plus `["attr"]` (and
- * `[k]` for one value of a card-many array): `[2]["order/items"][0]` came from the map at `[2]`.
- */
-function mapPrefix(path: string): string | undefined {
-  let end = path.length;
-  if (path.charCodeAt(end - 2) !== 34 /* " */) {
-    // strip a trailing [k]
-    let i = end - 2;
-    while (i > 0 && isDigit(path.charCodeAt(i))) i--;
-    if (i === end - 2 || path.charCodeAt(i) !== 91 /* [ */ || path.charCodeAt(end - 1) !== 93 /* ] */) return undefined;
-    end = i;
-    if (path.charCodeAt(end - 2) !== 34 || path.charCodeAt(end - 1) !== 93) return undefined;
-  }
-  const j = path.lastIndexOf('["', end - 3);
-  return j <= 0 ? undefined : path.slice(0, j);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 const KINDS = new Set<unknown>(["add", "retract", "retractAttribute", "retractEntity"]);

@@ -43,7 +43,7 @@ export class TxRun {
   readonly valueTempids = new Map<Eid, Tempid>();
   /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
   readonly defined = new Set<Eid>();
-  readonly groupEids = new Map<string, Eid>();
+  readonly groupEids = new Map<number, Eid>();
   readonly ents = new Map<Eid, WorkEntity>();
   readonly avIdentity: AvWork;
   readonly avValue: AvWork;
@@ -235,8 +235,9 @@ export class TxRun {
    * identity attributes together (R07-R09, R15): DataScript's map branch. Explicit eids and lookup
    * refs always resolve here; a tempid only when one of the identity values upserts it.
    */
-  private resolveMap(key: string): void {
-    const e0 = this.prep.groupE.get(key)!;
+  private resolveMap(key: number): void {
+    const e0 = this.prep.groupE.get(key);
+    if (e0 === undefined) return; // a map without attributes (no ops)
     const first = this.prep.ops[this.prep.groupFirst.get(key)!]!;
     const explicit = isTempid(e0) ? undefined : this.entid(e0, true, first)!;
     let upserted: Eid | undefined;

@@ -134,7 +134,7 @@ describe("normalizeTx", () => {
 
   it("a card-one array value is one structured value", () => {
     const ops = normalizeTx([{ "eav/eid": 1, "point/xy": [1, 2] }], schema);
-    expect(ops).toEqual([{ kind: "add", e: 1, a: "point/xy", v: [1, 2], path: '[0]["point/xy"]' }]);
+    expect(ops).toEqual([{ kind: "add", e: 1, a: "point/xy", v: [1, 2], path: '[0]["point/xy"]', map: 0 }]);
   });
 
   it("nested maps under ref attributes become entities with generated tempids", () => {
@@ -230,7 +230,7 @@ describe("keywords where attributes are expected (EDN input)", () => {
       { kind: "add", e: 1, a: "person/name", v: "Ann", path: "[0]" },
       { kind: "add", e: ["customer/id", 3], a: "person/name", v: "Bo", path: "[1]" },
       { kind: "retractEntity", e: 4, path: "[2]" },
-      { kind: "add", e: 2, a: "order/customer", v: ["customer/id", 7], path: '[3]["order/customer"]' },
+      { kind: "add", e: 2, a: "order/customer", v: ["customer/id", 7], path: '[3]["order/customer"]', map: 0 },
     ]);
   });
 

@@ -1,7 +1,7 @@
 // Table-driven tests of the store's transaction semantics, one table row per rule of
 // /work/shared/reference/store-semantics.md (case ids R01-R25 in the row names).
 import { describe, expect, it } from "vitest";
-import { kw } from "../../src/eav/index.js";
+import { kw, normalizeTx } from "../../src/eav/index.js";
 import { createStore, transact, transactOps } from "../../src/store/index.js";
 import { expectCode, lines, state, storeWith, tempids } from "./helpers.js";
 
@@ -232,6 +232,16 @@ describe("transact: rejected transactions", () => {
   it("transactOps applies normalised ops", () => {
     const r = transactOps(createStore(), [{ kind: "add", e: "t", a: "a/b", v: 1, path: "[0]" }, { kind: "add", e: 9, a: "a/c", v: 2, path: "[1]" }]);
     expect(state(r.after)).toEqual(["10 a/b 1", "9 a/c 2"]);
+  });
+
+  it("transactOps keeps the entity maps of separately normalised batches apart", () => {
+    const s = storeWith([]);
+    const a = normalizeTx([{ "eav/eid": "x", "person/name": "X", "person/friend": { "person/name": "FX" } }], s.schemaView);
+    const b = normalizeTx([{ "eav/eid": "y", "person/name": "Y", "person/friend": { "person/name": "FY" } }, { "person/name": "Z" }], s.schemaView);
+    const r = transactOps(s, [...a, ...b]);
+    const friendName = (t: string) => r.after.entity(r.after.values(r.tempids.get(t)!, "person/friend")[0] as number)?.["person/name"];
+    expect([friendName("x"), friendName("y")]).toEqual(["FX", "FY"]);
+    expect(r.after.entities()).toHaveLength(5);
   });
 
   it("malformed input fails in normalisation with its path", () => {

@@ -233,7 +233,7 @@ function needsOf(c: SimpleCondition, positive: ReadonlySet<string>, negated: Rea
     case "pattern":
       return [];
     case "accumulate":
-      return patternVars(c.acc.from).filter((v) => !c.groupBy.includes(v));
+      return patternVars(c.acc.from).filter((v) => !c.groupBy.includes(v) && positive.has(v));
     case "test": {
       if (c.test.kind === "expr") checkExpr(c.test.expr, false, cx);
       const uses = testUses(c.test);

@@ -17,7 +17,24 @@ function before(a: Activation, b: Activation): boolean {
 
 /** A priority queue of activations. Mutable; lives inside one fire. */
 export class Agenda {
-  private readonly heap: Activation[] = [];
+  private heap: Activation[] = [];
+  /** Cancelled activations still in the heap. */
+  private dead = 0;
+
+  /**
+   * Notes that an activation in the heap was cancelled. When more than half the heap is dead it is
+   * rebuilt without them (O(n), amortised O(1) per cancellation). Why: Manners cancels almost every
+   * activation it creates; popping each dead one cost a sift-down, and the heap grew with them.
+   */
+  cancelled(): void {
+    this.dead++;
+    if (this.dead > 64 && this.dead * 2 > this.heap.length) {
+      const live = this.heap.filter((a) => a.state === "pending");
+      this.heap = [];
+      this.dead = 0;
+      for (const a of live) this.push(a);
+    }
+  }
 
   /** Adds an activation. */
   push(a: Activation): void {
@@ -55,6 +72,7 @@ export class Agenda {
         h[i] = last;
       }
       if (top.state === "pending") return top;
+      this.dead--;
     }
     return undefined;
   }

@@ -338,6 +338,7 @@ class Fire implements Rt {
     if (was === "fired" && a.id > this.born) a.state = "dropped";
     if (was === "pending") {
       a.state = "cancelled"; // pending means born in this fire
+      this.agenda.cancelled();
       if (this.listener?.activationCancelled !== undefined) {
         const node = this.net.nodes[a.node] as TerminalNode;
         this.listener.activationCancelled(node.rule, this.bindings(a.parent as Token, node.level - 1, node.scope));

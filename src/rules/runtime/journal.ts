@@ -73,6 +73,12 @@ export function jfield<O extends object, F extends keyof O>(j: Journal, obj: O, 
 }
 
 /**
+ * Sets whose iteration order an undo disturbed (see memory.ts `bucketItems`, which restores
+ * creation order before iterating one of them).
+ */
+export const reordered = new WeakSet<Set<unknown>>();
+
+/**
  * Undoes `journal` (last mutation first) and returns the journal that redoes it. Mutates the
  * containers named in the journal.
  */
@@ -90,7 +96,11 @@ export function undoJournal(journal: Journal): Journal {
     } else if (container instanceof Set) {
       inverse.push(container, key, container.has(key) ? PRESENT : ABSENT);
       if (old === ABSENT) container.delete(key);
-      else container.add(key);
+      else {
+        container.add(key);
+        // re-added at the end, not where it was: its iteration order is no longer creation order
+        reordered.add(container);
+      }
     } else {
       const rec = container as Record<PropertyKey, unknown>;
       inverse.push(container, key, rec[key as PropertyKey]);

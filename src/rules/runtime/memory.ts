@@ -9,7 +9,7 @@
  */
 import { canonicalText, isPlainObject, valueKey } from "../../eav/value.js";
 import { isKeyword } from "../../eav/keyword.js";
-import { ABSENT, jadd, jremove, jset, type Journal } from "./journal.js";
+import { ABSENT, jadd, jremove, jset, reordered, type Journal } from "./journal.js";
 
 const UNCOND = 1;
 const DEAD = 2;
@@ -231,12 +231,22 @@ export function bucketSize<T>(b: Bucket<T> | undefined): number {
 
 /**
  * The items of a bucket as an array in creation order (by `id`), safe to iterate while the bucket
- * changes. Why sort large buckets: Set order is not restored exactly when a journal is undone, and
- * firing order must not depend on which version was live before.
+ * changes. Sets keep insertion order, which is creation order unless an undo re-added an item;
+ * such Sets are re-sorted once here, since firing order must not depend on which version was live
+ * before (salience-and-ordering.test.ts "is deterministic").
  */
 export function bucketItems<T extends { readonly id: number }>(b: Bucket<T> | undefined): readonly T[] {
   if (b === undefined) return EMPTY;
-  if (b instanceof Set) return Array.from(b).sort(byId);
+  if (b instanceof Set) {
+    if (!reordered.has(b)) return Array.from(b);
+    // an undo re-added items at the end: put the Set back in creation order (same members, so no
+    // journal entry), once, instead of sorting on every iteration
+    const items = Array.from(b).sort(byId);
+    b.clear();
+    for (const x of items) b.add(x);
+    reordered.delete(b);
+    return items;
+  }
   if (Array.isArray(b)) return b as readonly T[];
   return [b as T];
 }

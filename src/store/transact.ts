@@ -59,9 +59,9 @@ function run(store: Store, ops: readonly TxOp[], check: boolean): TxReport {
   let seed: Map<Tempid, Eid> | undefined;
   let next: number | undefined;
   for (;;) {
-    const run = new TxRun(store, prep, seed, next);
+    const attempt = new TxRun(store, prep, seed, next);
     try {
-      run.executeMut();
+      attempt.executeMut();
     } catch (e) {
       if (!(e instanceof Retry)) throw e;
       const earlier = upserted.get(e.tempid);
@@ -76,23 +76,23 @@ function run(store: Store, ops: readonly TxOp[], check: boolean): TxReport {
       // DataScript's retry-with-tempid: restart with the tempid resolving to the upserted entity,
       // keeping the other tempids' eids (a nested map that upserts into its parent merges with it)
       upserted.set(e.tempid, e.eid);
-      seed = new Map(run.tempids).set(e.tempid, e.eid);
-      next = run.next;
+      seed = new Map(attempt.tempids).set(e.tempid, e.eid);
+      next = attempt.next;
       continue;
     }
-    const { indexes, added, retracted } = commit(run);
+    const { indexes, added, retracted } = commit(attempt);
     const after = indexes === store.indexes ? store : new Store(store.schema, store.options, indexes);
     const tempids = new Map<string | number, Eid>();
-    for (const [t, eid] of run.tempids) if (isLiteralTempid(t)) tempids.set(t, eid);
+    for (const [t, eid] of attempt.tempids) if (isLiteralTempid(t)) tempids.set(t, eid);
     const sink = store.options.onWarning;
-    if (sink !== undefined) for (const w of run.warnings) sink(w);
+    if (sink !== undefined) for (const w of attempt.warnings) sink(w);
     return {
       before: store,
       after,
       added,
       retracted,
-      redundant: redundantAdds(run.redundant, store, after),
-      transients: run.transients,
+      redundant: redundantAdds(attempt.redundant, store, after),
+      transients: attempt.transients,
       tempids,
     };
   }

@@ -2,7 +2,7 @@
  * Store options: how strictly the schema, the value types and in-transaction conflicts are
  * enforced, with a DataScript-like default preset and a Datomic-like strict one.
  */
-import { EavError, type ErrorCode, type ErrorData } from "../errors.js";
+import { EavError, type ErrorData } from "../errors.js";
 import type { SchemaInput } from "./schema.js";
 
 /** How a check reacts: do nothing, report a {@link StoreWarning} and go on, or fail the transaction. */
@@ -86,6 +86,3 @@ export function resolveOptions(options: StoreOptions): ResolvedOptions {
     onWarning: options.onWarning,
   };
 }
-
-/** The error codes a mode can raise. */
-export type ModeCode = StoreWarning["code"] & ErrorCode;

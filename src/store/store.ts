@@ -3,7 +3,7 @@
  * AV for unique value, VAE for refs). Reads only; {@link transact} makes new stores.
  */
 import { Map as IMap } from "immutable";
-import { EID, EAV, isEid, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
+import { EID, EAV, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
 import { EidMap } from "./eidmap.js";
 import { resolveOptions, type ResolvedOptions, type StoreOptions } from "./options.js";
 import { isValueSet, referrerPairs, type EntityRecord, type Referrers } from "./record.js";
@@ -157,9 +157,4 @@ function entityView(e: Eid, rec: EntityRecord): EntityView {
  */
 export function createStore(options: StoreOptions = {}): Store {
   return new Store(new Schema(options.schema ?? []), resolveOptions(options), EMPTY);
-}
-
-/** True for a value a ref attribute can hold once resolved. */
-export function isRefTarget(v: unknown): v is Eid {
-  return isEid(v);
 }

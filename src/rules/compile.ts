@@ -9,10 +9,10 @@ import { isEav } from "../eav/eav.js";
 import { canonicalText, formatValue } from "../eav/value.js";
 import { isKnownAccumulator, resolveAccumulator, type FieldOf } from "./accumulators.js";
 import { checkHostFunctions } from "./expr.js";
-import { checkExpr, checkUses, dnf, orderBranch, productionUses, type CheckContext, type SimpleCondition } from "./normalize.js";
+import { checkExpr, checkUses, dnf, orderBranch, patternVars, productionUses, testUses, type CheckContext, type SimpleCondition } from "./normalize.js";
 import type { CompileOptions, Network, NetworkCore, NetworkPlan, PlanAlpha, PlanNode, PlanNodeKind, PlanProduction } from "./plan.js";
 import { AlphaNode } from "./runtime/alpha.js";
-import { AccumulateNode, NccNode, NccPartner } from "./runtime/compound.js";
+import { AccumulateNode, BetaNegationNode, NccNode, NccPartner, NegationFeed } from "./runtime/compound.js";
 import { GroupedAccumulateNode } from "./runtime/grouped.js";
 import { type BetaNode, JoinNode, NegationNode, RootNode, TestNode, type VarLoc } from "./runtime/nodes.js";
 import { QueryNode, TerminalNode } from "./runtime/terminals.js";
@@ -148,6 +148,8 @@ class Builder {
           });
           return { node, scope };
         }
+        const unnested = this.unnested(c.conditions, c.kind, parent, scope, rule);
+        if (unnested !== null) return { node: unnested, scope };
         const sub = this.conjunction(c.conditions, parent, scope, rule).node;
         const text = `${c.kind} (and ...) ending at node ${sub.id}`;
         const node = this.share(`${parent.id}|${text}`, rule, () => {
@@ -162,6 +164,33 @@ class Builder {
       default:
         return assertNever(c, "condition");
     }
+  }
+
+  /**
+   * `not`/`exists` of a conjunction of patterns and tests that reads outer variables only through
+   * its patterns: compiled once from the root, independently of the outer match, and joined to it
+   * on the shared variables by a {@link BetaNegationNode}. Why: the nested form (NCC) rebuilds the
+   * conjunction for every outer token; Manners' `not [:and [?p :path/id ?id] [?p :path/name ?n]]`
+   * made ~60 tokens per candidate that way, where this keeps one per path entity. Returns null
+   * when the conjunction does not qualify.
+   */
+  private unnested(conds: readonly SimpleCondition[], kind: "not" | "exists", parent: BetaNode, scope: Scope, rule: string): BetaNode | null {
+    if (!conds.every((x) => x.kind === "pattern" || x.kind === "test")) return null;
+    const bound = new Set<string>();
+    for (const x of conds) if (x.kind === "pattern") for (const v of patternVars(x.pattern)) bound.add(v);
+    for (const x of conds) if (x.kind === "test" && testUses(x.test).some((v) => !bound.has(v))) return null;
+    const shared = [...bound].filter((v) => scope.has(v));
+    const inner = orderBranch(conds, new Set(), { rule, functions: this.functionNames }).conditions;
+    const { node: end, scope: innerScope } = this.conjunction(inner, this.root, new Map(), rule);
+    const level = parent.level + 1;
+    const text = `${kind} (and ...) of node ${end.id} on ${shared.join(" ") || "nothing"}`;
+    return this.share(`${parent.id}|${text}`, rule, () => {
+      const n = new BetaNegationNode(this.nodes.length, level, [], shared.map((v) => scope.get(v) as VarLoc), shared.map((v) => innerScope.get(v) as VarLoc), end.level, kind === "exists");
+      this.add(n, parent, null, { kind: kind === "exists" ? "exists-conjunction" : "not-conjunction", joinOn: shared, condition: text });
+      const feed = new NegationFeed(this.nodes.length, end.level + 1, [], n);
+      this.add(feed, end, null, { kind: "conjunction-end", condition: `feeds node ${n.id}` });
+      return n;
+    });
   }
 
   private accumulate(acc: AccumulateCondition, parent: BetaNode, scope: Scope, rule: string): { node: BetaNode; scope: Scope } {

@@ -157,13 +157,38 @@ export function orderBranch(written: readonly SimpleCondition[], outer: Readonly
   for (const c of branch) for (const v of bindsOf(c)) positive.add(v);
   const negated = new Set<string>();
   boundInsideNegations(branch, negated);
-  const needs = branch.map((c) => needsOf(c, positive, negated, cx));
+  // A negation joins on a variable bound anywhere by a pattern or an accumulator's result (the
+  // engine moves it after that binder), but on an accumulator's group variable only when that
+  // accumulator is written before it: otherwise a name reused inside the negation stays local.
+  const needs = branch.map((c, i) => {
+    if (c.kind !== "not" && c.kind !== "exists") return needsOf(c, positive, negated, cx);
+    const joinable = new Set<string>(outer);
+    branch.forEach((x, k) => {
+      if (x.kind === "accumulate") {
+        joinable.add(x.acc.bind);
+        if (k < i) for (const v of x.groupBy) joinable.add(v);
+      } else for (const v of bindsOf(x)) joinable.add(v);
+    });
+    return needsOf(c, joinable, negated, cx);
+  });
   const ranks = branch.map((c, i) => rankOf(c, i, branch));
+  // a condition binding a name that an earlier-written negation uses locally comes after it, so
+  // the name stays local there (an accumulator's group variable reusing a negation's local name)
+  const after: number[][] = branch.map(() => []);
+  branch.forEach((n, i) => {
+    if (n.kind !== "not" && n.kind !== "exists") return;
+    const inside = new Set<string>();
+    mentioned(n, inside);
+    const local = [...inside].filter((v) => !(needs[i] as string[]).includes(v));
+    branch.forEach((x, k) => {
+      if (k > i && bindsOf(x).some((v) => local.includes(v))) (after[k] as number[]).push(i);
+    });
+  });
   const bound = new Set<string>(outer);
   const placed: SimpleCondition[] = [];
   const done = branch.map(() => false);
   for (let n = 0; n < branch.length; n++) {
-    const ready = (i: number): boolean => !done[i] && (needs[i] as string[]).every((v) => bound.has(v));
+    const ready = (i: number): boolean => !done[i] && (needs[i] as string[]).every((v) => bound.has(v)) && (after[i] as number[]).every((k) => done[k]);
     // Filters first (tests, negations, accumulators as soon as their variables are bound), then
     // patterns in written order, then patterns sharing no variable with another pattern or
     // negation (a cross product anyway, such as Manners' [:count :count/value ?c]), and patterns

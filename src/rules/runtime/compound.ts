@@ -87,6 +87,92 @@ export class NccPartner extends BetaNode {
   }
 }
 
+interface BetaNegMem {
+  readonly left: Map<unknown, Bucket<Token>>;
+  readonly count: Map<unknown, number>;
+}
+
+/**
+ * `not` (or `exists`) of a conjunction compiled independently of the outer match (see the
+ * compiler's `unnested`): parent tokens pass while no (resp. some) token of the conjunction's own
+ * chain shares their key. Only counts per key are kept.
+ */
+export class BetaNegationNode extends BetaNode {
+  constructor(
+    id: number,
+    level: number,
+    usedBy: string[],
+    readonly leftLocs: readonly VarLoc[],
+    /** The shared variables in the conjunction's tokens. */
+    readonly rightLocs: readonly VarLoc[],
+    /** Level of the conjunction's last tokens. */
+    readonly rightLevel: number,
+    readonly exists: boolean,
+  ) {
+    super(id, level, usedBy);
+  }
+  createMemory(): BetaNegMem {
+    return { left: new Map(), count: new Map() };
+  }
+  leftAdd(rt: Rt, t: Token): void {
+    const m = rt.mem[this.id] as BetaNegMem;
+    const k = rt.leftKey(t, this.level - 1, this.leftLocs);
+    bucketAdd(rt.j, m.left, k, t);
+    if (((m.count.get(k) ?? 0) > 0) === this.exists) rt.emit(this, t, null, null);
+  }
+  leftRemove(rt: Rt, t: Token): void {
+    bucketRemove(rt.j, (rt.mem[this.id] as BetaNegMem).left, rt.leftKey(t, this.level - 1, this.leftLocs), t);
+  }
+  /** A token of the conjunction arrived. */
+  tokenAdd(rt: Rt, t: Token): void {
+    const m = rt.mem[this.id] as BetaNegMem;
+    const k = rt.leftKey(t, this.rightLevel, this.rightLocs);
+    const c = m.count.get(k) ?? 0;
+    jset(rt.j, m.count, k, c + 1);
+    if (c === 0) this.flip(rt, m, k, this.exists);
+  }
+  /** A token of the conjunction is going away. */
+  tokenRemove(rt: Rt, t: Token): void {
+    const m = rt.mem[this.id] as BetaNegMem;
+    const k = rt.leftKey(t, this.rightLevel, this.rightLocs);
+    const c = m.count.get(k) ?? 0;
+    if (c <= 1) {
+      jdelete(rt.j, m.count, k);
+      this.flip(rt, m, k, !this.exists);
+    } else jset(rt.j, m.count, k, c - 1);
+  }
+  private flip(rt: Rt, m: BetaNegMem, k: unknown, pass: boolean): void {
+    for (const t of bucketItems(m.left.get(k))) {
+      if (pass) rt.emit(this, t, null, null);
+      else {
+        const c = childAt(t, this.id);
+        if (c !== null) rt.removeToken(c);
+      }
+    }
+  }
+}
+
+/** The end of an unnested conjunction: hands its tokens to the {@link BetaNegationNode}. */
+export class NegationFeed extends BetaNode {
+  constructor(
+    id: number,
+    level: number,
+    usedBy: string[],
+    readonly target: BetaNegationNode,
+  ) {
+    super(id, level, usedBy);
+  }
+  createMemory(): null {
+    return null;
+  }
+  leftAdd(rt: Rt, t: Token): void {
+    this.target.tokenAdd(rt, t);
+  }
+  leftRemove(rt: Rt, t: Token): void {
+    this.target.tokenRemove(rt, t);
+  }
+}
+
 /** One group's accumulation: how many facts, and the accumulated value. */
 interface Group {
   readonly n: number;

@@ -16,6 +16,7 @@
  *   --json             print machine-readable results instead of the tables
  *   --strict           "not available yet" counts as a failure
  *   --timeout S        stop a cell's process after S seconds (default 1800; quick 120)
+ *   --from <file>      print the tables (and exit code) of results saved with --json, running nothing
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -39,10 +40,11 @@ interface Options {
   json: boolean;
   strict: boolean;
   timeoutS: number | undefined;
+  from: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, only: [], runs: undefined, sizes: undefined, budgetS: 300, warmup: true, json: false, strict: false, timeoutS: undefined };
+  const o: Options = { quick: false, only: [], runs: undefined, sizes: undefined, budgetS: 300, warmup: true, json: false, strict: false, timeoutS: undefined, from: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const next = (): string => {
@@ -82,6 +84,9 @@ function parseArgs(argv: readonly string[]): Options {
         break;
       case "--timeout":
         o.timeoutS = num(next());
+        break;
+      case "--from":
+        o.from = next();
         break;
       default:
         throw new Error(`unknown flag ${a} (see the header of bench/run.ts)`);
@@ -159,16 +164,37 @@ function gitCommit(): string {
   return r.status === 0 ? r.stdout.trim() : "unknown";
 }
 
-async function main(): Promise<number> {
-  const o = parseArgs(process.argv.slice(2));
+/** What `--json` prints and `--from` reads back. */
+interface Saved {
+  readonly env: Env;
+  readonly results: CellResult[];
+}
+
+interface Env {
+  readonly node: string;
+  readonly cpus: number;
+  readonly cpu: string;
+  readonly commit: string;
+  readonly date: string;
+  readonly quick: boolean;
+  readonly loadBefore: string;
+  readonly loadAfter: string;
+  readonly wallS: number;
+}
+
+function load(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
+}
+
+/** Runs the planned cells one after another, each in its own process. */
+function runAll(o: Options): Saved {
   const cells = plan(o);
-  if (cells.length === 0) {
-    process.stderr.write(`nothing selected by --only ${o.only.join(",")}\n`);
-    return 2;
-  }
   const dir = mkdtempSync(join(tmpdir(), "bench-"));
   const timeoutMs = (o.timeoutS ?? (o.quick ? 120 : 1800)) * 1000;
-  const env = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "?", loadBefore: loadavg().map((x) => x.toFixed(2)).join(" "), commit: gitCommit(), date: new Date().toISOString() };
+  const loadBefore = load();
+  const date = new Date().toISOString();
   const results: CellResult[] = [];
   const t0 = Date.now();
   try {
@@ -180,7 +206,27 @@ async function main(): Promise<number> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const wallS = (Date.now() - t0) / 1000;
+  const env: Env = {
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? "?",
+    commit: gitCommit(),
+    date,
+    quick: o.quick,
+    loadBefore,
+    loadAfter: load(),
+    wallS: (Date.now() - t0) / 1000,
+  };
+  return { env, results };
+}
+
+async function main(): Promise<number> {
+  const o = parseArgs(process.argv.slice(2));
+  const { env, results } = o.from === undefined ? runAll(o) : (JSON.parse(readFileSync(o.from, "utf8")) as Saved);
+  if (results.length === 0) {
+    process.stderr.write(`nothing selected by --only ${o.only.join(",")}\n`);
+    return 2;
+  }
   // A peer too slow for the time limit is reported, not failed; our entry timing out is a failure.
   const failed = results.filter((r) => r.status.kind === "wrong" || r.status.kind === "error" || (r.status.kind === "timeout" && r.side === "ours"));
   const timedOut = results.filter((r) => r.status.kind === "timeout" && r.side === "peer");
@@ -193,14 +239,15 @@ async function main(): Promise<number> {
   }
   const inputsIdentical = [...digests.values()].every((s) => s.size <= 1);
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ env: { ...env, loadAfter: loadavg().map((x) => x.toFixed(2)).join(" "), wallS }, options: o, results }, null, 2)}\n`);
+    const saved: Saved = { env, results };
+    process.stdout.write(`${JSON.stringify(saved, null, 2)}\n`);
   } else {
     const names = new Map<string, string>();
     for (const [k, v] of MANNERS_VARIANTS) names.set(k, v.name);
     for (const [k, v] of JOIN_VARIANTS) names.set(k, v.name);
     const out: string[] = [];
-    out.push(`bench ${o.quick ? "--quick " : ""}on node ${env.node}, ${env.cpus} x ${env.cpu}, commit ${env.commit}, ${env.date}`);
-    out.push(`load average before ${env.loadBefore}, after ${loadavg().map((x) => x.toFixed(2)).join(" ")}; wall ${wallS.toFixed(0)} s`);
+    out.push(`bench ${env.quick ? "--quick " : ""}on node ${env.node}, ${env.cpus} x ${env.cpu}, commit ${env.commit}, ${env.date}`);
+    out.push(`load average before ${env.loadBefore}, after ${env.loadAfter}; wall ${env.wallS.toFixed(0)} s`);
     out.push(`each cell in its own process; times are medians of the runs (min, max beside); input building untimed`);
     if (results.some((r) => r.workload === "manners")) out.push("", "Miss Manners (seating verified for every run)", mannersTable(results, names));
     if (results.some((r) => r.workload === "join")) {

@@ -7,7 +7,7 @@ export { BUILTIN_SIGNATURES, SPECIAL_FORMS, type FunctionSignature } from "./sig
 export { compileRules } from "./compile.js";
 export type { CompileOptions, Network, NetworkPlan, PlanNode, PlanNodeKind, PlanAlpha, PlanProduction } from "./plan.js";
 export { RuleSession, newRuleSession } from "./session.js";
-export { DEFAULT_MAX_FIRINGS, type EngineActionContext, type FireOptions, type FireReport, type Listener } from "./runtime/engine.js";
+export { DEFAULT_MAX_FIRINGS, type EngineActionContext, type FireOptions, type FireReport, type Listener } from "./runtime/api.js";
 export type { Row, Row as QueryRow } from "./runtime/query.js";
 export { BUILTIN_ACCUMULATORS, type AccumulatorFactory, type FieldOf } from "./accumulators.js";
 export { pattern, fact, term, lit, not_, exists, and, or, test, acc, accumulate, rule, query, type TermInput, type RuleOptions } from "./builders.js";

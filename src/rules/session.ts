@@ -6,7 +6,9 @@
 import { EavError } from "../errors.js";
 import type { Network } from "./plan.js";
 import type { QuerySpec } from "./spec.js";
-import { EngineState, runFire, type EngineActionContext, type FireOptions, type FireReport, type PendingOp } from "./runtime/engine.js";
+import { runFire } from "./runtime/engine.js";
+import { EngineState } from "./runtime/state.js";
+import type { EngineActionContext, FireOptions, FireReport, PendingOp } from "./runtime/api.js";
 import { advance, NO_JOURNAL, reroot, StateSnapshot, undoJournal, Version, type Journal } from "./runtime/journal.js";
 import { queryRows, type Row } from "./runtime/query.js";
 

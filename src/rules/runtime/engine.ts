@@ -13,119 +13,17 @@ import { EavError, isEavError } from "../../errors.js";
 import { formatValue } from "../../eav/value.js";
 import { evaluate, isTruthy, type EvalEnv } from "../expr.js";
 import type { NetworkCore } from "../plan.js";
-import type { ActionContext, Bindings, QuerySpec } from "../spec.js";
+import type { Bindings, QuerySpec } from "../spec.js";
 import { Agenda } from "./agenda.js";
-import { jfield, NO_JOURNAL, StateSnapshot, Version, type Journal, type Versioned } from "./journal.js";
-import { WorkingMemory } from "./wm.js";
+import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
+import type { EngineState } from "./state.js";
+import type { EngineActionContext, FireOptions, FireReport, Listener, PendingOp } from "./api.js";
+import { DEFAULT_MAX_FIRINGS } from "./api.js";
 import { Activation, FactEntry, JoinToken, keyOf, linkToken, Token, tupleKey, unlinkToken } from "./memory.js";
 import type { BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
 import type { TerminalNode } from "./terminals.js";
 import { loopLimitError } from "./loop-limit.js";
-
-/** What a version's memory consists of (swapped whole by {@link EngineState.swap}). */
-interface Contents {
-  readonly wm: WorkingMemory;
-  readonly mem: unknown[];
-  readonly root: Token;
-  readonly initialized: boolean;
-}
-
-/** The mutable memory behind a chain of session values (see session.ts). */
-export class EngineState implements Versioned {
-  /** The version whose contents the memory holds now. */
-  current: Version = new Version();
-  /** True while a fire runs: a nested fire or query on a sibling session must not reroot. */
-  busy = false;
-  wm: WorkingMemory;
-  mem: unknown[];
-  root: Token;
-  /** Whether the root token has been propagated (done at the first fire). Journaled. */
-  initialized = false;
-  /** Monotonic id source; never rolled back (ids only need to be ordered). */
-  lastId = 0;
-  constructor(readonly net: NetworkCore) {
-    const c = this.fresh();
-    this.wm = c.wm;
-    this.mem = c.mem;
-    this.root = c.root;
-  }
-
-  private fresh(): Contents {
-    return { wm: new WorkingMemory(this.net.factKey), mem: this.net.nodes.map((n) => n.createMemory()), root: new Token(0, null, null, 0), initialized: false };
-  }
-
-  swap(snapshot: StateSnapshot): StateSnapshot {
-    const mine = new StateSnapshot({ wm: this.wm, mem: this.mem, root: this.root, initialized: this.initialized } satisfies Contents);
-    const c = (snapshot.contents as Contents | null) ?? this.fresh();
-    this.wm = c.wm;
-    this.mem = c.mem;
-    this.root = c.root;
-    this.initialized = c.initialized;
-    return mine;
-  }
-
-  /** Empties the memory (after a failed first fire, which kept no journal). */
-  reset(): void {
-    this.swap(new StateSnapshot(null));
-  }
-}
-
-/** A buffered change from outside. */
-export interface PendingOp {
-  readonly kind: "insert" | "retract";
-  readonly facts: readonly unknown[];
-}
-
-/** Observes a fire. Every method is optional; an absent listener costs nothing. */
-export interface Listener {
-  /** A fact entered working memory, from outside (`rule` null) or from a rule's action. */
-  inserted?(fact: unknown, rule: string | null, logical: boolean): void;
-  /** A fact left working memory: retracted explicitly, or withdrawn by truth maintenance. */
-  retracted?(fact: unknown, rule: string | null, reason: "explicit" | "withdrawn"): void;
-  /** A rule's conditions matched: an activation joined the agenda. */
-  activationAdded?(rule: string, bindings: Bindings): void;
-  /** A pending activation stopped matching before it fired. */
-  activationCancelled?(rule: string, bindings: Bindings): void;
-  /** A rule fired. */
-  fired?(rule: string, bindings: Bindings): void;
-}
-
-/** The action context the engine offers; the EAV session builds its own on top (`FireOptions.context`). */
-export interface EngineActionContext extends ActionContext {
-  /** The firing rule's name. */
-  readonly rule: string;
-  /** Runs a query against working memory as it stands (before this action's own changes). */
-  query(nameOrSpec: string | QuerySpec, params?: Readonly<Record<string, unknown>>): Row[];
-  /** Every fact in working memory as it stands. */
-  facts(): unknown[];
-}
-
-/** Options of `RuleSession.fire`. */
-export interface FireOptions<C = EngineActionContext> {
-  /** The most rule firings this fire may run; more throws `rules/loop-limit`. Default 1,000,000. */
-  readonly maxFirings?: number;
-  readonly listener?: Listener;
-  /** Builds the context actions receive from the engine's base context. */
-  readonly context?: (base: EngineActionContext) => C;
-  /** Called with facts truth maintenance withdraws, after they left working memory. */
-  readonly onWithdraw?: (facts: readonly unknown[]) => void;
-}
-
-/** What a fire did. */
-export interface FireReport {
-  /** Number of rule firings. */
-  readonly firings: number;
-  /** Firings per rule name. */
-  readonly byRule: Readonly<Record<string, number>>;
-  /** Facts that entered working memory, in order (a fact inserted and retracted appears in both). */
-  readonly inserted: readonly unknown[];
-  /** Facts that left it: explicit retractions and truth-maintenance withdrawals, in order. */
-  readonly retracted: readonly unknown[];
-}
-
-/** The default firing budget of one fire. */
-export const DEFAULT_MAX_FIRINGS = 1_000_000;
 
 const LOGICAL = 0;
 const UNCONDITIONAL = 1;

@@ -242,7 +242,8 @@ class Fire implements Rt {
         this.listener.activationCancelled(node.rule, this.bindings(a.parent as Token, node.level - 1, node.scope));
       }
     } else if (was === "fired" && a.logical !== null) {
-      for (const e of a.logical) {
+      const logical = a.logical;
+      for (const e of logical instanceof FactEntry ? [logical] : logical) {
         if (!e.alive) continue;
         this.entryField(e, "support", e.support - 1);
         if (e.support === 0 && !e.uncond) this.withdrawQueue.push(e);
@@ -260,7 +261,7 @@ class Fire implements Rt {
       if (uncond && !e.uncond) this.entryField(e, "uncond", true);
       if (support !== null) {
         this.entryField(e, "support", e.support + 1);
-        (support.logical ??= []).push(e);
+        support.supports(e);
       }
       return;
     }
@@ -269,7 +270,7 @@ class Fire implements Rt {
     e.uncond = uncond;
     if (support !== null) {
       e.support = 1;
-      (support.logical ??= []).push(e);
+      support.supports(e);
     }
     wm.add(this.j, e);
     this.inserted.push(fact);

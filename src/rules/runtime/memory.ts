@@ -90,8 +90,19 @@ export type ActivationState = "pending" | "fired" | "cancelled" | "suppressed" |
 /** A terminal token: a rule's complete match, on the agenda until it fires. */
 export class Activation extends Token {
   state: ActivationState = "pending";
-  /** Entries this activation inserted logically (its supports); written only while it fires. */
-  logical: FactEntry[] | null = null;
+  /**
+   * Entries this activation inserted logically (its supports): one entry, or several; written only
+   * while it fires. One entry is stored bare (most actions insert one fact): an array per match
+   * cost ~48 bytes.
+   */
+  logical: FactEntry | FactEntry[] | null = null;
+  /** Records a logical insert by this activation. Only while it fires (no journal needed). */
+  supports(e: FactEntry): void {
+    const l = this.logical;
+    if (l === null) this.logical = e;
+    else if (l instanceof FactEntry) this.logical = [l, e];
+    else l.push(e);
+  }
   constructor(
     node: number,
     parent: Token,

@@ -69,6 +69,10 @@ export class RuleSession {
    */
   fire<C = EngineActionContext>(options: FireOptions<C> = {}): RuleSession {
     const st = this.enter();
+    if (st.busy) {
+      // an action firing a session of the chain it is running in would see half-applied memories
+      throw new EavError("rules/invalid-spec", "fire() was called on a session while a fire of the same session chain is running (from a rule's action or a listener)", {});
+    }
     const ops: PendingOp[] = [];
     for (let p = this.pending; p !== null; p = p.prev) ops.push(p.op);
     ops.reverse();

@@ -85,3 +85,25 @@ describe("immutability", () => {
     expect(attr(b, "p/x")).toEqual(["2:2"]);
   });
 });
+
+describe("re-entrancy", () => {
+  it("an action cannot fire a session of the chain that is firing", () => {
+    const holder: { outer?: RuleSession } = {};
+    const net2 = compileRules([
+      rule("nested", [pattern("?e", "p/x", "_")], () => {
+        holder.outer?.fire();
+      }),
+    ]);
+    const outer = newRuleSession(net2).insert(eavs([1, "p/x", 1]));
+    holder.outer = outer;
+    let err: unknown;
+    try {
+      outer.fire();
+    } catch (e) {
+      err = e;
+    }
+    expect(isEavError(err, "rules/action-failed")).toBe(true);
+    expect(((err as { cause?: unknown }).cause as { code?: string }).code).toBe("rules/invalid-spec");
+    expect(outer.facts()).toEqual([]);
+  });
+});

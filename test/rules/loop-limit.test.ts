@@ -52,3 +52,17 @@ describe("loop limit", () => {
     expect(() => newRuleSession(compileRules(ok)).insert(eavs([1, "p/x", 1], [2, "p/x", 1], [3, "p/x", 1])).fire({ maxFirings: 2 })).toThrow(EavError);
   });
 });
+
+describe("loop limit edge", () => {
+  it("a budget of zero stops before the first firing, with a readable message", () => {
+    let err: unknown;
+    try {
+      newRuleSession(compileRules([rule("any", [pattern("?e", "p/x", "_")], () => {})])).insert(eavs([1, "p/x", 1])).fire({ maxFirings: 0 });
+    } catch (e) {
+      err = e;
+    }
+    expect(isEavError(err, "rules/loop-limit")).toBe(true);
+    expect((err as EavError).data).toMatchObject({ limit: 0, rules: [], cycle: [] });
+    expect((err as EavError).message).toContain("cycle: none");
+  });
+});

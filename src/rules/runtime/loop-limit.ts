@@ -13,7 +13,7 @@ export function loopLimitError(max: number, recent: readonly string[], firings: 
   const counts = new Map<string, number>();
   for (const r of recent) counts.set(r, (counts.get(r) ?? 0) + 1);
   const rules = [...new Set(cycle)].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a.localeCompare(b));
-  const path = cycle.length === 1 ? `${cycle[0]} -> ${cycle[0]}` : [...cycle, cycle[0]].join(" -> ");
+  const path = cycle.length === 0 ? "none" : cycle.length === 1 ? `${cycle[0]} -> ${cycle[0]}` : [...cycle, cycle[0]].join(" -> ");
   return new EavError(
     "rules/loop-limit",
     `fire stopped after ${max} firings: ${rules.join(", ")} kept re-firing (cycle: ${path}). ` +

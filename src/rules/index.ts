@@ -11,4 +11,19 @@ export { DEFAULT_MAX_FIRINGS, type EngineActionContext, type FireOptions, type F
 export type { Row, Row as QueryRow } from "./runtime/query.js";
 export { BUILTIN_ACCUMULATORS, type AccumulatorFactory, type FieldOf } from "./accumulators.js";
 export { pattern, fact, term, lit, not_, exists, and, or, test, acc, accumulate, rule, query, type TermInput, type RuleOptions } from "./builders.js";
-export { evaluate, isTruthy, freeVariables, checkCalls, checkHostFunctions, type EvalEnv, type CallProblem, type CheckCallsOptions } from "./expr.js";
+export {
+  evaluate,
+  compileExpr,
+  interpret,
+  isTruthy,
+  equals,
+  compareValues,
+  showValue,
+  freeVariables,
+  checkCalls,
+  checkHostFunctions,
+  type EvalEnv,
+  type CompiledExpr,
+  type CallProblem,
+  type CheckCallsOptions,
+} from "./expr.js";

@@ -14,11 +14,14 @@
 // - `or`: the matches of each branch, concatenated (the engine's disjunctive normal form);
 // - `test`: the expression (or function) is truthy for the current bindings;
 // - accumulate (built-in accumulators, or a user one reduced from scratch): over the facts matching
-//   `from` under the current bindings (variables of `from` not
-//   yet bound are local to each fact, so one accumulation per outer match), result bound to `bind`
-//   (unified when already bound); an empty accumulation matches unless the accumulator says
-//   `emptyMatches: false` (min, max, average);
-// - a query's rows: every variable bound by its top-level conditions, keyed without `?`.
+//   `from` under the current bindings, result bound to `bind` (unified when already bound). As in
+//   Clara, variables of `from` that no condition written before binds are group variables: the
+//   facts are grouped by the tuple of their values, and each group gives one match binding them
+//   (so no fact, no match). Without group variables there is one accumulation per outer match, and
+//   an empty one matches unless the accumulator says `emptyMatches: false` (min, max, average);
+// - a query's rows: every variable bound by its top-level conditions, keyed without `?`; the
+//   parameters select among the rows (they are not bound before the conditions, so a parameter
+//   that an accumulator's `from` mentions first still groups it).
 import { ALL, EAV, eav, eavKey } from "../../src/eav/eav.js";
 import { compareValues, equals, evaluate, isTruthy } from "../../src/rules/expr.js";
 import type { Accumulator, ActionContext, Bindings, Condition, HostFunction, PatternCondition, ProductionSpec, QuerySpec, RuleSpec, Test } from "../../src/rules/spec.js";
@@ -157,14 +160,38 @@ function matchOne(c: Condition, facts: readonly EAV[], m: Match, functions: Read
     case "test":
       return runTest(c.test, m, functions) ? [m] : [];
     case "accumulate": {
-      const matching = facts.filter((f) => matchPattern(c.from, f, m) !== null);
-      const ref = c.accumulator;
-      const r = ref.kind === "named" ? accumulate(ref.name, ref.args, matching) : custom(ref.accumulator as unknown as Accumulator<EAV, unknown, unknown>, matching);
-      if (!r.matches) return [];
-      const out: Record<string, unknown> = { ...m };
-      return unify(out, c.bind, r.value) ? [out] : [];
+      // Clara's grouping: the variables of `from` that `m` does not bind (bound by no condition
+      // written before) take their values from the facts, one accumulation per distinct tuple
+      const free = patternVariables(c.from).filter((v) => !Object.prototype.hasOwnProperty.call(m, v));
+      const groups: { bindings: Match; facts: EAV[] }[] = [];
+      for (const f of facts) {
+        const r = matchPattern(c.from, f, m);
+        if (r === null) continue;
+        const group = groups.find((g) => free.every((v) => equals(g.bindings[v], r[v])));
+        if (group === undefined) groups.push({ bindings: r, facts: [f] });
+        else group.facts.push(f);
+      }
+      // no group variable: one accumulation over all the matching facts, even none of them
+      if (free.length === 0 && groups.length === 0) groups.push({ bindings: m, facts: [] });
+      const out: Match[] = [];
+      for (const g of groups) {
+        const ref = c.accumulator;
+        const r = ref.kind === "named" ? accumulate(ref.name, ref.args, g.facts) : custom(ref.accumulator as unknown as Accumulator<EAV, unknown, unknown>, g.facts);
+        if (!r.matches) continue;
+        const b: Record<string, unknown> = { ...m };
+        for (const v of free) b[v] = g.bindings[v];
+        if (unify(b, c.bind, r.value)) out.push(b);
+      }
+      return out;
     }
   }
+}
+
+/** The variables of a pattern: its field variables and its `?f <-` name. */
+function patternVariables(p: PatternCondition): string[] {
+  const out = p.fields.flatMap(({ term }) => (term.kind === "var" ? [term.name] : []));
+  if (p.bind !== undefined) out.push(p.bind);
+  return [...new Set(out)];
 }
 
 function withoutQ(m: Match): Bindings {
@@ -276,9 +303,10 @@ export function referenceState(productions: readonly ProductionSpec[], base: Ite
     query(name, params = {}) {
       const q = queries.get(name);
       if (q === undefined) throw new Error(`no query ${name}`);
-      const start: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(params)) start[k.startsWith("?") ? k : `?${k}`] = v;
-      return matchAll(q.conditions, all, start, functions).map((m) => withoutQ(m) as Row);
+      const wanted = Object.entries(params).map(([k, v]) => [k.startsWith("?") ? k : `?${k}`, v] as const);
+      return matchAll(q.conditions, all, {}, functions)
+        .filter((m) => wanted.every(([k, v]) => Object.prototype.hasOwnProperty.call(m, k) && equals(m[k], v)))
+        .map((m) => withoutQ(m) as Row);
     },
   };
 }

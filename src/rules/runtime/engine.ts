@@ -20,7 +20,7 @@
  */
 import { EavError, isEavError } from "../../errors.js";
 import { formatValue } from "../../eav/value.js";
-import { evaluate, isTruthy, type EvalEnv } from "../expr.js";
+import { isTruthy, type CompiledExpr, type EvalEnv } from "../expr.js";
 import type { NetworkCore } from "../plan.js";
 import type { Bindings, QuerySpec } from "../spec.js";
 import { Agenda } from "./agenda.js";
@@ -28,7 +28,8 @@ import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
 import type { EngineState } from "./state.js";
 import type { EngineActionContext, FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
-import { Activation, FactEntry, JoinToken, keyOf, linkToken, Token, tupleKey, unlinkToken } from "./memory.js";
+import { Activation, FactEntry, JoinToken, keyOf, linkToken, Token, tupleKey, unlinkToken, withoutSupport, withSupport } from "./memory.js";
+import { unfounded } from "./tms.js";
 import type { BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
 import type { TerminalNode } from "./terminals.js";
@@ -92,6 +93,8 @@ class Fire implements Rt {
   private readonly agenda = new Agenda();
   private readonly listener: Listener | undefined;
   private readonly withdrawQueue: FactEntry[] = [];
+  /** Facts that lost a support but kept others: is one of those left well-founded? (tms.ts) */
+  private readonly checkQueue: FactEntry[] = [];
   /** Accumulator groups changed since the last flush: node -> join key -> changed groups (or null). */
   private dirty: Map<DirtyNode, Map<unknown, Set<unknown> | null>> | null = null;
   private readonly firings: Record<string, number> = {};
@@ -173,7 +176,7 @@ class Fire implements Rt {
             ...extra,
           },
         };
-        for (const e of action.body) evaluate(e, env);
+        for (const e of terminal.compiledBody) e(env);
       }
     } catch (err) {
       throw failure(terminal.rule, bindings, "action", err);
@@ -223,7 +226,7 @@ class Fire implements Rt {
     else {
       const b = this.bindings(t, node.level - 1, node.scope);
       try {
-        salience = Number(s.kind === "fn" ? s.fn(b) : evaluate(s.expr, { lookup: this.lookup(t, node.level - 1, node.scope), functions: this.net.functions }));
+        salience = Number(s.kind === "fn" ? s.fn(b) : (node.compiledSalience as CompiledExpr)({ lookup: this.lookup(t, node.level - 1, node.scope), functions: this.net.functions }));
       } catch (err) {
         throw failure(node.rule, b, "salience", err);
       }
@@ -254,8 +257,11 @@ class Fire implements Rt {
       const logical = a.logical;
       for (const e of logical instanceof FactEntry ? [logical] : logical) {
         if (!e.alive) continue;
-        this.entryField(e, "support", e.support - 1);
-        if (e.support === 0 && !e.uncond) this.withdrawQueue.push(e);
+        this.entryField(e, "by", withoutSupport(e.by, a));
+        if (e.uncond) continue;
+        // no support left: withdrawn; some left: they may all rest on e itself (recursive rules)
+        if (e.by === null) this.withdrawQueue.push(e);
+        else this.checkQueue.push(e);
       }
     }
   }
@@ -269,7 +275,7 @@ class Fire implements Rt {
     if (e !== undefined) {
       if (uncond && !e.uncond) this.entryField(e, "uncond", true);
       if (support !== null) {
-        this.entryField(e, "support", e.support + 1);
+        this.entryField(e, "by", withSupport(e.by, support));
         support.supports(e);
       }
       return;
@@ -278,7 +284,7 @@ class Fire implements Rt {
     e = new FactEntry(fact, this.nextId());
     e.uncond = uncond;
     if (support !== null) {
-      e.support = 1;
+      e.by = support;
       support.supports(e);
     }
     wm.add(this.j, e);
@@ -294,7 +300,7 @@ class Fire implements Rt {
     }
   }
 
-  private entryField<F extends "support" | "uncond" | "alive">(e: FactEntry, field: F, v: FactEntry[F]): void {
+  private entryField<F extends "by" | "uncond" | "alive">(e: FactEntry, field: F, v: FactEntry[F]): void {
     if (e.id <= this.born) jfield(this.j, e, field, v);
     else e[field] = v;
   }
@@ -326,6 +332,7 @@ class Fire implements Rt {
   private settle(): void {
     for (;;) {
       if (this.withdrawQueue.length > 0) this.drainWithdrawals();
+      else if (this.checkQueue.length > 0) this.checkGrounded();
       else if (this.dirty !== null) this.flushDirty();
       else return;
     }
@@ -338,6 +345,31 @@ class Fire implements Rt {
       this.removeEntry(e, "withdrawn");
       out.push(e.fact);
     }
+    this.notifyWithdrawn(out);
+  }
+
+  /**
+   * Checks one fact that lost a support but kept others, after plain withdrawals have settled (so
+   * the support graph it reads is current); withdraws it, and every fact found unfounded with it,
+   * when none of its supports is well-founded. One at a time: a withdrawal cascades and may settle
+   * the next queued facts, which are then skipped.
+   */
+  private checkGrounded(): void {
+    const e = this.checkQueue.pop() as FactEntry;
+    if (!e.alive || e.uncond || e.by === null) return;
+    const gone = unfounded(e);
+    if (gone === null) return;
+    const out: unknown[] = [];
+    for (const x of gone) {
+      // withdrawing one member can cascade to another (its only support rested on the first)
+      if (!x.alive) continue;
+      this.removeEntry(x, "withdrawn");
+      out.push(x.fact);
+    }
+    this.notifyWithdrawn(out);
+  }
+
+  private notifyWithdrawn(out: unknown[]): void {
     const cb = this.options.onWithdraw;
     if (cb !== undefined && out.length > 0) {
       try {
@@ -397,7 +429,7 @@ class Fire implements Rt {
     const p = node.predicate;
     try {
       if (p.kind === "fn") return Boolean(p.fn(this.bindings(t, node.level - 1, node.scope)));
-      return isTruthy(evaluate(p.expr, { lookup: this.lookup(t, node.level - 1, node.scope), functions: this.net.functions }));
+      return isTruthy((node.compiled as CompiledExpr)({ lookup: this.lookup(t, node.level - 1, node.scope), functions: this.net.functions }));
     } catch (err) {
       throw failure(node.usedBy[0] ?? "?", this.bindings(t, node.level - 1, node.scope), "test", err);
     }

@@ -16,13 +16,21 @@ const DEAD = 2;
 
 /**
  * A fact in working memory: one per distinct fact (set semantics), with its supports. Compact on
- * purpose (one per datom): the support count and the two flags share one small integer behind
- * accessors (journaled through them like plain fields), and the key is recomputed when needed.
+ * purpose (one per datom): the two flags share one small integer behind accessors (journaled
+ * through them like plain fields), and the key is recomputed when needed.
  */
 export class FactEntry {
   private bits = 0;
   /** Head of the list of join tokens holding this entry (threaded through `fnext`/`fprev`). */
   tokens: JoinToken | null = null;
+  /**
+   * Its logical supports: the fired activations that inserted it and still hold, one stored bare or
+   * several in an array that is never mutated in place (replaced whole, so the journal keeps the
+   * old array as the old value). An activation that inserted it twice is listed twice. Kept (not
+   * just counted) so truth maintenance can tell a well-founded support from a circular one
+   * (tms.ts); it costs one field per entry, and the count it replaced was free.
+   */
+  by: Activation | Activation[] | null = null;
   constructor(
     readonly fact: unknown,
     /** Insertion order, for deterministic iteration. */
@@ -44,11 +52,25 @@ export class FactEntry {
   }
   /** Number of logical supports (fired activations that inserted it and still hold). */
   get support(): number {
-    return this.bits >>> 2;
+    const b = this.by;
+    return b === null ? 0 : Array.isArray(b) ? b.length : 1;
   }
-  set support(n: number) {
-    this.bits = (n << 2) | (this.bits & 3);
-  }
+}
+
+/** `by` with one more support `a` (a new value when it was an array). Pure. */
+export function withSupport(by: Activation | Activation[] | null, a: Activation): Activation | Activation[] {
+  if (by === null) return a;
+  return Array.isArray(by) ? [...by, a] : [by, a];
+}
+
+/** `by` with one support `a` less (a new value when it was an array). Pure. */
+export function withoutSupport(by: Activation | Activation[] | null, a: Activation): Activation | Activation[] | null {
+  if (by === a) return null;
+  if (!Array.isArray(by)) return by;
+  const i = by.indexOf(a);
+  if (i < 0) return by;
+  if (by.length === 2) return by[1 - i] as Activation;
+  return [...by.slice(0, i), ...by.slice(i + 1)];
 }
 
 /**

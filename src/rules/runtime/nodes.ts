@@ -11,6 +11,7 @@ import { jdelete, jset } from "./journal.js";
 import type { Journal } from "./journal.js";
 import { type Bucket, bucketAdd, bucketItems, bucketRemove, childAt, type FactEntry, type Token } from "./memory.js";
 import type { Test } from "../spec.js";
+import { compileExpr, type CompiledExpr } from "../expr.js";
 
 /** A node whose results propagate when the fire settles (accumulators). */
 export interface DirtyNode {
@@ -217,6 +218,11 @@ export class NegationNode extends AlphaFed {
 
 /** A `test` condition: the parent's token passes when the predicate holds. */
 export class TestNode extends BetaNode {
+  /**
+   * The predicate's expression compiled once, when the network is built (null for a function):
+   * going through `evaluate` per token paid a cache lookup each time (~40 ns).
+   */
+  readonly compiled: CompiledExpr | null;
   constructor(
     id: number,
     level: number,
@@ -226,6 +232,7 @@ export class TestNode extends BetaNode {
     readonly scope: readonly VarLoc[],
   ) {
     super(id, level, usedBy);
+    this.compiled = predicate.kind === "expr" ? compileExpr(predicate.expr) : null;
   }
   createMemory(): null {
     return null;

@@ -3,11 +3,18 @@
  * and a query's terminal (complete matches indexed by the query's parameters).
  */
 import type { Action, Salience } from "../spec.js";
+import { compileExpr, type CompiledExpr } from "../expr.js";
 import { type Bucket, bucketAdd, bucketItems, bucketRemove, type Token } from "./memory.js";
 import { BetaNode, type Rt, type VarLoc } from "./nodes.js";
 
 /** A rule's terminal. Its tokens are the rule's activations (see engine.ts `activate`). */
 export class TerminalNode extends BetaNode {
+  /**
+   * The action's body and the salience expression compiled once, when the network is built (empty
+   * / null when they are functions or a number): `evaluate` paid a cache lookup per evaluation.
+   */
+  readonly compiledBody: readonly CompiledExpr[];
+  readonly compiledSalience: CompiledExpr | null;
   constructor(
     id: number,
     level: number,
@@ -22,6 +29,8 @@ export class TerminalNode extends BetaNode {
     readonly scope: readonly VarLoc[],
   ) {
     super(id, level, usedBy);
+    this.compiledBody = action.kind === "fn" ? [] : action.body.map((e) => compileExpr(e));
+    this.compiledSalience = typeof salience === "object" && salience.kind === "expr" ? compileExpr(salience.expr) : null;
   }
   createMemory(): null {
     return null;

@@ -1,0 +1,116 @@
+/**
+ * Well-founded truth maintenance for recursive rules: deciding whether a logically inserted fact
+ * that lost one support still has a support that does not rest on itself.
+ *
+ * Why a count of supports is not enough: when a rule reads its own output, a fact F can be
+ * supported by an activation whose token holds F (directly, or through a chain of derived facts,
+ * as in a transitive closure over a cycle). Counting, F keeps that support after its real one is
+ * gone and is never withdrawn. The semantics we want is the least fixpoint: a logical fact stays
+ * exactly while it is *well-founded*: unconditional, or supported by an activation whose token
+ * facts are all well-founded without depending on F.
+ *
+ * When it runs (engine.ts): only when a fact that is not unconditional loses a support and still
+ * has some, so a non-recursive rule set whose derived facts each have one support never pays for
+ * it. The check reads only (nothing is journaled); the engine then withdraws the facts it returns
+ * through the normal, journaled path, and that cascade queues the checks of whatever they supported.
+ *
+ * The algorithm, linear in the part of the support graph it visits (a depth-first search that
+ * excluded facts on its stack and memoised results is simpler, but a failure found while an
+ * ancestor was on the stack cannot be memoised, and without that memo the search is exponential
+ * on some graphs):
+ * 1. Quick path: some support of F whose token facts are all unconditional proves F at once (the
+ *    common case: the base step of a closure, or a non-recursive rule matching several times).
+ * 2. Otherwise collect U, the facts F rests on: F, then the token facts of every support of every
+ *    non-unconditional fact already in U. U is closed: everything a member rests on is unconditional
+ *    or in U.
+ * 3. Least fixpoint over U: a support is proved once all its token facts are unconditional or
+ *    proved, a fact once one of its supports is. Each support keeps a count of unproved token
+ *    facts, so each edge is visited once. F proved: stop early, nothing to withdraw. Else every
+ *    unproved member of U is unfounded (U is closed, so the fixpoint over it is exact) and all of
+ *    them are returned, so a whole cycle is withdrawn by one check.
+ *
+ * What counts as a token's facts: the facts matched by its positive patterns (its join tokens),
+ * which are exactly what the activation's match rests on positively. Not followed:
+ * - negations (`not`): a fact in a negation is a reason for a match to go, never a support;
+ * - `exists` and accumulator inputs: their nodes keep counts and results, not the facts that made
+ *   them (so the facts are not known here), and the match itself is retracted by the network when
+ *   those inputs change. A cycle that passes only through an `exists` or an accumulator over the
+ *   rule's own output is therefore not detected.
+ */
+import { type Activation, type FactEntry, JoinToken } from "./memory.js";
+
+/** The supports of an entry as an array (possibly empty). Reads only. */
+function supportsOf(e: FactEntry): readonly Activation[] {
+  const b = e.by;
+  return b === null ? NONE : Array.isArray(b) ? b : [b];
+}
+const NONE: readonly Activation[] = [];
+
+/**
+ * The facts that lose their well-foundedness when `root` has lost a support: null when `root`
+ * still has a well-founded support, else `root` and every other fact of its support graph with no
+ * well-founded support (in discovery order, `root` first). Reads only: nothing changes.
+ * @example unfounded(entryOfReach12) // null while an :edge path from 1 to 2 holds; else [reach12, reach21, ...]
+ */
+export function unfounded(root: FactEntry): FactEntry[] | null {
+  for (const a of supportsOf(root)) if (restsOnUnconditionalOnly(a, root)) return null;
+
+  // 2. collect U (index by entry) and, per support, the number of its token facts not yet proved
+  const index = new Map<FactEntry, number>([[root, 0]]);
+  const members: FactEntry[] = [root];
+  /** Per member: the supports (by number) waiting for it, one entry per occurrence in a token. */
+  const waiting: number[][] = [[]];
+  /** Per support: the member it supports. */
+  const target: number[] = [];
+  /** Per support: how many of its token facts are not proved yet. */
+  const missing: number[] = [];
+  const ready: number[] = [];
+  for (let m = 0; m < members.length; m++) {
+    for (const a of supportsOf(members[m] as FactEntry)) {
+      const s = target.length;
+      target.push(m);
+      let n = 0;
+      for (let t = a.parent; t !== null; t = t.parent) {
+        if (!(t instanceof JoinToken)) continue;
+        const x = t.entry;
+        if (x.uncond) continue;
+        let xi = index.get(x);
+        if (xi === undefined) {
+          xi = members.length;
+          index.set(x, xi);
+          members.push(x);
+          waiting.push([]);
+        }
+        (waiting[xi] as number[]).push(s);
+        n++;
+      }
+      missing.push(n);
+      if (n === 0) ready.push(s);
+    }
+  }
+
+  // 3. least fixpoint: prove supports whose token facts are all proved
+  const proved = new Uint8Array(members.length);
+  for (let s = ready.pop(); s !== undefined; s = ready.pop()) {
+    const m = target[s] as number;
+    if (proved[m] === 1) continue;
+    proved[m] = 1;
+    if (m === 0) return null;
+    for (const w of waiting[m] as number[]) {
+      const left = (missing[w] as number) - 1;
+      missing[w] = left;
+      if (left === 0) ready.push(w);
+    }
+  }
+  const out: FactEntry[] = [];
+  for (let m = 0; m < members.length; m++) if (proved[m] === 0) out.push(members[m] as FactEntry);
+  return out;
+}
+
+/** Whether every fact `a`'s token matched positively is unconditional (and is not `root`). */
+function restsOnUnconditionalOnly(a: Activation, root: FactEntry): boolean {
+  for (let t = a.parent; t !== null; t = t.parent) {
+    if (t instanceof JoinToken && (t.entry === root || !t.entry.uncond)) return false;
+  }
+  return true;
+}

@@ -126,6 +126,37 @@ export function memoryTable(results: readonly CellResult[], names: ReadonlyMap<s
   return table(rows);
 }
 
+/** The run's outcome: counts and the process exit code. */
+export interface Verdict {
+  readonly failed: number;
+  readonly unavailable: number;
+  readonly peersTimedOut: number;
+  readonly inputsIdentical: boolean;
+  /** 1 on a wrong answer, an error, our entry timing out, or differing inputs (and, when strict, an unavailable entry); else 0. */
+  readonly exitCode: 0 | 1;
+}
+
+/**
+ * Decides the exit code CI sees. A peer too slow for the time limit is reported, not failed; our
+ * entry timing out is a failure. Pure.
+ * @example verdict(results, false).exitCode
+ */
+export function verdict(results: readonly CellResult[], strict: boolean): Verdict {
+  const failed = results.filter((r) => r.status.kind === "wrong" || r.status.kind === "error" || (r.status.kind === "timeout" && r.side === "ours")).length;
+  const peersTimedOut = results.filter((r) => r.status.kind === "timeout" && r.side === "peer").length;
+  const unavailable = results.filter((r) => r.status.kind === "unavailable").length;
+  const digests = new Map<string, Set<string>>();
+  for (const r of results) {
+    const k = `${r.workload} ${r.size}`;
+    const set = digests.get(k) ?? new Set<string>();
+    digests.set(k, set);
+    if (r.inputDigest !== "") set.add(r.inputDigest);
+  }
+  const inputsIdentical = [...digests.values()].every((s) => s.size <= 1);
+  const exitCode = failed > 0 || !inputsIdentical || (strict && unavailable > 0) ? 1 : 0;
+  return { failed, unavailable, peersTimedOut, inputsIdentical, exitCode };
+}
+
 /** Every failed or unavailable cell with its message. */
 export function problems(results: readonly CellResult[]): string {
   const out: string[] = [];

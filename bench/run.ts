@@ -28,7 +28,7 @@ import type { CellResult } from "./harness.js";
 import { fmtMs, stats } from "./harness.js";
 import { JOIN_VARIANTS, MANNERS_VARIANTS } from "./registry.js";
 import { MANNERS_SIZES } from "./workloads/manners.js";
-import { joinTable, mannersTable, memoryTable, problems, targets } from "./report.js";
+import { joinTable, mannersTable, memoryTable, problems, targets, verdict } from "./report.js";
 
 interface Options {
   quick: boolean;
@@ -227,17 +227,7 @@ async function main(): Promise<number> {
     process.stderr.write(`nothing selected by --only ${o.only.join(",")}\n`);
     return 2;
   }
-  // A peer too slow for the time limit is reported, not failed; our entry timing out is a failure.
-  const failed = results.filter((r) => r.status.kind === "wrong" || r.status.kind === "error" || (r.status.kind === "timeout" && r.side === "ours"));
-  const timedOut = results.filter((r) => r.status.kind === "timeout" && r.side === "peer");
-  const unavailable = results.filter((r) => r.status.kind === "unavailable");
-  const digests = new Map<string, Set<string>>();
-  for (const r of results) {
-    const k = `${r.workload} ${r.size}`;
-    if (!digests.has(k)) digests.set(k, new Set());
-    if (r.inputDigest !== "") digests.get(k)?.add(r.inputDigest);
-  }
-  const inputsIdentical = [...digests.values()].every((s) => s.size <= 1);
+  const v = verdict(results, o.strict);
   if (o.json) {
     const saved: Saved = { env, results };
     process.stdout.write(`${JSON.stringify(saved, null, 2)}\n`);
@@ -257,16 +247,14 @@ async function main(): Promise<number> {
       out.push("'RSS before run' is the harness's share: node, tsx, the generated data and the expected answers", memoryTable(results, names));
       out.push("", "Targets of issue 7 (informational; CI asserts no timing)", targets(results));
     }
-    out.push("", `inputs identical across variants (digest per workload and size): ${inputsIdentical ? "yes" : "NO"}`);
+    out.push("", `inputs identical across variants (digest per workload and size): ${v.inputsIdentical ? "yes" : "NO"}`);
     const p = problems(results);
     if (p !== "") out.push("", "Not ok:", p);
     const okCount = results.filter((r) => r.status.kind === "ok").length;
-    out.push("", `${results.length} cells: ${okCount} ok, ${failed.length} failed, ${unavailable.length} not available yet, ${timedOut.length} peers timed out`);
+    out.push("", `${results.length} cells: ${okCount} ok, ${v.failed} failed, ${v.unavailable} not available yet, ${v.peersTimedOut} peers timed out`);
     process.stdout.write(`${out.join("\n")}\n`);
   }
-  if (failed.length > 0 || !inputsIdentical) return 1;
-  if (o.strict && unavailable.length > 0) return 1;
-  return 0;
+  return v.exitCode;
 }
 
 process.exitCode = await main();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { runCell, type CellRequest } from "../../bench/cell.js";
 import { WrongAnswer, assertSameSet, prng, stats, type CellResult } from "../../bench/harness.js";
-import { joinTable, problems } from "../../bench/report.js";
+import { joinTable, problems, verdict } from "../../bench/report.js";
 import { plainJoin } from "../../bench/peers/plain-join.js";
 import { CUSTOMER_ATTRS, ORDER_ATTRS, expectedDiscounts, generateJoin, type JoinVariant } from "../../bench/workloads/join.js";
 import { loadManners, verifySeating, type MannersData, type Seat } from "../../bench/workloads/manners.js";
@@ -186,6 +186,24 @@ describe("report", () => {
     const plainRow = text.split("\n").find((l) => l.startsWith("1000  plain")) ?? "";
     // load median 2 ms / 5000 datoms = 0.40 us; ratio 2 / 20 = 0.10x; update 0.5 / 1 = 0.50x.
     expect(plainRow.split(/\s{2,}/)).toEqual(["1000", "plain", "ok", "3", "2.0 ms", "1.0 ms", "3.0 ms", "0.40", "0.500 ms", "0.500 ms", "0.500 ms", "10.0", "0.10x", "-", "0.50x", "-"]);
+  });
+
+  it.each([
+    ["all ok", [{ kind: "ok" }], "peer", false, 0],
+    ["a wrong answer", [{ kind: "ok" }, { kind: "wrong", message: "m" }], "peer", false, 1],
+    ["an error", [{ kind: "error", message: "m" }], "peer", false, 1],
+    ["a peer timing out", [{ kind: "timeout", message: "m" }], "peer", false, 0],
+    ["our entry timing out", [{ kind: "timeout", message: "m" }], "ours", false, 1],
+    ["our entry not available yet", [{ kind: "unavailable", message: "m" }], "ours", false, 0],
+    ["our entry not available yet, --strict", [{ kind: "unavailable", message: "m" }], "ours", true, 1],
+  ] as const)("exit code with %s", (_what, statuses, side, strict, code) => {
+    const results = statuses.map((s, i) => cell(`v${i}`, side, s, [], []));
+    expect(verdict(results, strict).exitCode).toBe(code);
+  });
+
+  it("fails when variants did not see the same input", () => {
+    const a = cell("a", "peer", { kind: "ok" }, [1], [1]);
+    expect(verdict([a, { ...a, variant: "b", inputDigest: "y" }], false)).toMatchObject({ inputsIdentical: false, exitCode: 1 });
   });
 
   it("never shows times for a wrong answer, and lists the failure", () => {

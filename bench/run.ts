@@ -17,6 +17,8 @@
  *   --strict           "not available yet" counts as a failure
  *   --timeout S        stop a cell's process after S seconds (default 1800; quick 120)
  *   --from <file>      print the tables (and exit code) of results saved with --json, running nothing
+ *   --cpu-prof         write a V8 CPU profile per cell to bench/.cache/profiles/ (open it in Chrome
+ *                      DevTools); profiling slows the run, so its times are not comparable
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -41,10 +43,11 @@ interface Options {
   strict: boolean;
   timeoutS: number | undefined;
   from: string | undefined;
+  cpuProf: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, only: [], runs: undefined, sizes: undefined, budgetS: 300, warmup: true, json: false, strict: false, timeoutS: undefined, from: undefined };
+  const o: Options = { quick: false, only: [], runs: undefined, sizes: undefined, budgetS: 300, warmup: true, json: false, strict: false, timeoutS: undefined, from: undefined, cpuProf: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const next = (): string => {
@@ -88,6 +91,9 @@ function parseArgs(argv: readonly string[]): Options {
       case "--from":
         o.from = next();
         break;
+      case "--cpu-prof":
+        o.cpuProf = true;
+        break;
       default:
         throw new Error(`unknown flag ${a} (see the header of bench/run.ts)`);
     }
@@ -124,11 +130,13 @@ function plan(o: Options): CellRequest[] {
 }
 
 const CELL = fileURLToPath(new URL("./cell.ts", import.meta.url));
+const PROFILE_DIR = fileURLToPath(new URL("./.cache/profiles", import.meta.url));
 
 /** Runs one cell in a child process; a crash, a kill or a timeout becomes an error result. */
-function runChild(req: CellRequest, dir: string, timeoutMs: number): CellResult {
+function runChild(req: CellRequest, dir: string, timeoutMs: number, profileDir: string | undefined): CellResult {
   const file = join(dir, `${req.workload}-${req.size}-${req.variant}.json`);
-  const args = ["--expose-gc", "--max-old-space-size=8192", "--import", "tsx", CELL, JSON.stringify(req), file];
+  const prof = profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profileDir, "--cpu-prof-name", `${req.workload}-${req.size}-${req.variant}.cpuprofile`];
+  const args = ["--expose-gc", "--max-old-space-size=8192", ...prof, "--import", "tsx", CELL, JSON.stringify(req), file];
   const child = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   try {
     return JSON.parse(readFileSync(file, "utf8")) as CellResult;
@@ -199,7 +207,7 @@ function runAll(o: Options): Saved {
   const t0 = Date.now();
   try {
     cells.forEach((req, i) => {
-      const r = runChild(req, dir, timeoutMs);
+      const r = runChild(req, dir, timeoutMs, o.cpuProf ? PROFILE_DIR : undefined);
       results.push(r);
       process.stderr.write(`${progress(i + 1, cells.length, req, r)}\n`);
     });
@@ -254,6 +262,7 @@ async function main(): Promise<number> {
     out.push("", `${results.length} cells: ${okCount} ok, ${v.failed} failed, ${v.unavailable} not available yet, ${v.peersTimedOut} peers timed out`);
     process.stdout.write(`${out.join("\n")}\n`);
   }
+  if (o.cpuProf) process.stderr.write(`CPU profiles (one per cell) in ${PROFILE_DIR}\n`);
   return v.exitCode;
 }
 

@@ -17,8 +17,9 @@
  *   --strict           "not available yet" counts as a failure
  *   --timeout S        stop a cell's process after S seconds (default 1800; quick 120)
  *   --from <file>      print the tables (and exit code) of results saved with --json, running nothing
- *   --cpu-prof         write a V8 CPU profile per cell to bench/.cache/profiles/ (open it in Chrome
- *                      DevTools); profiling slows the run, so its times are not comparable
+ *   --cpu-prof         write V8 CPU profiles per cell to bench/.cache/profiles/<cell>/ (open the
+ *                      largest, the main thread's, in Chrome DevTools); profiling slows the run,
+ *                      so its times are not comparable
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -135,7 +136,9 @@ const PROFILE_DIR = fileURLToPath(new URL("./.cache/profiles", import.meta.url))
 /** Runs one cell in a child process; a crash, a kill or a timeout becomes an error result. */
 function runChild(req: CellRequest, dir: string, timeoutMs: number, profileDir: string | undefined): CellResult {
   const file = join(dir, `${req.workload}-${req.size}-${req.variant}.json`);
-  const prof = profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profileDir, "--cpu-prof-name", `${req.workload}-${req.size}-${req.variant}.cpuprofile`];
+  // One folder per cell: node writes one profile per thread (the biggest is the main thread; tsx's
+  // loader runs in a worker thread of its own).
+  const prof = profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", join(profileDir, `${req.workload}-${req.size}-${req.variant}`)];
   const args = ["--expose-gc", "--max-old-space-size=8192", ...prof, "--import", "tsx", CELL, JSON.stringify(req), file];
   const child = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   try {

@@ -8,5 +8,7 @@ export default defineConfig({
     // focused runs (`npx vitest run test/x`) skip it to stay fast.
     typecheck: { tsconfig: "./tsconfig.json", include: ["test/**/*.test.ts"] },
     testTimeout: 30_000,
+    // the JSON report lets .ci/run print the plain "N passed, N failed" closing line
+    reporters: ["default", ["json", { outputFile: ".vitest/results.json" }]],
   },
 });

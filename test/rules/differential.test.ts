@@ -1,8 +1,9 @@
 // The Rete engine against the naive reference matcher (reference.ts) on generated rule sets and
 // random insert / retract / fire sequences, with rewinds to older session values (sessions are
 // immutable values): after every fire and rewind, every query's rows must be the same multiset.
-// RULES_DIFF_RUNS=5000 runs more sequences (default 150, a few seconds); RULES_DIFF_SEED=<seed>
-// replays a run fast-check reported as failing (same cases, same shrinking).
+// RULES_DIFF_RUNS=5000 runs more sequences from a fresh random seed (default 150, a few seconds);
+// RULES_DIFF_SEED=<seed> replays a run fast-check reported as failing (same cases, same shrinking).
+// The default run uses a fixed seed while the engine bug below is open (see ENGINE_BUG_SEED).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EAV } from "../../src/eav/eav.js";
@@ -13,7 +14,18 @@ import { ReferenceSession, type Row } from "./reference.js";
 import { baseFact, buildProgram, mkEav, showProgram, sumOfSquares, type GenOptions, type Op, type Program } from "./reference-gen.js";
 
 const RUNS = Number(process.env.RULES_DIFF_RUNS ?? 150);
-const SEED = process.env.RULES_DIFF_SEED === undefined ? {} : { seed: Number(process.env.RULES_DIFF_SEED) };
+// Open engine bug (the `it.fails` case at the end): an accumulator whose result unifies with an
+// earlier accumulator's group variable is scheduled before it, and the earlier one then joins on
+// that variable instead of grouping by it. Random programs hit it about once in a few thousand
+// runs, so a random default run would fail now and then; the default run replays a fixed seed
+// until the bug is fixed (then drop ENGINE_BUG_SEED: the `it.fails` case will start failing).
+const ENGINE_BUG_SEED = 20261122;
+const SEED =
+  process.env.RULES_DIFF_SEED !== undefined
+    ? { seed: Number(process.env.RULES_DIFF_SEED) }
+    : process.env.RULES_DIFF_RUNS === undefined
+      ? { seed: ENGINE_BUG_SEED }
+      : {};
 
 // ---------------------------------------------------------------- canonical rows
 
@@ -162,6 +174,17 @@ const mutants: [string, EngineSide, GenOptions?][] = [
   ],
   ["or keeps its first branch only", (p) => mapConditions(p, (c) => (c.kind === "or" ? c.conditions[0]! : c))],
   [
+    // `[?n <- (count) :from [?ge :b/p]]` read as `[?ge] [?n <- (count) :from [?ge :b/p]]`: a join
+    // over every entity instead of a group per entity, so entities without such facts count 0
+    "an accumulator's entity group variable is joined from every entity (empty groups match)",
+    (p) =>
+      mapConditions(p, (c): Condition => {
+        const e = c.kind === "accumulate" ? c.from.fields.find((f) => f.field === "e")?.term : undefined;
+        if (c.kind !== "accumulate" || e?.kind !== "var" || !e.name.startsWith("?g")) return c;
+        return { kind: "and", conditions: [{ kind: "pattern", type: "eav/all", fields: [{ field: "e", term: e }] }, c] };
+      }),
+  ],
+  [
     "a user accumulator's retract step does nothing",
     (p) =>
       mapConditions(p, (c): Condition => {
@@ -185,6 +208,33 @@ describe("differential: Rete engine vs naive reference matcher", () => {
   // DESIGN.md's "a fact stays while any of its supports remains"; RULES_DIFF_RECURSIVE=1 runs it.
   it.runIf(process.env.RULES_DIFF_RECURSIVE === "1")("agrees with recursive rules too (positive cycles through derived facts)", () => {
     fc.assert(property({ recursive: true }), { numRuns: RUNS, ...SEED });
+  });
+
+  // Shrunk from a 3000-run search (seed -852541332). Written order, as documented: ?x groups the
+  // first accumulator (x=2, n=1), then the count of b/q facts (0) must equal 2: no row. The engine
+  // schedules `[?x <- (count) :from [_ :b/q]]` first (it needs nothing), binds ?x = 0, and the
+  // first accumulator becomes a join on ?x (plan: `?n <- (count) from [b/p e=?e v=?x]`, no
+  // "per ?x"): it answers {e 1, x 0, n 0}. Fix in src/rules/normalize.ts (an accumulator whose
+  // result variable is bound before it, in written order, needs that variable) or compile.ts
+  // (group by `groupBy`, not by what the scheduled scope lacks). Remove `.fails` then.
+  it.fails("engine bug (open): a later accumulator's result unifying with a group variable turns the grouping into a join", () => {
+    const q: ProductionSpec = {
+      kind: "query",
+      name: "q",
+      params: [],
+      conditions: [
+        { kind: "pattern", type: "b/p", fields: [{ field: "e", term: { kind: "var", name: "?e" } }] },
+        {
+          kind: "accumulate",
+          bind: "?n",
+          accumulator: { kind: "named", name: "count", args: [] },
+          from: { kind: "pattern", type: "b/p", fields: [{ field: "e", term: { kind: "var", name: "?e" } }, { field: "v", term: { kind: "var", name: "?x" } }] },
+        },
+        { kind: "accumulate", bind: "?x", accumulator: { kind: "named", name: "count", args: [] }, from: { kind: "pattern", type: "b/q", fields: [] } },
+      ],
+    };
+    const program: Program = { productions: [q], outputs: new Map(), calls: [{ query: "q" }] };
+    expect(runScenario(program, [{ kind: "insert", facts: [baseFact(0, 0, 2)] }])).toBeNull();
   });
 
   // The comparison must be able to fail: an engine running a subtly different program is caught.

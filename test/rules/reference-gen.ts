@@ -12,7 +12,15 @@
 // A rule producing d/k reads base attributes and d/j for j < k, positively or under not / exists /
 // accumulators: stratifiable, and without positive cycles (see GenOptions.recursive for those).
 // Variables have one kind each (?a ?b ?c eids, ?x ?y ?z ints, ?k keywords; ?u ?w local to a
-// negation or an accumulator), so every generated test is well typed.
+// negation; ?ge ?gf ?gx ?gy ?gk the group variables of accumulators), so every generated test is
+// well typed.
+//
+// Accumulators come grouped and ungrouped, half each. Grouped: their `from` has a variable that no
+// condition written before binds (as in Clara it binds, one result per distinct tuple), and later
+// conditions (patterns, negations, tests, the action) may use it. Ungrouped: every position of
+// `from` is a join on a bound variable, a constant or `_`. Group variables have names of their own,
+// never used locally by a negation: a negation joins on a variable a later pattern binds (the
+// engine schedules conditions), which a written-order reference would read as local.
 import { eav, type EAV, type Eid } from "../../src/eav/eav.js";
 import { kw } from "../../src/eav/keyword.js";
 import { formatValue, type Value } from "../../src/eav/value.js";
@@ -36,6 +44,11 @@ export const DOMAIN: Readonly<Record<Kind, readonly Value[]>> = {
   kw: [kw("x"), kw("y")],
 };
 const POOL: Readonly<Record<Kind, readonly string[]>> = { eid: ["?a", "?b", "?c"], int: ["?x", "?y", "?z"], kw: ["?k"] };
+/** The names an accumulator groups by, in order of use (the first not yet bound). */
+const GROUP: Readonly<Record<Kind, readonly string[]>> = { eid: ["?ge", "?gf"], int: ["?gx", "?gy"], kw: ["?gk"] };
+
+/** Where a pattern stands: at the top level, inside a `not` / `exists`, or as an accumulator's `from`. */
+type Role = "top" | "negated" | "accumulated";
 
 /** The host function expression actions build facts with: `(insert! (mk-eav ?e "d/0" ?v))`. */
 export const mkEav = ((e: Eid, a: string, v: Value) => eav(e, a, v)) as HostFunction;
@@ -100,13 +113,21 @@ class RuleBuilder {
     private readonly options: GenOptions,
   ) {}
 
-  private term(kind: Kind, scope: Scope, local: boolean): Term {
+  /** The variable a negation keeps local, or an accumulator groups by (the first unbound group name). */
+  private fresh(kind: Kind, scope: Scope, role: Role): string {
+    if (role === "negated") return kind === "eid" ? "?u" : "?w";
+    return GROUP[kind].find((v) => !scope.has(v)) ?? GROUP[kind][0]!;
+  }
+
+  private term(kind: Kind, scope: Scope, role: Role): Term {
     const c = this.c;
+    const bound = [...scope].filter(([, k]) => k === kind).map(([v]) => v);
     switch (c.int(5)) {
       case 0:
       case 1: {
-        // a variable of the right kind: bound ones join, others bind (or stay local in a negation)
-        const pool = local ? [...POOL[kind].filter((v) => scope.get(v) === kind), kind === "eid" ? "?u" : "?w"] : POOL[kind];
+        // a variable of the right kind: bound ones join, others bind (or stay local in a negation,
+        // or group an accumulator); a top-level pattern may join on an accumulator's group variable
+        const pool = role === "top" ? [...POOL[kind], ...bound.filter((v) => !POOL[kind].includes(v))] : [...bound, this.fresh(kind, scope, role)];
         return { kind: "var", name: c.pick(pool) };
       }
       case 2:
@@ -114,18 +135,19 @@ class RuleBuilder {
       case 3:
         return { kind: "wildcard" };
       default:
-        // inside a negation or an accumulator, a variable not bound before it must be local to it:
-        // one bound by a later pattern would be a join for the engine (which orders conditions)
-        return { kind: "var", name: local ? (kind === "eid" ? "?u" : "?w") : POOL[kind][0]! };
+        // inside a negation, a variable not bound before it must be local to it: one bound by a
+        // later pattern would be a join for the engine (which orders conditions)
+        return { kind: "var", name: role === "top" ? POOL[kind][0]! : this.fresh(kind, scope, role) };
     }
   }
 
-  /** A pattern over one of `types`; adds its variables to `scope` unless `local`. */
-  pattern(types: readonly string[], scope: Scope, local: boolean): PatternCondition {
+  /** A pattern over one of `types`; adds its variables to `scope` when at the top level. */
+  pattern(types: readonly string[], scope: Scope, role: Role): PatternCondition {
+    const local = role !== "top";
     const type = this.c.pick(types);
     const kind = KIND_OF[type]!;
-    const e = this.term("eid", scope, local);
-    const v = this.term(kind, scope, local);
+    const e = this.term("eid", scope, role);
+    const v = this.term(kind, scope, role);
     const fields = [
       { field: "e", term: e },
       { field: "v", term: v },
@@ -190,7 +212,8 @@ class RuleBuilder {
     const c = this.c;
     const focus = this.options.accumulator;
     const numericTypes = types.filter((t) => KIND_OF[t] === "int");
-    const from = this.pattern(focus !== undefined && numericTypes.length > 0 ? numericTypes : types, scope, true);
+    const drawn = this.pattern(focus !== undefined && numericTypes.length > 0 ? numericTypes : types, scope, "accumulated");
+    const from = this.grouping(drawn, scope);
     const numeric = KIND_OF[from.type] === "int";
     const names = ["count", "all", "distinct", "grouping-by", "entities"];
     const name = focus !== undefined && (numeric || names.includes(focus)) ? focus : c.pick(numeric ? [...names, "sum", "min", "max", "average", "sum-of-squares"] : names);
@@ -201,8 +224,35 @@ class RuleBuilder {
     const ints = this.varsOf(scope, ["int"]);
     // sometimes the result must equal a variable bound earlier (unification, not a new binding)
     const bind = kind === "int" && ints.length > 0 && c.chance(4) ? c.pick(ints) : `?n${this.results++}`;
+    // the group variables bind for the conditions after it
+    const valueKind = KIND_OF[from.type]!;
+    for (const { field, term } of from.fields) if (term.kind === "var" && !scope.has(term.name)) scope.set(term.name, field === "e" ? "eid" : valueKind);
+    if (from.bind !== undefined) scope.set(from.bind, "fact");
     if (!scope.has(bind)) scope.set(bind, kind);
     return { kind: "accumulate", bind, accumulator, from };
+  }
+
+  /**
+   * Makes an accumulator's `from` grouped or not, half each. Ungrouped: every variable not bound
+   * before becomes `_`. Grouped: at least one group variable (the value, else the entity, else a
+   * `?gfact <-` binding of the whole fact when every group name is taken), sometimes a whole-fact
+   * binding beside it.
+   */
+  private grouping(p: PatternCondition, scope: Scope): PatternCondition {
+    const c = this.c;
+    const free = (t: Term): boolean => t.kind === "var" && !scope.has(t.name);
+    if (c.chance(2)) return { ...p, fields: p.fields.map((f) => (free(f.term) ? { field: f.field, term: { kind: "wildcard" } } : f)) };
+    let fields = p.fields;
+    if (!fields.some((f) => free(f.term))) {
+      const kind = KIND_OF[p.type]!;
+      const at = fields.findIndex((f) => !scope.has(this.fresh(f.field === "e" ? "eid" : kind, scope, "accumulated")));
+      if (at >= 0) {
+        const f = fields[at]!;
+        fields = fields.map((x, i) => (i === at ? { field: f.field, term: { kind: "var", name: this.fresh(f.field === "e" ? "eid" : kind, scope, "accumulated") } } : x));
+      }
+    }
+    const wholeFact = !scope.has("?gfact") && (!fields.some((f) => free(f.term)) || c.chance(8));
+    return wholeFact ? { ...p, fields, bind: "?gfact" } : { ...p, fields };
   }
 
   /** A `not` or `exists` of one pattern or of a conjunction of two. */
@@ -211,10 +261,10 @@ class RuleBuilder {
     const shape = this.c.int(4);
     const inner: Condition =
       shape === 0
-        ? { kind: "and", conditions: [this.pattern(types, scope, true), this.pattern(types, scope, true)] }
+        ? { kind: "and", conditions: [this.pattern(types, scope, "negated"), this.pattern(types, scope, "negated")] }
         : shape === 1
-          ? { kind: "or", conditions: [this.pattern(types, scope, true), this.pattern(types, scope, true)] }
-          : this.pattern(types, scope, true);
+          ? { kind: "or", conditions: [this.pattern(types, scope, "negated"), this.pattern(types, scope, "negated")] }
+          : this.pattern(types, scope, "negated");
     return { kind: this.c.chance(3) ? "exists" : "not", condition: inner };
   }
 
@@ -227,9 +277,9 @@ class RuleBuilder {
     const scopes: Scope[] = [];
     for (let i = 0; i < 2; i++) {
       const s = new Map(scope);
-      const ps: Condition[] = [this.pattern(types, s, false)];
+      const ps: Condition[] = [this.pattern(types, s, "top")];
       const more = this.c.int(3);
-      if (more === 1) ps.push(this.pattern(types, s, false));
+      if (more === 1) ps.push(this.pattern(types, s, "top"));
       if (more === 2 && negatable.length > 0) ps.push(this.negation(negatable, s));
       branches.push(ps.length === 1 ? ps[0]! : { kind: "and", conditions: ps });
       scopes.push(s);
@@ -241,12 +291,12 @@ class RuleBuilder {
   /** Conditions reading `positive` types, negating / accumulating `negatable` ones. */
   conditions(positive: readonly string[], negatable: readonly string[], scope: Scope, first?: Condition): Condition[] {
     const c = this.c;
-    const out: Condition[] = [first ?? this.pattern(positive, scope, false)];
+    const out: Condition[] = [first ?? this.pattern(positive, scope, "top")];
     const extras = c.int(4);
     for (let i = 0; i < extras; i++) {
       switch (c.int(6)) {
         case 0:
-          out.push(this.pattern(positive, scope, false));
+          out.push(this.pattern(positive, scope, "top"));
           break;
         case 1:
           if (negatable.length > 0) out.push(this.negation(negatable, scope));
@@ -311,10 +361,10 @@ class RuleBuilder {
     const all = [...Object.keys(BASE_ATTRS), ...DERIVED.map(([a]) => a)];
     const scope: Scope = new Map();
     const conditions = this.conditions(all, all, scope, this.c.chance(4) ? this.allPattern(scope) : undefined);
-    // a parameter must be bound by a top-level pattern: take an eid variable of the first pattern
-    const first = conditions[0];
-    const eTerm = first?.kind === "pattern" ? first.fields.find((f) => f.field === "e")?.term : undefined;
-    const param = eTerm?.kind === "var" && this.c.chance(3) ? eTerm.name : null;
+    // a parameter must be bound in every branch: an eid variable of the final scope (a pattern's,
+    // or an accumulator's group variable: the parameter then selects groups, it binds nothing)
+    const eids = this.varsOf(scope, ["eid"]);
+    const param = eids.length > 0 && this.c.chance(3) ? this.c.pick(eids) : null;
     return { spec: { kind: "query", name, params: param === null ? [] : [param], conditions }, param };
   }
 }

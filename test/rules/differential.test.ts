@@ -11,7 +11,8 @@ import { isKeyword } from "../../src/eav/keyword.js";
 import { canonicalText } from "../../src/eav/value.js";
 import { compileRules, newRuleSession, type Condition, type ProductionSpec, type RuleSession } from "../../src/rules/index.js";
 import { ReferenceSession, type Row } from "./reference.js";
-import { baseFact, buildProgram, mkEav, showProgram, sumOfSquares, type GenOptions, type Op, type Program } from "./reference-gen.js";
+import { baseFact, buildProgram, mkEav, sumOfSquares, type GenOptions, type Op, type Program } from "./reference-gen.js";
+import { showProgram } from "./reference-show.js";
 
 const RUNS = Number(process.env.RULES_DIFF_RUNS ?? 150);
 // Open engine bug (the `it.fails` case at the end): an accumulator whose result unifies with an

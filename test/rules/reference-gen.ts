@@ -23,7 +23,7 @@
 // engine schedules conditions), which a written-order reference would read as local.
 import { eav, type EAV, type Eid } from "../../src/eav/eav.js";
 import { kw } from "../../src/eav/keyword.js";
-import { formatValue, type Value } from "../../src/eav/value.js";
+import type { Value } from "../../src/eav/value.js";
 import { evaluate, freeVariables, type Accumulator, type AccumulatorRef, type ActionContext, type Bindings, type Condition, type Expr, type HostFunction, type PatternCondition, type ProductionSpec, type QuerySpec, type RuleSpec, type Term } from "../../src/rules/index.js";
 
 export type Kind = "eid" | "int" | "kw";
@@ -445,65 +445,4 @@ export function baseFact(attrChoice: number, e: number, v: number): EAV {
   const a = attrs[attrChoice % attrs.length]!;
   const dom = DOMAIN[BASE_ATTRS[a]!];
   return eav(DOMAIN.eid[e % DOMAIN.eid.length] as Eid, a, dom[v % dom.length]!);
-}
-
-// ---------------------------------------------------------------- printing (for failure reports)
-
-function showTerm(t: Term): string {
-  return t.kind === "var" ? t.name : t.kind === "wildcard" ? "_" : formatValue(t.value);
-}
-
-function showExpr(e: Expr): string {
-  switch (e.kind) {
-    case "lit":
-      return formatValue(e.value);
-    case "var":
-      return e.name;
-    case "call":
-      return `(${typeof e.fn === "string" ? e.fn : "#fn"}${e.args.map((a) => ` ${showExpr(a)}`).join("")})`;
-    case "and":
-    case "or":
-      return `(${e.kind}${e.args.map((a) => ` ${showExpr(a)}`).join("")})`;
-    case "set":
-      return `#{${e.items.map(showExpr).join(" ")}}`;
-    case "vector":
-      return `[${e.items.map(showExpr).join(" ")}]`;
-    default:
-      return `#${e.kind}`;
-  }
-}
-
-/** Rule-file-like text of a condition. */
-export function showCondition(c: Condition): string {
-  switch (c.kind) {
-    case "pattern": {
-      const p = `[${c.fields.map((f) => `${f.field}=${showTerm(f.term)}`).join(" ")} :${c.type}]`;
-      return c.bind === undefined ? p : `[${c.bind} <- ${p}]`;
-    }
-    case "accumulate": {
-      const a = c.accumulator;
-      const text = a.kind === "named" ? [a.name, ...a.args.map((x) => `:${String(x)}`)].join(" ") : a.accumulator === sumOfSquares ? "sum-of-squares" : "distinct-entities";
-      return `[${c.bind} <- (${text}) :from ${showCondition(c.from)}]`;
-    }
-    case "not":
-    case "exists":
-      return `[:${c.kind} ${showCondition(c.condition)}]`;
-    case "and":
-    case "or":
-      return `[:${c.kind} ${c.conditions.map(showCondition).join(" ")}]`;
-    case "test":
-      return c.test.kind === "expr" ? `[:test ${showExpr(c.test.expr)}]` : "[:test #fn]";
-  }
-}
-
-/** The program as text, for a failure message. */
-export function showProgram(p: Program): string {
-  return p.productions
-    .map((x) => {
-      const head = x.kind === "rule" ? `(defrule ${x.name}${x.salience === undefined ? "" : ` {:salience ${String(x.salience)}}`}` : `(defquery ${x.name} [${x.params.join(" ")}]`;
-      const action =
-        x.kind === "rule" ? `\n  =>\n  ${x.action.kind === "expr" ? x.action.body.map(showExpr).join(" ") : `insert ${p.outputs.get(x.name)?.join(" ") ?? ""} via fn(${(x.action.uses ?? []).join(" ")})`}` : "";
-      return `${head}\n  ${x.conditions.map(showCondition).join("\n  ")}${action})`;
-    })
-    .join("\n");
 }

@@ -177,8 +177,9 @@ const mutants: [string, EngineSide, GenOptions?][] = [
   ["or keeps its first branch only", (p) => mapConditions(p, (c) => (c.kind === "or" ? c.conditions[0]! : c))],
   [
     // `[?n <- (count) :from [?ge :b/p]]` read as `[?ge] [?n <- (count) :from [?ge :b/p]]`: a join
-    // over every entity instead of a group per entity, so entities without such facts count 0
-    "an accumulator's entity group variable is joined from every entity (empty groups match)",
+    // over every fact's entity instead of a group per entity, so entities without such facts count
+    // 0 and an entity's result repeats once per fact about it
+    "an accumulator's entity group variable is joined from every fact (empty groups match)",
     (p) =>
       mapConditions(p, (c): Condition => {
         const e = c.kind === "accumulate" ? c.from.fields.find((f) => f.field === "e")?.term : undefined;

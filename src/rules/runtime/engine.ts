@@ -24,12 +24,12 @@ import { isTruthy, type CompiledExpr, type EvalEnv } from "../expr.js";
 import type { NetworkCore } from "../plan.js";
 import type { Bindings, QuerySpec } from "../spec.js";
 import { Agenda } from "./agenda.js";
-import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
+import { jadd, jfield, jremove, NO_JOURNAL, type Journal } from "./journal.js";
 import type { EngineState } from "./state.js";
 import type { EngineActionContext, FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
-import { Activation, FactEntry, JoinToken, keyOf, linkToken, Token, tupleKey, unlinkToken, withoutSupport, withSupport } from "./memory.js";
-import { unfounded } from "./tms.js";
+import { Activation, FactEntry, JoinToken, keyOf, linkToken, Token, tupleKey, unlinkToken, SMALL_SUPPORTS } from "./memory.js";
+import { hasUnconditionalSupport, unfounded } from "./tms.js";
 import type { BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
 import type { TerminalNode } from "./terminals.js";
@@ -257,11 +257,12 @@ class Fire implements Rt {
       const logical = a.logical;
       for (const e of logical instanceof FactEntry ? [logical] : logical) {
         if (!e.alive) continue;
-        this.entryField(e, "by", withoutSupport(e.by, a));
+        this.removeSupport(e, a);
         if (e.uncond) continue;
-        // no support left: withdrawn; some left: they may all rest on e itself (recursive rules)
+        // no support left: withdrawn; some left: they may all rest on e itself (recursive rules),
+        // unless one obviously does not (the quick path of tms.ts, here to skip the queue)
         if (e.by === null) this.withdrawQueue.push(e);
-        else this.checkQueue.push(e);
+        else if (!hasUnconditionalSupport(e)) this.checkQueue.push(e);
       }
     }
   }
@@ -274,10 +275,8 @@ class Fire implements Rt {
     let e = wm.get(fact);
     if (e !== undefined) {
       if (uncond && !e.uncond) this.entryField(e, "uncond", true);
-      if (support !== null) {
-        this.entryField(e, "by", withSupport(e.by, support));
-        support.supports(e);
-      }
+      // an activation inserting the same fact twice supports it once
+      if (support !== null && this.addSupport(e, support)) support.supports(e);
       return;
     }
     const type = net.factType(fact);
@@ -297,6 +296,35 @@ class Fire implements Rt {
     }
     if (net.alphaAll.length > 0 && net.isEavFact(fact)) {
       for (const al of net.alphaAll) if (al.matches(fact, fieldOf)) for (const s of al.successors) s.rightAdd(this, e);
+    }
+  }
+
+  /** Records that `a` supports `e`; false (nothing changes) when it already did. Journaled. */
+  private addSupport(e: FactEntry, a: Activation): boolean {
+    const by = e.by;
+    if (by === a) return false;
+    if (by === null) this.entryField(e, "by", a);
+    else if (by instanceof Activation) this.entryField(e, "by", [by, a]);
+    else if (by instanceof Set) {
+      if (by.has(a)) return false;
+      jadd(this.j, by, a);
+    } else {
+      if (by.includes(a)) return false;
+      this.entryField(e, "by", by.length < SMALL_SUPPORTS ? [...by, a] : new Set([...by, a]));
+    }
+    return true;
+  }
+
+  /** Removes `a` from the supports of `e`. Journaled. */
+  private removeSupport(e: FactEntry, a: Activation): void {
+    const by = e.by;
+    if (by === a) this.entryField(e, "by", null);
+    else if (by instanceof Set) {
+      jremove(this.j, by, a);
+      if (by.size === 0) this.entryField(e, "by", null);
+    } else if (by !== null && !(by instanceof Activation)) {
+      const i = by.indexOf(a);
+      if (i >= 0) this.entryField(e, "by", by.length === 2 ? (by[1 - i] as Activation) : by.filter((x) => x !== a));
     }
   }
 
@@ -360,6 +388,8 @@ class Fire implements Rt {
     const gone = unfounded(e);
     if (gone === null) return;
     const out: unknown[] = [];
+    // by age: the discovery order follows Set order, which an undo can disturb (see journal.ts)
+    gone.sort((x, y) => x.id - y.id);
     for (const x of gone) {
       // withdrawing one member can cascade to another (its only support rested on the first)
       if (!x.alive) continue;

@@ -24,13 +24,14 @@ export class FactEntry {
   /** Head of the list of join tokens holding this entry (threaded through `fnext`/`fprev`). */
   tokens: JoinToken | null = null;
   /**
-   * Its logical supports: the fired activations that inserted it and still hold, one stored bare or
-   * several in an array that is never mutated in place (replaced whole, so the journal keeps the
-   * old array as the old value). An activation that inserted it twice is listed twice. Kept (not
-   * just counted) so truth maintenance can tell a well-founded support from a circular one
-   * (tms.ts); it costs one field per entry, and the count it replaced was free.
+   * Its logical supports: the fired activations that inserted it and still hold, each once. Kept
+   * (not just counted) so truth maintenance can tell a well-founded support from a circular one
+   * (tms.ts); one field per entry (the count it replaced was free). One support is stored bare, a
+   * few in a small array replaced whole on change (its journal entry is the old array), many in a
+   * Set changed in place through the journal: copying an array per change made a fact with
+   * hundreds of supports (a flag derived from every order of a customer) quadratic.
    */
-  by: Activation | Activation[] | null = null;
+  by: Supports = null;
   constructor(
     readonly fact: unknown,
     /** Insertion order, for deterministic iteration. */
@@ -53,25 +54,24 @@ export class FactEntry {
   /** Number of logical supports (fired activations that inserted it and still hold). */
   get support(): number {
     const b = this.by;
-    return b === null ? 0 : Array.isArray(b) ? b.length : 1;
+    if (b === null) return 0;
+    if (b instanceof Activation) return 1;
+    return b instanceof Set ? b.size : b.length;
   }
 }
 
-/** `by` with one more support `a` (a new value when it was an array). Pure. */
-export function withSupport(by: Activation | Activation[] | null, a: Activation): Activation | Activation[] {
-  if (by === null) return a;
-  return Array.isArray(by) ? [...by, a] : [by, a];
-}
+/** The logical supports of a fact entry (see {@link FactEntry.by}). */
+export type Supports = Activation | readonly Activation[] | Set<Activation> | null;
 
-/** `by` with one support `a` less (a new value when it was an array). Pure. */
-export function withoutSupport(by: Activation | Activation[] | null, a: Activation): Activation | Activation[] | null {
-  if (by === a) return null;
-  if (!Array.isArray(by)) return by;
-  const i = by.indexOf(a);
-  if (i < 0) return by;
-  if (by.length === 2) return by[1 - i] as Activation;
-  return [...by.slice(0, i), ...by.slice(i + 1)];
+/** How many supports a fact entry keeps in an array before it switches to a Set. */
+export const SMALL_SUPPORTS = 8;
+
+/** The supports of an entry, to iterate (not to keep: the array or Set may be the entry's own). */
+export function supportsOf(by: Supports): Iterable<Activation> {
+  if (by === null) return NO_SUPPORTS;
+  return by instanceof Activation ? [by] : by;
 }
+const NO_SUPPORTS: readonly Activation[] = [];
 
 /**
  * A partial match at a beta node: its parent token plus what this node added (`data`: the

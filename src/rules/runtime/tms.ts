@@ -20,6 +20,8 @@
  * on some graphs):
  * 1. Quick path: some support of F whose token facts are all unconditional proves F at once (the
  *    common case: the base step of a closure, or a non-recursive rule matching several times).
+ *    The engine runs it where the support is lost ({@link hasUnconditionalSupport}), so such a
+ *    loss costs a walk up one token and is never queued.
  * 2. Otherwise collect U, the facts F rests on: F, then the token facts of every support of every
  *    non-unconditional fact already in U. U is closed: everything a member rests on is unconditional
  *    or in U.
@@ -37,14 +39,7 @@
  *   those inputs change. A cycle that passes only through an `exists` or an accumulator over the
  *   rule's own output is therefore not detected.
  */
-import { type Activation, type FactEntry, JoinToken } from "./memory.js";
-
-/** The supports of an entry as an array (possibly empty). Reads only. */
-function supportsOf(e: FactEntry): readonly Activation[] {
-  const b = e.by;
-  return b === null ? NONE : Array.isArray(b) ? b : [b];
-}
-const NONE: readonly Activation[] = [];
+import { type Activation, type FactEntry, JoinToken, supportsOf } from "./memory.js";
 
 /**
  * The facts that lose their well-foundedness when `root` has lost a support: null when `root`
@@ -53,7 +48,7 @@ const NONE: readonly Activation[] = [];
  * @example unfounded(entryOfReach12) // null while an :edge path from 1 to 2 holds; else [reach12, reach21, ...]
  */
 export function unfounded(root: FactEntry): FactEntry[] | null {
-  for (const a of supportsOf(root)) if (restsOnUnconditionalOnly(a, root)) return null;
+  if (hasUnconditionalSupport(root)) return null;
 
   // 2. collect U (index by entry) and, per support, the number of its token facts not yet proved
   const index = new Map<FactEntry, number>([[root, 0]]);
@@ -66,7 +61,7 @@ export function unfounded(root: FactEntry): FactEntry[] | null {
   const missing: number[] = [];
   const ready: number[] = [];
   for (let m = 0; m < members.length; m++) {
-    for (const a of supportsOf(members[m] as FactEntry)) {
+    for (const a of supportsOf((members[m] as FactEntry).by)) {
       const s = target.length;
       target.push(m);
       let n = 0;
@@ -107,10 +102,25 @@ export function unfounded(root: FactEntry): FactEntry[] | null {
   return out;
 }
 
-/** Whether every fact `a`'s token matched positively is unconditional (and is not `root`). */
-function restsOnUnconditionalOnly(a: Activation, root: FactEntry): boolean {
+/**
+ * Whether some support of `e` rests only on unconditional facts that are still present: then `e`
+ * is well-founded whatever else changes later (a later loss queues its own check). Reads only.
+ * Safe in the middle of a withdrawal cascade: a fact being removed is no longer alive, and the
+ * supports resting on it are about to go, so they do not count.
+ * @example hasUnconditionalSupport(entryOfReach12) // true while the edge 1 -> 2 is present
+ */
+export function hasUnconditionalSupport(e: FactEntry): boolean {
+  for (const a of supportsOf(e.by)) if (restsOnUnconditionalOnly(a)) return true;
+  return false;
+}
+
+/** Whether every fact `a`'s token matched positively is unconditional and alive. */
+function restsOnUnconditionalOnly(a: Activation): boolean {
   for (let t = a.parent; t !== null; t = t.parent) {
-    if (t instanceof JoinToken && (t.entry === root || !t.entry.uncond)) return false;
+    if (t instanceof JoinToken) {
+      const x = t.entry;
+      if (!x.uncond || !x.alive) return false;
+    }
   }
   return true;
 }

@@ -28,7 +28,7 @@ import { jadd, jfield, jremove, NO_JOURNAL, type Journal } from "./journal.js";
 import type { EngineState } from "./state.js";
 import type { EngineActionContext, FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
-import { Activation, FactEntry, JoinToken, keyOf, linkToken, Token, tupleKey, unlinkToken, SMALL_SUPPORTS } from "./memory.js";
+import { Activation, FactEntry, JoinToken, keyOf, linkToken, Token, tupleKey, unlinkToken, RETRACTED, SMALL_SUPPORTS, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
 import { hasUnconditionalSupport, unfounded } from "./tms.js";
 import type { BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
@@ -274,16 +274,17 @@ class Fire implements Rt {
     const wm = this.state.wm;
     let e = wm.get(fact);
     if (e !== undefined) {
-      if (uncond && !e.uncond) this.entryField(e, "uncond", true);
+      // unconditional from now on: its logical supports stop mattering and are dropped
+      if (uncond && !e.uncond) this.setState(e, UNCOND_STATE);
       // an activation inserting the same fact twice supports it once
       if (support !== null && this.addSupport(e, support)) support.supports(e);
       return;
     }
     const type = net.factType(fact);
     e = new FactEntry(fact, this.nextId());
-    e.uncond = uncond;
-    if (support !== null) {
-      e.by = support;
+    if (uncond) e.state = UNCOND_STATE;
+    else if (support !== null) {
+      e.state = support;
       support.supports(e);
     }
     wm.add(this.j, e);
@@ -301,36 +302,37 @@ class Fire implements Rt {
 
   /** Records that `a` supports `e`; false (nothing changes) when it already did. Journaled. */
   private addSupport(e: FactEntry, a: Activation): boolean {
-    const by = e.by;
-    if (by === a) return false;
-    if (by === null) this.entryField(e, "by", a);
-    else if (by instanceof Activation) this.entryField(e, "by", [by, a]);
+    const by = e.state;
+    if (by === a || typeof by === "number") return false;
+    if (by === null) this.setState(e, a);
+    else if (by instanceof Activation) this.setState(e, [by, a]);
     else if (by instanceof Set) {
       if (by.has(a)) return false;
       jadd(this.j, by, a);
     } else {
       if (by.includes(a)) return false;
-      this.entryField(e, "by", by.length < SMALL_SUPPORTS ? [...by, a] : new Set([...by, a]));
+      this.setState(e, by.length < SMALL_SUPPORTS ? [...by, a] : new Set([...by, a]));
     }
     return true;
   }
 
   /** Removes `a` from the supports of `e`. Journaled. */
   private removeSupport(e: FactEntry, a: Activation): void {
-    const by = e.by;
-    if (by === a) this.entryField(e, "by", null);
+    const by = e.state;
+    if (by === a) this.setState(e, null);
     else if (by instanceof Set) {
       jremove(this.j, by, a);
-      if (by.size === 0) this.entryField(e, "by", null);
-    } else if (by !== null && !(by instanceof Activation)) {
-      const i = by.indexOf(a);
-      if (i >= 0) this.entryField(e, "by", by.length === 2 ? (by[1 - i] as Activation) : by.filter((x) => x !== a));
+      if (by.size === 0) this.setState(e, null);
+    } else if (Array.isArray(by)) {
+      const arr = by as readonly Activation[];
+      const i = arr.indexOf(a);
+      if (i >= 0) this.setState(e, arr.length === 2 ? (arr[1 - i] as Activation) : arr.filter((x) => x !== a));
     }
   }
 
-  private entryField<F extends "by" | "uncond" | "alive">(e: FactEntry, field: F, v: FactEntry[F]): void {
-    if (e.id <= this.born) jfield(this.j, e, field, v);
-    else e[field] = v;
+  private setState(e: FactEntry, v: FactEntry["state"]): void {
+    if (e.id <= this.born) jfield(this.j, e, "state", v);
+    else e.state = v;
   }
 
   private retractFact(fact: unknown): void {
@@ -341,7 +343,7 @@ class Fire implements Rt {
   /** Removes a fact: first from every node's right side, then every token holding it. */
   private removeEntry(e: FactEntry, reason: "explicit" | "withdrawn"): void {
     const net = this.net;
-    this.entryField(e, "alive", false);
+    this.setState(e, (e.uncond ? UNCOND_STATE : 0) | RETRACTED);
     this.state.wm.remove(this.j, e);
     this.retracted.push(e.fact);
     this.listener?.retracted?.(e.fact, this.firingRule, reason);

@@ -11,27 +11,32 @@ import { canonicalText, isPlainObject, valueKey } from "../../eav/value.js";
 import { isKeyword } from "../../eav/keyword.js";
 import { ABSENT, jadd, jremove, jset, reordered, type Journal } from "./journal.js";
 
-const UNCOND = 1;
-const DEAD = 2;
+/** {@link FactEntry.state} of an unconditional entry (a flag bit). */
+export const UNCONDITIONAL = 1;
+/** {@link FactEntry.state} bit of a retracted entry. */
+export const RETRACTED = 2;
 
 /**
  * A fact in working memory: one per distinct fact (set semantics), with its supports. Compact on
- * purpose (one per datom): the two flags share one small integer behind accessors (journaled
- * through them like plain fields), and the key is recomputed when needed.
+ * purpose (one per datom): its flags and its supports share one field, and the key is recomputed
+ * when needed.
  */
 export class FactEntry {
-  private bits = 0;
+  /**
+   * Flags or supports, in one field (a second field cost 8-10 B per datom, measured with
+   * bench/engine-micro.ts). A number (bits {@link UNCONDITIONAL}, {@link RETRACTED}) once the entry
+   * is unconditional or retracted: its logical supports no longer matter then, since an
+   * unconditional fact is never withdrawn and stays unconditional until it is retracted. Otherwise
+   * its logical supports: the fired activations that inserted it and still hold, each once (null:
+   * none). They are kept, not just counted, so truth maintenance can tell a well-founded support
+   * from a circular one (tms.ts). One support is stored bare, a few in a small array replaced whole
+   * on change (its journal entry is the old array), many in a Set changed in place through the
+   * journal: copying an array per change made a fact with hundreds of supports quadratic.
+   * Written by the engine only, journaled as a plain field.
+   */
+  state: number | Supports = null;
   /** Head of the list of join tokens holding this entry (threaded through `fnext`/`fprev`). */
   tokens: JoinToken | null = null;
-  /**
-   * Its logical supports: the fired activations that inserted it and still hold, each once. Kept
-   * (not just counted) so truth maintenance can tell a well-founded support from a circular one
-   * (tms.ts); one field per entry (the count it replaced was free). One support is stored bare, a
-   * few in a small array replaced whole on change (its journal entry is the old array), many in a
-   * Set changed in place through the journal: copying an array per change made a fact with
-   * hundreds of supports (a flag derived from every order of a customer) quadratic.
-   */
-  by: Supports = null;
   constructor(
     readonly fact: unknown,
     /** Insertion order, for deterministic iteration. */
@@ -39,17 +44,18 @@ export class FactEntry {
   ) {}
   /** Unconditional: inserted from outside or by insertUnconditional; never withdrawn by TMS. */
   get uncond(): boolean {
-    return (this.bits & UNCOND) !== 0;
-  }
-  set uncond(v: boolean) {
-    this.bits = v ? this.bits | UNCOND : this.bits & ~UNCOND;
+    const s = this.state;
+    return typeof s === "number" && (s & UNCONDITIONAL) !== 0;
   }
   /** False once retracted: supports that still point here are then ignored. */
   get alive(): boolean {
-    return (this.bits & DEAD) === 0;
+    const s = this.state;
+    return typeof s !== "number" || (s & RETRACTED) === 0;
   }
-  set alive(v: boolean) {
-    this.bits = v ? this.bits & ~DEAD : this.bits | DEAD;
+  /** Its logical supports (none once unconditional or retracted). */
+  get by(): Supports {
+    const s = this.state;
+    return typeof s === "number" ? null : s;
   }
   /** Number of logical supports (fired activations that inserted it and still hold). */
   get support(): number {

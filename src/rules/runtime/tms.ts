@@ -39,7 +39,8 @@
  *   those inputs change. A cycle that passes only through an `exists` or an accumulator over the
  *   rule's own output is therefore not detected.
  */
-import { type Activation, type FactEntry, JoinToken, supportsOf } from "./memory.js";
+import { jadd, jfield, jremove, type Journal } from "./journal.js";
+import { Activation, type FactEntry, JoinToken, SMALL_SUPPORTS, supportsOf } from "./memory.js";
 
 /**
  * The facts that lose their well-foundedness when `root` has lost a support: null when `root`
@@ -123,4 +124,54 @@ function restsOnUnconditionalOnly(a: Activation): boolean {
     }
   }
   return true;
+}
+
+// ---------------------------------------------------------------- supports bookkeeping (journaled)
+
+/**
+ * Sets an entry's flags-or-supports field, journaled unless the entry was born in the fire in
+ * progress (`born`: see memory.ts, `linkToken`). Mutates `e`.
+ * @example setState(j, born, e, UNCONDITIONAL) // e is unconditional from now on
+ */
+export function setState(j: Journal, born: number, e: FactEntry, v: FactEntry["state"]): void {
+  if (e.id <= born) jfield(j, e, "state", v);
+  else e.state = v;
+}
+
+/**
+ * Records that activation `a` supports `e`. Returns false, changing nothing, when it already did or
+ * when `e` is unconditional (its supports no longer matter). Mutates `e` (journaled).
+ * @example if (addSupport(j, born, e, a)) a.supports(e);
+ */
+export function addSupport(j: Journal, born: number, e: FactEntry, a: Activation): boolean {
+  const by = e.state;
+  if (by === a || typeof by === "number") return false;
+  if (by === null) setState(j, born, e, a);
+  else if (by instanceof Activation) setState(j, born, e, [by, a]);
+  else if (by instanceof Set) {
+    if (by.has(a)) return false;
+    jadd(j, by, a);
+  } else {
+    if (by.includes(a)) return false;
+    setState(j, born, e, by.length < SMALL_SUPPORTS ? [...by, a] : new Set([...by, a]));
+  }
+  return true;
+}
+
+/**
+ * Removes activation `a` from the supports of `e` (nothing when it is not one). Mutates `e`
+ * (journaled).
+ * @example removeSupport(j, born, e, a); if (e.by === null) withdraw(e);
+ */
+export function removeSupport(j: Journal, born: number, e: FactEntry, a: Activation): void {
+  const by = e.state;
+  if (by === a) setState(j, born, e, null);
+  else if (by instanceof Set) {
+    jremove(j, by, a);
+    if (by.size === 0) setState(j, born, e, null);
+  } else if (Array.isArray(by)) {
+    const arr = by as readonly Activation[];
+    const i = arr.indexOf(a);
+    if (i >= 0) setState(j, born, e, arr.length === 2 ? (arr[1 - i] as Activation) : arr.filter((x) => x !== a));
+  }
 }

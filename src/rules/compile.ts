@@ -130,7 +130,7 @@ class Builder {
         return { node, scope: next };
       }
       case "accumulate":
-        return this.accumulate(c.acc, parent, scope, rule);
+        return this.accumulate(c.acc, c.groupBy, parent, scope, rule);
       case "test": {
         const node = this.share(`${parent.id}|test|${describeTest(c.test)}`, rule, () => {
           const n = new TestNode(this.nodes.length, level, [], c.test, [...scope.values()]);
@@ -198,7 +198,7 @@ class Builder {
     });
   }
 
-  private accumulate(acc: AccumulateCondition, parent: BetaNode, scope: Scope, rule: string): { node: BetaNode; scope: Scope } {
+  private accumulate(acc: AccumulateCondition, groupBy: readonly string[], parent: BetaNode, scope: Scope, rule: string): { node: BetaNode; scope: Scope } {
     const level = parent.level + 1;
     if (acc.accumulator.kind === "named" && !isKnownAccumulator(acc.accumulator.name, this.options.accumulators ?? {})) {
       throw new EavError("rules/unknown-accumulator", `rule ${rule}: unknown accumulator ${acc.accumulator.name}`, { rule, accumulator: acc.accumulator.name });
@@ -207,6 +207,13 @@ class Builder {
     const accText = acc.accumulator.kind === "named" ? `(${[acc.accumulator.name, ...acc.accumulator.args.map(formatValue)].join(" ")})` : `custom#${identityOf(acc.accumulator.accumulator)}`;
     const text = `${acc.bind} <- ${accText} from ${describePattern(acc.from)}`;
     const prior = scope.get(acc.bind) ?? null;
+    // The group variables were decided from written order (normalize.ts withGroups) and the
+    // scheduler keeps their binders after this accumulator, so the variables of `from` not yet in
+    // scope are exactly `groupBy`. Checked: a mismatch would silently turn a grouping into a join.
+    const unboundHere = a.binds.map((l) => l.name);
+    if (unboundHere.length !== groupBy.length || groupBy.some((v) => !unboundHere.includes(v))) {
+      throw new EavError("rules/invalid-spec", `rule ${rule}: internal error: ${text} groups by ${groupBy.join(" ") || "nothing"} but ${unboundHere.join(" ") || "nothing"} is unbound when it runs`, { rule });
+    }
     // variables of `from` bound nowhere before: they bind, one result per distinct tuple (Clara)
     const groupFields = a.binds.map((l) => l.field);
     const groupText = a.binds.length === 0 ? "" : ` per ${a.binds.map((l) => l.name).join(" ")}`;

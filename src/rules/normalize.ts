@@ -184,6 +184,16 @@ export function orderBranch(written: readonly SimpleCondition[], outer: Readonly
       if (k > i && bindsOf(x).some((v) => local.includes(v))) (after[k] as number[]).push(i);
     });
   });
+  // Grouping is decided by written order (withGroups): a condition written after a grouped
+  // accumulator that binds one of its group variables (a pattern, or an accumulator whose result
+  // is one) comes after it. Placed first, it would bind the variable and turn the grouping into a
+  // join (one result per binding, empty groups matching) instead of one result per tuple found.
+  branch.forEach((a, i) => {
+    if (a.kind !== "accumulate" || a.groupBy.length === 0) return;
+    branch.forEach((x, k) => {
+      if (k > i && bindsOf(x).some((v) => a.groupBy.includes(v))) (after[k] as number[]).push(i);
+    });
+  });
   const bound = new Set<string>(outer);
   const placed: SimpleCondition[] = [];
   const done = branch.map(() => false);
@@ -201,9 +211,11 @@ export function orderBranch(written: readonly SimpleCondition[], outer: Readonly
       for (let i = 0; i < branch.length && pick < 0; i++) if (ranks[i] === rank && ready(i)) pick = i;
     }
     if (pick < 0) {
-      const i = done.indexOf(false);
-      const missing = (needs[i] as string[]).filter((v) => !bound.has(v));
-      throw new EavError("rules/unbound-variable", `rule ${cx.rule}: ${missing.join(", ")} cannot be bound before it is used (circular dependency)`, {
+      // every condition left waits for a variable or for a condition that must run before it: a
+      // cycle, e.g. a negation joining on a variable bound only after a grouped accumulator whose
+      // group variable reuses the negation's local name (rename one of them)
+      const missing = [...new Set(branch.flatMap((_, i) => (done[i] === true ? [] : (needs[i] as string[]).filter((v) => !bound.has(v)))))];
+      throw new EavError("rules/unbound-variable", `rule ${cx.rule}: ${missing.join(", ")} cannot be bound before ${missing.length > 1 ? "they are" : "it is"} used (circular dependency)`, {
         rule: cx.rule,
         variables: missing,
       });

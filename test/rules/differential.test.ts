@@ -3,7 +3,8 @@
 // immutable values): after every fire and rewind, every query's rows must be the same multiset.
 // RULES_DIFF_RUNS=5000 runs more sequences from a fresh random seed (default 150, a few seconds);
 // RULES_DIFF_SEED=<seed> replays a run fast-check reported as failing (same cases, same shrinking).
-// The default run uses a fixed seed while the engine bug below is open (see ENGINE_BUG_SEED).
+// Recursive programs (rules reading their own output) are generated too; RULES_DIFF_RECURSIVE=0
+// leaves them out.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EAV } from "../../src/eav/eav.js";
@@ -15,19 +16,8 @@ import { baseFact, buildProgram, mkEav, sumOfSquares, type GenOptions, type Op, 
 import { showProgram } from "./reference-show.js";
 
 const RUNS = Number(process.env.RULES_DIFF_RUNS ?? 150);
-// Open engine bug (the `it.fails` case at the end): an accumulator whose result unifies with an
-// earlier accumulator's group variable is scheduled before it, and the earlier one then joins on
-// that variable instead of grouping by it. Random programs hit it about once in 5,000 runs (7
-// failures in ~40,000), so a random 150-run default would fail a few percent of the time: the
-// default run replays a fixed seed until the bug is fixed (then drop ENGINE_BUG_SEED; the
-// `it.fails` case will start failing and say so).
-const ENGINE_BUG_SEED = 20261122;
-const SEED =
-  process.env.RULES_DIFF_SEED !== undefined
-    ? { seed: Number(process.env.RULES_DIFF_SEED) }
-    : process.env.RULES_DIFF_RUNS === undefined
-      ? { seed: ENGINE_BUG_SEED }
-      : {};
+const SEED = process.env.RULES_DIFF_SEED !== undefined ? { seed: Number(process.env.RULES_DIFF_SEED) } : {};
+const RECURSIVE = process.env.RULES_DIFF_RECURSIVE !== "0";
 
 // ---------------------------------------------------------------- canonical rows
 
@@ -203,24 +193,19 @@ describe("differential: Rete engine vs naive reference matcher", () => {
     fc.assert(property({}), { numRuns: RUNS, ...SEED });
   });
 
-  // Positive recursion (a rule reading its own output attribute) is left out of the default run on
-  // purpose: support counting keeps a cycle of derived facts alive once its base support is gone
-  // (shrunk example: r0 [_ :b/p _] [:or [_ :d/1 ?a] [?a :b/q 1]] => insert [?a :d/1 ?a]; insert
-  // [2 :b/q 1] [1 :b/p 0], fire, retract [2 :b/q 1], fire: the engine keeps [2 :d/1 2], which now
-  // supports itself; the least fixpoint does not have it). That is Clara's semantics too, and
-  // DESIGN.md's "a fact stays while any of its supports remains"; RULES_DIFF_RECURSIVE=1 runs it.
-  it.runIf(process.env.RULES_DIFF_RECURSIVE === "1")("agrees with recursive rules too (positive cycles through derived facts)", () => {
+  // Positive recursion (a rule reading its own output attribute): truth maintenance counts only
+  // well-founded supports, so a cycle of derived facts goes with its base facts, as the least
+  // fixpoint the reference computes (test/rules/truth-maintenance-recursive.test.ts).
+  it.runIf(RECURSIVE)(`agrees with recursive rules too (positive cycles through derived facts, ${RUNS} runs)`, () => {
     fc.assert(property({ recursive: true }), { numRuns: RUNS, ...SEED });
   });
 
-  // Shrunk from a 3000-run search (seed -852541332). Written order, as documented: ?x groups the
-  // first accumulator (x=2, n=1), then the count of b/q facts (0) must equal 2: no row. The engine
-  // schedules `[?x <- (count) :from [_ :b/q]]` first (it needs nothing), binds ?x = 0, and the
-  // first accumulator becomes a join on ?x (plan: `?n <- (count) from [b/p e=?e v=?x]`, no
-  // "per ?x"): it answers {e 1, x 0, n 0}. Fix in src/rules/normalize.ts (an accumulator whose
-  // result variable is bound before it, in written order, needs that variable) or compile.ts
-  // (group by `groupBy`, not by what the scheduled scope lacks). Remove `.fails` then.
-  it.fails("engine bug (open): a later accumulator's result unifying with a group variable turns the grouping into a join", () => {
+  // Shrunk from a 3000-run search (seed -852541332). Written order decides grouping: ?x groups the
+  // first accumulator (x=2, n=1), then the count of b/q facts (0) must equal 2: no row. The
+  // scheduler used to run `[?x <- (count) :from [_ :b/q]]` first (it needs nothing), binding ?x = 0,
+  // and the first accumulator became a join on ?x ({e 1, x 0, n 0}); a condition binding a group
+  // variable now runs after the grouped accumulator (src/rules/normalize.ts orderBranch).
+  it("a later accumulator's result unifying with a group variable keeps the grouping (was an engine bug)", () => {
     const q: ProductionSpec = {
       kind: "query",
       name: "q",

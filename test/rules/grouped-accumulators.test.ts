@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eav, type EAV } from "../../src/eav/index.js";
-import { acc, accumulate, compileRules, newRuleSession, pattern, query, type RuleSession } from "../../src/rules/index.js";
+import { acc, accumulate, compileRules, newRuleSession, not_, pattern, query, type RuleSession } from "../../src/rules/index.js";
 
 const net = compileRules([
   // grouped by ?e (the value field is a wildcard)
@@ -65,5 +65,46 @@ describe("grouped accumulators", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  // Group variables are decided by written order even though the scheduler moves conditions: a
+  // condition written after a grouped accumulator that binds one of its group variables must run
+  // after it (run first, it would turn the grouping into a join where empty groups match).
+  it("an accumulator whose result is an earlier accumulator's group variable does not turn the grouping into a join", () => {
+    const q = query("q", [], [pattern("?e", "b/p", "_"), accumulate("?n", acc("count"), pattern("?e", "b/p", "?x")), accumulate("?x", acc("count"), pattern("_", "b/q", "_"))]);
+    const s = newRuleSession(compileRules([q])).insert([eav(1, "b/p", 2)]).fire();
+    // ?x groups the first accumulator (x 2, n 1); the count of b/q facts (0) is not 2: no row
+    expect(s.query("q")).toEqual([]);
+    // once two b/q facts exist the count equals the group value 2
+    const s2 = s.insert([eav(5, "b/q", 1), eav(6, "b/q", 1)]).fire();
+    expect(s2.query("q")).toEqual([{ e: 1, n: 1, x: 2 }]);
+  });
+
+  it("a pattern written after a grouped accumulator that binds its group variable joins on the group, not before it", () => {
+    const q = query("q", [], [
+      not_(pattern("?y", "b/r", "?w")),
+      accumulate("?x", acc("count"), pattern("?g", "b/p", "_")),
+      accumulate("?m", acc("count"), pattern("?u", "b/p", "?x")),
+      pattern("?y", "b/q", "?u"),
+    ]);
+    const s = newRuleSession(compileRules([q])).insert([eav(2, "b/q", 1), eav(3, "b/p", 1)]).fire();
+    // written order: ?g groups (g 3, x 1), then ?u groups the b/p facts with value 1 (u 3, m 1);
+    // no b/q fact has value 3: no row (joined first, ?u 1 would count 0 b/p facts of entity 1)
+    expect(s.query("q")).toEqual([]);
+    const s2 = s.insert([eav(4, "b/q", 3)]).fire();
+    expect(s2.query("q")).toEqual([{ g: 3, m: 1, u: 3, x: 1, y: 4 }]);
+  });
+
+  // The negation keeps ?w local only if the accumulator grouping by ?w runs after it, the negation
+  // joins on ?y which the last pattern binds, and that pattern must run after the accumulator
+  // grouping by ?u: no order satisfies all three, so the rule is refused rather than misread.
+  it("refuses a negation's local name reused as a group variable when the orders conflict", () => {
+    const q = query("q", [], [
+      not_(pattern("?y", "b/r", "?w")),
+      accumulate("?x", acc("count"), pattern("?w", "b/p", "_")),
+      accumulate("?m", acc("count"), pattern("?u", "b/p", "?x")),
+      pattern("?y", "b/q", "?u"),
+    ]);
+    expect(() => compileRules([q])).toThrow(expect.objectContaining({ code: "rules/unbound-variable", data: { rule: "q", variables: ["?y", "?x"] } }));
   });
 });

@@ -148,7 +148,9 @@ export interface CheckContext {
 /**
  * Orders one branch so that each condition comes after the conditions binding the variables it
  * reads: filters (tests, negations, accumulators) as early as their variables allow, patterns in
- * written order, variable-free patterns last; and checks every test. Returns the ordered branch and the set of
+ * written order, variable-free patterns last; a condition binding a group variable of an accumulator
+ * written before it stays after that accumulator (written order decides grouping); and checks every
+ * test. Returns the ordered branch and the set of
  * variables it binds. Throws `rules/unbound-variable` or `rules/unknown-function` naming the rule.
  */
 export function orderBranch(written: readonly SimpleCondition[], outer: ReadonlySet<string>, cx: CheckContext): { conditions: SimpleCondition[]; bound: Set<string> } {

@@ -58,6 +58,21 @@ interface Result {
   datoms: number;
   singleUsPerTx: number;
   singleCpuUsPerTx: number;
+  /** Identity upserts: us per entity map, all in one transaction / one transaction each. */
+  upsertBatchUsPerMap: number;
+  upsertSingleUsPerMap: number;
+}
+
+const UPSERTS = 5000;
+
+/**
+ * Identity-upsert entity maps (issue 7's update step): one non-identity attribute each, landing on
+ * an existing entity through its unique identity; every other one changes a ref by lookup ref.
+ */
+function upserts(n: number, id: (k: number) => unknown, salt: number): Array<Record<string, unknown>> {
+  return [...picks(n, UPSERTS)].map((k, i) =>
+    i % 2 === 0 ? { "person/id": k, "person/age": 200 + ((i + salt) % 50) } : { "person/id": k, "person/friend": id((k + i + salt) % n) },
+  );
 }
 
 /** Wall-clock and CPU milliseconds of `f` (CPU time is steadier on a shared machine). */
@@ -95,7 +110,15 @@ function runOurs(n: number): Result {
   const single = timeIt(() => {
     for (const tx of singles) store = transact(store, tx).after;
   });
-  return result(n, load, single, store.size);
+  const batchMaps = upserts(n, (k) => ["person/id", k], 0);
+  const singleMaps = upserts(n, (k) => ["person/id", k], 7).map((m) => [m]);
+  const batched = timeIt(() => {
+    store = transact(store, batchMaps).after;
+  });
+  const singled = timeIt(() => {
+    for (const tx of singleMaps) store = transact(store, tx).after;
+  });
+  return result(n, load, single, store.size, batched, singled);
 }
 
 function runDataScript(n: number): Result {
@@ -110,10 +133,20 @@ function runDataScript(n: number): Result {
   const single = timeIt(() => {
     for (const tx of singles) db = ds.db_with(db, tx);
   });
-  return result(n, load, single, ds.datoms(db, ":eavt").length);
+  const batchMaps = upserts(n, (k) => ["person/id", k], 0);
+  const singleMaps = upserts(n, (k) => ["person/id", k], 7).map((m) => [m]);
+  const batched = timeIt(() => {
+    db = ds.db_with(db, batchMaps);
+  });
+  const singled = timeIt(() => {
+    for (const tx of singleMaps) db = ds.db_with(db, tx);
+  });
+  return result(n, load, single, ds.datoms(db, ":eavt").length, batched, singled);
 }
 
-function result(n: number, load: { wall: number; cpu: number }, single: { wall: number; cpu: number }, datoms: number): Result {
+type Timed = { wall: number; cpu: number };
+
+function result(n: number, load: Timed, single: Timed, datoms: number, batched: Timed, singled: Timed): Result {
   const perDatom = 1000 / (n * ATTRS_PER_ENTITY - 1);
   return {
     loadUsPerDatom: load.wall * perDatom,
@@ -121,6 +154,8 @@ function result(n: number, load: { wall: number; cpu: number }, single: { wall: 
     datoms,
     singleUsPerTx: (single.wall * 1000) / SINGLES,
     singleCpuUsPerTx: (single.cpu * 1000) / SINGLES,
+    upsertBatchUsPerMap: (batched.wall * 1000) / UPSERTS,
+    upsertSingleUsPerMap: (singled.wall * 1000) / UPSERTS,
   };
 }
 
@@ -128,19 +163,23 @@ function fmt(x: number): string {
   return x.toFixed(2).padStart(8);
 }
 
+// STORE_BENCH_ONLY=ours skips DataScript (for profiling our side alone)
+const oursOnly = process.env["STORE_BENCH_ONLY"] === "ours";
 const sizes = process.env["STORE_BENCH_N"] !== undefined ? [Number(process.env["STORE_BENCH_N"])] : [10_000, 100_000];
 process.stdout.write(`store benchmark: ${ATTRS_PER_ENTITY} attributes per entity, load in transactions of ${BATCH}, then ${SINGLES} single-datom transactions\n`);
 // warm-up: JIT both code paths first (a 10k load is too short to reach the optimised tiers)
 for (let i = 0; i < 2; i++) {
   runOurs(10_000);
-  runDataScript(10_000);
+  if (!oursOnly) runDataScript(10_000);
 }
 for (const n of sizes) {
   const ours = runOurs(n);
-  const theirs = runDataScript(n);
+  const theirs = oursOnly ? ours : runDataScript(n);
   if (ours.datoms !== theirs.datoms) process.stdout.write(`  WARNING: datom counts differ: ours ${ours.datoms}, datascript ${theirs.datoms}\n`);
   process.stdout.write(`N = ${n} (${ours.datoms} datoms)\n`);
   process.stdout.write(`  load     us/datom   ours ${fmt(ours.loadUsPerDatom)}   datascript ${fmt(theirs.loadUsPerDatom)}   ratio ${fmt(theirs.loadUsPerDatom / ours.loadUsPerDatom)}x   (cpu: ${fmt(ours.loadCpuUsPerDatom)} vs ${fmt(theirs.loadCpuUsPerDatom)})\n`);
   process.stdout.write(`  single   us/tx      ours ${fmt(ours.singleUsPerTx)}   datascript ${fmt(theirs.singleUsPerTx)}   ratio ${fmt(theirs.singleUsPerTx / ours.singleUsPerTx)}x   (cpu: ${fmt(ours.singleCpuUsPerTx)} vs ${fmt(theirs.singleCpuUsPerTx)})\n`);
+  process.stdout.write(`  upsert   us/map     ours ${fmt(ours.upsertBatchUsPerMap)}   datascript ${fmt(theirs.upsertBatchUsPerMap)}   (${UPSERTS} identity-upsert maps in one tx)\n`);
+  process.stdout.write(`  upsert1  us/map     ours ${fmt(ours.upsertSingleUsPerMap)}   datascript ${fmt(theirs.upsertSingleUsPerMap)}   (one map per tx)\n`);
   process.stdout.write(`  single   tx/s       ours ${fmt(1e6 / ours.singleUsPerTx)}   datascript ${fmt(1e6 / theirs.singleUsPerTx)}\n`);
 }

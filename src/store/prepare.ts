@@ -5,8 +5,6 @@
 import { EavError } from "../errors.js";
 import { ALL, EID, GeneratedTempid, eidEquals, isEntityRef, type EntityRef, type TxOp } from "../eav/index.js";
 
-/** Keys from here on name maps whose number repeats (see `prepare`). */
-const SYNTHETIC = 2 ** 40;
 import type { AttrInfo, Schema } from "./schema.js";
 
 /** The pre-computed facts about a transaction's ops. Read-only once built. */
@@ -20,14 +18,18 @@ export interface Prepared {
    * datoms, as DataScript does for maps (`resolve-upserts`, `entid-strict` of `:db/id`).
    */
   readonly groups: ReadonlyArray<number | undefined>;
-  /** Per map: its entity ref as written (eid, tempid, lookup ref or generated tempid). */
-  readonly groupE: ReadonlyMap<number, EntityRef>;
-  /** Per map: the index of its first op (for error paths). */
-  readonly groupFirst: ReadonlyMap<number, number>;
-  /** Per map: the indexes of its adds on unique-identity attributes. */
-  readonly groupIdentity: ReadonlyMap<number, readonly number[]>;
+  /**
+   * Per map key: its entity ref as written (eid, tempid, lookup ref or generated tempid). The
+   * per-map and per-op facts are arrays indexed by map key or op index, not Maps: a load of 100k
+   * entity maps asks them once per op, and a Map lookup per op was a measured share of the tx.
+   */
+  readonly groupE: ReadonlyArray<EntityRef | undefined>;
+  /** Per map key: the index of its first op (for error paths). */
+  readonly groupFirst: readonly number[];
+  /** Per map key: the indexes of its adds on unique-identity attributes. */
+  readonly groupIdentity: ReadonlyArray<readonly number[] | undefined>;
   /** Before op i, the maps that start there (outermost first): a nested map's parent starts first. */
-  readonly starts: ReadonlyMap<number, readonly number[]>;
+  readonly starts: ReadonlyArray<readonly number[] | undefined>;
   /** Generated tempids whose map has a unique attribute (the Datomic nested-map rule). */
   readonly hasUnique: ReadonlySet<unknown>;
   /** The largest positive integer eid written anywhere in the ops (e, or value of a ref attribute). */
@@ -42,12 +44,16 @@ export interface Prepared {
 export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean): Prepared {
   const infos: Array<AttrInfo | undefined> = new Array<AttrInfo | undefined>(ops.length);
   const groups: Array<number | undefined> = new Array<number | undefined>(ops.length);
-  const groupE = new Map<number, EntityRef>();
-  const groupFirst = new Map<number, number>();
-  const groupIdentity = new Map<number, number[]>();
-  const starts = new Map<number, number[]>();
+  const groupE: Array<EntityRef | undefined> = [];
+  const groupFirst: number[] = [];
+  const groupIdentity: Array<number[] | undefined> = [];
+  const starts = new Array<number[] | undefined>(ops.length);
   const hasUnique = new Set<unknown>();
   let maxExplicit = 0;
+  // keys from `synthetic` on name maps whose number repeats (see below): past every written number
+  let maxMap = -1;
+  for (const op of ops) if (op.kind === "add" && op.map !== undefined && op.map > maxMap) maxMap = op.map;
+  const firstSynthetic = maxMap + 1;
   // maps are numbered in document order, a map before the maps nested in it, so they start in
   // increasing order: when map m's first op comes, every map numbered below m that has not
   // started yet is one of its ancestors (all others finished before m began)
@@ -59,7 +65,7 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean): P
     if (list === undefined) synthetics.set(map, (list = []));
     const found = list.find((x) => x.e === e || eidEquals(x.e, e));
     if (found !== undefined) return found.key;
-    const key = SYNTHETIC + syntheticCount++;
+    const key = firstSynthetic + syntheticCount++;
     list.push({ e, key });
     return key;
   };
@@ -76,30 +82,30 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean): P
     if (op.kind !== "add") continue;
     let key = op.map;
     if (key === undefined) continue;
-    const known = groupE.get(key);
+    const known = groupE[key];
     if (known === undefined) {
-      groupE.set(key, e);
-      groupFirst.set(key, i);
+      groupE[key] = e;
+      groupFirst[key] = i;
     } else if (known !== e && !eidEquals(known, e)) {
       // ops of separately normalised batches, concatenated: their map numbers repeat. A map
       // number naming another entity is another map: it gets its own key and starts here.
       key = synthetic(key, e);
-      if (!groupE.has(key)) {
-        groupE.set(key, e);
-        groupFirst.set(key, i);
-        starts.set(i, [...(starts.get(i) ?? []), key]);
+      if (groupE[key] === undefined) {
+        groupE[key] = e;
+        groupFirst[key] = i;
+        starts[i] = [...(starts[i] ?? []), key];
       }
     }
     groups[i] = key;
-    if (key > started && key < SYNTHETIC) {
+    if (key > started && key < firstSynthetic) {
       const chain: number[] = [];
       for (let k = started + 1; k <= key; k++) chain.push(k);
-      starts.set(i, chain);
+      starts[i] = chain;
       started = key;
     }
     if (info.identity) {
-      const list = groupIdentity.get(key);
-      if (list === undefined) groupIdentity.set(key, [i]);
+      const list = groupIdentity[key];
+      if (list === undefined) groupIdentity[key] = [i];
       else list.push(i);
     }
     if (info.unique && e instanceof GeneratedTempid) hasUnique.add(e);

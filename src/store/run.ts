@@ -43,7 +43,8 @@ export class TxRun {
   readonly valueTempids = new Map<Eid, Tempid>();
   /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
   readonly defined = new Set<Eid>();
-  readonly groupEids = new Map<number, Eid>();
+  /** Per map key: the map's entity once resolved (an array: map keys are small and dense). */
+  readonly groupEids: Array<Eid | undefined> = [];
   readonly ents = new Map<Eid, WorkEntity>();
   readonly avIdentity: AvWork;
   readonly avValue: AvWork;
@@ -83,10 +84,8 @@ export class TxRun {
     const { starts } = this.prep;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
-      if (starts.size > 0) {
-        const maps = starts.get(i);
-        if (maps !== undefined) for (const key of maps) this.resolveMap(key);
-      }
+      const maps = starts[i];
+      if (maps !== undefined) for (const key of maps) this.resolveMap(key);
       switch (op.kind) {
         case "add":
           this.add(op, i);
@@ -123,7 +122,7 @@ export class TxRun {
     const e0 = op.e;
     const group = this.prep.groups[i];
     let e: Eid;
-    const mapEid = group === undefined ? undefined : this.groupEids.get(group);
+    const mapEid = group === undefined ? undefined : this.groupEids[group];
     if (mapEid !== undefined) {
       e = mapEid;
     } else if (isTempid(e0)) {
@@ -236,13 +235,13 @@ export class TxRun {
    * refs always resolve here; a tempid only when one of the identity values upserts it.
    */
   private resolveMap(key: number): void {
-    const e0 = this.prep.groupE.get(key);
+    const e0 = this.prep.groupE[key];
     if (e0 === undefined) return; // a map without attributes (no ops)
-    const first = this.prep.ops[this.prep.groupFirst.get(key)!]!;
+    const first = this.prep.ops[this.prep.groupFirst[key]!]!;
     const explicit = isTempid(e0) ? undefined : this.entid(e0, true, first)!;
     let upserted: Eid | undefined;
     let by: AddOp | undefined;
-    for (const j of this.prep.groupIdentity.get(key) ?? []) {
+    for (const j of this.prep.groupIdentity[key] ?? []) {
       const op = this.prep.ops[j] as AddOp;
       const info = this.prep.infos[j]!;
       let v: Value | undefined = op.v;
@@ -271,7 +270,7 @@ export class TxRun {
           by,
         );
       }
-      this.groupEids.set(key, explicit);
+      this.groupEids[key] = explicit;
       return;
     }
     const t = e0 as Tempid;
@@ -281,17 +280,17 @@ export class TxRun {
       // asserted meanwhile by a nested map can still upsert it. Without any, every add would
       // get the tempid's eid or a fresh one: resolve it once (eids differ from DataScript's
       // only in numbering).
-      if (this.prep.groupIdentity.has(key)) return;
+      if (this.prep.groupIdentity[key] !== undefined) return;
       const eid = this.tempids.get(t) ?? this.allocate();
       this.tempids.set(t, eid);
-      this.groupEids.set(key, eid);
+      this.groupEids[key] = eid;
       this.defined.add(eid);
       return;
     }
     const allocated = this.tempids.get(t);
     if (allocated !== undefined && allocated !== upserted) throw new Retry(t, upserted);
     this.tempids.set(t, upserted);
-    this.groupEids.set(key, upserted);
+    this.groupEids[key] = upserted;
     this.defined.add(upserted);
   }
 

@@ -56,11 +56,6 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
   if (oneAttrs.length === 0 && (many === undefined || many.size === 0)) return w.base;
   const e = w.eid;
   const base = w.base;
-  // the new record's arrays: base slots overwritten in place, new attributes appended
-  const attrs: Attribute[] = base === undefined ? [] : base.attrs.slice();
-  const slots: Array<Slot | typeof ABSENT> = base === undefined ? [] : base.slots.slice();
-  let changed = false;
-  let removed = false;
   const changes: Array<[Attribute, Slot | typeof ABSENT]> = [];
   for (let j = 0; j < oneAttrs.length; j++) {
     const a = oneAttrs[j]!;
@@ -94,19 +89,25 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
       changes.push([a, set.size === 0 ? ABSENT : set]);
     }
   }
+  if (changes.length === 0) return base;
+  if (base !== undefined && replacesOnly(base, changes)) {
+    // an update of attributes the entity already has (the common identity upsert): the record
+    // keeps its attribute array, only the slots are copied
+    const slots = base.slots.slice();
+    for (const [a, slot] of changes) slots[base.attrs.indexOf(a)] = slot as Slot;
+    return new EntityRecord(base.attrs, slots);
+  }
+  // the new record's arrays: base slots overwritten in place, new attributes appended
+  const attrs: Attribute[] = base === undefined ? [] : base.attrs.slice();
+  const slots: Array<Slot | typeof ABSENT> = base === undefined ? [] : base.slots.slice();
   for (const [a, slot] of changes) {
-    changed = true;
     const i = base === undefined ? -1 : attrs.indexOf(a);
-    if (i >= 0) {
-      slots[i] = slot;
-      if (slot === ABSENT) removed = true;
-    } else if (slot !== ABSENT) {
+    if (i >= 0) slots[i] = slot;
+    else if (slot !== ABSENT) {
       attrs.push(a);
       slots.push(slot);
     }
   }
-  if (!changed) return base;
-  if (!removed) return new EntityRecord(attrs, slots as Slot[]);
   const keptAttrs: Attribute[] = [];
   const keptSlots: Slot[] = [];
   for (let i = 0; i < attrs.length; i++) {
@@ -115,7 +116,29 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
     keptAttrs.push(attrs[i]!);
     keptSlots.push(slot);
   }
-  return keptAttrs.length === 0 ? undefined : new EntityRecord(keptAttrs, keptSlots);
+  // exact-size arrays (pushed ones keep spare capacity), the attribute list shared between records
+  return keptAttrs.length === 0 ? undefined : new EntityRecord(internAttrs(keptAttrs), keptSlots.slice());
+}
+
+/** True when every change sets a value of an attribute `base` already holds (none removed, none new). */
+function replacesOnly(base: EntityRecord, changes: ReadonlyArray<readonly [Attribute, Slot | typeof ABSENT]>): boolean {
+  for (const [a, slot] of changes) if (slot === ABSENT || base.attrs.indexOf(a) < 0) return false;
+  return true;
+}
+
+/**
+ * Interned attribute lists: entities of one kind have the same attributes in the same order, and
+ * one shared array instead of one per entity saves an object per record (issue 7, memory per
+ * datom). Bounded, like the undeclared-attribute cache: past the bound lists are simply not shared.
+ */
+const attrLists = new Map<string, readonly Attribute[]>();
+function internAttrs(attrs: readonly Attribute[]): readonly Attribute[] {
+  const key = attrs.join("\u0000");
+  const known = attrLists.get(key);
+  if (known !== undefined) return known;
+  const list = attrs.slice();
+  if (attrLists.size < 10_000) attrLists.set(key, list);
+  return list;
 }
 
 function avAfter(base: AvIndex, work: AvWork): AvIndex {

@@ -143,18 +143,19 @@ function internAttrs(attrs: readonly Attribute[]): readonly Attribute[] {
 
 function avAfter(base: AvIndex, work: AvWork): AvIndex {
   if (work.changes.size === 0) return base;
-  return base.withMutations((top) => {
-    for (const [a, changes] of work.changes) {
-      const inner = (top.get(a) ?? IMap<unknown, Eid>()).withMutations((m) => {
-        for (const [k, e] of changes) {
-          if (e === null) m.delete(k);
-          else m.set(k, e);
-        }
-      });
-      if (inner.size === 0) top.delete(a);
-      else top.set(a, inner);
-    }
-  });
+  // a copy of the small outer level; the inner maps are updated structurally
+  const out = new Map(base);
+  for (const [a, changes] of work.changes) {
+    const inner = (base.get(a) ?? IMap<unknown, Eid>()).withMutations((m) => {
+      for (const [k, e] of changes) {
+        if (e === null) m.delete(k);
+        else m.set(k, e);
+      }
+    });
+    if (inner.size === 0) out.delete(a);
+    else out.set(a, inner);
+  }
+  return out;
 }
 
 function vaeAfter(base: VaeIndex, work: VaeWork): VaeIndex {

@@ -2,15 +2,20 @@
  * The Store value: a schema, options and four immutable.js indexes (EAV, AV for unique identity,
  * AV for unique value, VAE for refs). Reads only; {@link transact} makes new stores.
  */
-import { Map as IMap } from "immutable";
+import type { Map as IMap } from "immutable";
 import { EID, EAV, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
 import { EidMap } from "./eidmap.js";
 import { resolveOptions, type ResolvedOptions, type StoreOptions } from "./options.js";
 import { isValueSet, referrerPairs, type EntityRecord, type Referrers } from "./record.js";
 import { Schema, type AttrInfo } from "./schema.js";
 
-/** AV index: attribute -> value key -> the one entity holding it. */
-export type AvIndex = IMap<Attribute, IMap<unknown, Eid>>;
+/**
+ * AV index: attribute -> value key -> the one entity holding it. The outer level is a plain
+ * read-only Map (a schema has a handful of unique attributes; a transaction that changes one copies
+ * it), because an immutable.js lookup by attribute on every identity upsert and lookup ref was a
+ * measured share of each transaction (issue 7). Never mutated once built.
+ */
+export type AvIndex = ReadonlyMap<Attribute, IMap<unknown, Eid>>;
 /** VAE index: target entity -> the refs pointing at it. */
 export type VaeIndex = EidMap<Referrers>;
 
@@ -27,7 +32,7 @@ export interface Indexes {
   readonly maxEid: number;
 }
 
-const EMPTY: Indexes = { eav: EidMap.empty(), avIdentity: IMap(), avValue: IMap(), vae: EidMap.empty(), size: 0, maxEid: 0 };
+const EMPTY: Indexes = { eav: EidMap.empty(), avIdentity: new Map(), avValue: new Map(), vae: EidMap.empty(), size: 0, maxEid: 0 };
 
 /**
  * An immutable EAV store. Every read leaves it unchanged; {@link transact} returns a new store and

@@ -3,10 +3,10 @@
  * delta (R04, R05: redundant adds and retractions of absent datoms report nothing).
  */
 import { Map as IMap } from "immutable";
-import { EAV, eavKey, valueEquals, type Attribute, type Eid, type Value } from "../eav/index.js";
+import { EAV, eavKey, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
 import { EntityRecord, applyRefChanges, isValueSet, type Referrers, type Slot } from "./record.js";
 import type { TxRun } from "./run.js";
-import type { AvIndex, Indexes, Store, VaeIndex } from "./store.js";
+import type { AvIndex, Indexes, VaeIndex } from "./store.js";
 import { ABSENT, type AvWork, type VaeWork, type WorkEntity } from "./work.js";
 
 /** The new indexes and the net delta of a run. */
@@ -167,17 +167,33 @@ function vaeAfter(base: VaeIndex, work: VaeWork): VaeIndex {
 
 /**
  * The adds of the run that were already present before and are still present after (what truth
- * maintenance needs to add a support without a new fact), without duplicates.
+ * maintenance needs to add a support without a new fact), without duplicates. "After" is read from
+ * the run's working copy of the entity (every candidate's entity was touched by its add), which is
+ * what `after` holds for it, without another lookup in the new indexes.
  */
-export function redundantAdds(candidates: readonly EAV[], before: Store, after: Store): EAV[] {
+export function redundantAdds(run: TxRun): EAV[] {
+  const candidates = run.redundant;
   if (candidates.length === 0) return [];
-  const seen = new Set<string>();
+  const before = run.store;
+  // one candidate per identity upsert is the common case: no key strings for it
+  const seen = candidates.length > 1 ? new Set<string>() : undefined;
   const out: EAV[] = [];
   for (const f of candidates) {
-    const k = eavKey(f);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    if (before.has(f) && after.has(f)) out.push(f);
+    if (seen !== undefined) {
+      const k = eavKey(f);
+      if (seen.has(k)) continue;
+      seen.add(k);
+    }
+    if (before.has(f) && heldAfter(run, f)) out.push(f);
   }
   return out;
+}
+
+/** True when the run's working copy of `f.e` still holds `f`. */
+function heldAfter(run: TxRun, f: EAV): boolean {
+  const w = run.ents.get(f.e);
+  if (w === undefined) return true; // untouched: as before
+  if (run.store.schema.info(f.a).many) return w.hasMany(f.a, valueKey(f.v));
+  const v = w.getOne(f.a);
+  return v !== ABSENT && valueEquals(v, f.v);
 }

@@ -91,7 +91,7 @@ function run(store: Store, ops: readonly TxOp[], check: boolean): TxReport {
       after,
       added,
       retracted,
-      redundant: redundantAdds(attempt.redundant, store, after),
+      redundant: redundantAdds(attempt),
       transients: attempt.transients,
       tempids,
     };

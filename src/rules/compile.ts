@@ -121,7 +121,8 @@ class Builder {
         const a = this.analyse(c.pattern, scope, level);
         const key = `${parent.id}|join|${describePattern(c.pattern)}`;
         const node = this.share(key, rule, () => {
-          const n = new JoinNode(this.nodes.length, level, [], a.leftLocs, a.rightFields, parent === this.root);
+          const rootParent = parent === this.root;
+          const n = new JoinNode(this.nodes.length, level, [], a.leftLocs, a.rightFields, rootParent, !rootParent && this.wmIndexed(a.alpha, a.rightFields) ? a.alpha : null);
           this.add(n, parent, a.alpha, { kind: "join", joinOn: a.joinOn, binds: a.binds.map((l) => l.name), condition: describePattern(c.pattern) });
           return n;
         });
@@ -277,6 +278,17 @@ class Builder {
     }
     const alpha = this.alpha(p.type, tests, equalities);
     return { alpha, leftLocs, rightFields, joinOn, binds };
+  }
+
+  /**
+   * Whether a join on `rightFields` over `alpha` can read its right side from working memory's
+   * attribute -> entity index (runtime/nodes.ts JoinNode): the join is on the entity alone, and
+   * every fact is an EAV of type its attribute, indexed by the default fact key and read by the
+   * default fieldOf.
+   */
+  private wmIndexed(alpha: AlphaNode, rightFields: readonly string[]): boolean {
+    const o = this.options;
+    return o.factType === undefined && o.fieldOf === undefined && o.factKey === undefined && alpha.type !== "eav/all" && rightFields.length === 1 && rightFields[0] === "e";
   }
 
   private alpha(type: string, tests: [string, unknown][], equalities: [string, string][]): AlphaNode {

@@ -38,12 +38,14 @@ import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded
 import type { BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
 import type { TerminalNode } from "./terminals.js";
+import type { AlphaNode } from "./alpha.js";
 import { loopLimitError } from "./loop-limit.js";
 
 const LOGICAL = 0;
 const UNCONDITIONAL = 1;
 const RETRACT = 2;
 type OpKind = typeof LOGICAL | typeof UNCONDITIONAL | typeof RETRACT;
+const NO_ENTRIES: readonly FactEntry[] = [];
 /** The group argument of an ungrouped accumulator's markDirty. */
 const UNGROUPED: unique symbol = Symbol("ungrouped");
 /** How many recent firings the loop-limit error looks at. */
@@ -111,6 +113,13 @@ class Fire implements Rt {
   /** Load-order index of the rule whose action's changes are being applied (noLoop), else -1. */
   private firingProduction = -1;
   private firingRule: string | null = null;
+  /**
+   * The entry being inserted, and the joins reading working memory that it has reached: until it
+   * reaches one, that join must not see it in working memory (it pairs with the join's tokens when it
+   * arrives; seen earlier too, a token would pair with it twice).
+   */
+  private adding: FactEntry | null = null;
+  private readonly arrived: BetaNode[] = [];
   /** Ids above this belong to objects created in this fire (see memory.ts, `linkToken`). */
   private readonly born: number;
 
@@ -296,6 +305,8 @@ class Fire implements Rt {
     this.inserted.push(fact);
     this.listener?.inserted?.(fact, this.firingRule, support !== null);
     const fieldOf = net.fieldOf;
+    this.adding = e;
+    this.arrived.length = 0;
     const alphas = net.alphaByType.get(type);
     if (alphas !== undefined) {
       for (const al of alphas) if (al.matches(fact, fieldOf)) for (const s of al.successors) s.rightAdd(this, e);
@@ -303,6 +314,7 @@ class Fire implements Rt {
     if (net.alphaAll.length > 0 && net.isEavFact(fact)) {
       for (const al of net.alphaAll) if (al.matches(fact, fieldOf)) for (const s of al.successors) s.rightAdd(this, e);
     }
+    this.adding = null;
   }
 
   private setState(e: FactEntry, v: FactEntry["state"]): void {
@@ -399,6 +411,21 @@ class Fire implements Rt {
     linkToken(this.j, t, this.born);
     for (const c of node.children) c.leftAdd(this, t);
     return t;
+  }
+
+  wmRight(node: BetaNode, alpha: AlphaNode, key: unknown): readonly FactEntry[] {
+    const got = this.state.wm.entriesAt(alpha.type, key);
+    if (got === undefined) return NO_ENTRIES;
+    const out: FactEntry[] = [];
+    for (const e of got instanceof FactEntry ? [got] : got) {
+      if (e === this.adding && !this.arrived.includes(node)) continue;
+      if (alpha.matches(e.fact, this.net.fieldOf)) out.push(e);
+    }
+    return out;
+  }
+
+  wmArrived(node: BetaNode, e: FactEntry): void {
+    if (e === this.adding) this.arrived.push(node);
   }
 
   removeToken(t: Token): void {

@@ -10,6 +10,7 @@
 import { jdelete, jset } from "./journal.js";
 import type { Journal } from "./journal.js";
 import { type Bucket, bucketAdd, bucketItems, bucketRemove, childAt, type FactEntry, type Token } from "./memory.js";
+import type { AlphaNode } from "./alpha.js";
 import type { Test } from "../spec.js";
 import { compileExpr, type CompiledExpr } from "../expr.js";
 
@@ -52,6 +53,14 @@ export interface Rt {
   field(fact: unknown, field: string): unknown;
   /** Reads a variable. */
   valueAt(t: Token, level: number, loc: VarLoc): unknown;
+  /**
+   * The facts of `alpha` whose entity key is `key`, read from working memory's index (for a join
+   * whose right side is working memory, see {@link JoinNode}), oldest first, without the fact whose
+   * propagation has not reached `node` yet. Reads only.
+   */
+  wmRight(node: BetaNode, alpha: AlphaNode, key: unknown): readonly FactEntry[];
+  /** Notes that the fact being inserted reached `node` (a join reading working memory). */
+  wmArrived(node: BetaNode, e: FactEntry): void;
   /** Evaluates a test for a token (exceptions become rules/action-failed naming the rule). */
   test(node: TestNode, t: Token): boolean;
   /** Runs user accumulator code, turning exceptions into rules/action-failed. */
@@ -130,8 +139,27 @@ abstract class AlphaFed extends BetaNode {
   }
 }
 
-/** A positive pattern: one child token per (parent token, matching fact). */
+/**
+ * A positive pattern: one child token per (parent token, matching fact).
+ *
+ * When the join is on the entity alone and every fact is an indexed EAV (no custom fact type, field
+ * or key), its right side is working memory's own attribute -> entity index filtered by the alpha
+ * node (`wm`): a copy of that index per join cost a Map entry and its journal per datom on load and
+ * per change on update (bench/engine-micro.ts, issue 7).
+ */
 export class JoinNode extends AlphaFed {
+  constructor(
+    id: number,
+    level: number,
+    usedBy: string[],
+    leftLocs: readonly VarLoc[],
+    rightFields: readonly string[],
+    rootParent: boolean,
+    /** The alpha node whose facts working memory's index gives (see above), or null. */
+    readonly wm: AlphaNode | null,
+  ) {
+    super(id, level, usedBy, leftLocs, rightFields, rootParent);
+  }
   createMemory(): JoinMem {
     return { left: new Map(), right: new Map() };
   }
@@ -140,7 +168,8 @@ export class JoinNode extends AlphaFed {
     const k = this.lkey(rt, t);
     bucketAdd(rt.j, m.left, k, t);
     if (this.rootParent) return;
-    for (const e of bucketItems(m.right.get(k))) rt.emit(this, t, e.fact, e);
+    const items = this.wm === null ? bucketItems(m.right.get(k)) : rt.wmRight(this, this.wm, k);
+    for (const e of items) rt.emit(this, t, e.fact, e);
   }
   leftRemove(rt: Rt, t: Token): void {
     bucketRemove(rt.j, (rt.mem[this.id] as JoinMem).left, this.lkey(rt, t), t);
@@ -148,12 +177,13 @@ export class JoinNode extends AlphaFed {
   override rightAdd(rt: Rt, e: FactEntry): void {
     const m = rt.mem[this.id] as JoinMem;
     const k = this.rkey(rt, e);
-    if (!this.rootParent) bucketAdd(rt.j, m.right, k, e);
+    if (this.wm !== null) rt.wmArrived(this, e);
+    else if (!this.rootParent) bucketAdd(rt.j, m.right, k, e);
     for (const t of bucketItems(m.left.get(k))) rt.emit(this, t, e.fact, e);
   }
   override rightRemove(rt: Rt, e: FactEntry): void {
     // the tokens holding e are removed by the engine through e's token list
-    if (!this.rootParent) bucketRemove(rt.j, (rt.mem[this.id] as JoinMem).right, this.rkey(rt, e), e);
+    if (!this.rootParent && this.wm === null) bucketRemove(rt.j, (rt.mem[this.id] as JoinMem).right, this.rkey(rt, e), e);
   }
 }
 

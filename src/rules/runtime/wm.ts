@@ -32,6 +32,18 @@ export class WorkingMemory {
     return slot.get(keyOf(fact.v));
   }
 
+  /**
+   * The entries of attribute `a` whose entity key is `ek`, oldest first: one entry, several, or
+   * undefined. Only for a memory without a custom fact key, whose EAVs are all indexed here (a join
+   * on the entity reads its right side from this index instead of keeping a copy, see nodes.ts).
+   * Reads only (a multi-valued pair is copied and sorted: an undo may have disturbed Map order).
+   */
+  entriesAt(a: string, ek: unknown): FactEntry | readonly FactEntry[] | undefined {
+    const slot = this.byAttr.get(a)?.get(ek);
+    if (slot === undefined || slot instanceof FactEntry) return slot;
+    return Array.from(slot.values()).sort(byId);
+  }
+
   /** The key a fact is stored under in the generic table (null for indexed EAVs). */
   private keyFor(fact: unknown): unknown {
     if (this.factKey !== null) return this.factKey(fact);
@@ -97,6 +109,10 @@ export class WorkingMemory {
     for (const byE of this.byAttr.values()) for (const slot of byE.values()) n += slot instanceof FactEntry ? 1 : slot.size;
     return n;
   }
+}
+
+function byId(x: FactEntry, y: FactEntry): number {
+  return x.id - y.id;
 }
 
 function sameKey(a: unknown, b: unknown): boolean {

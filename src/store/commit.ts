@@ -56,6 +56,7 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
   if (oneAttrs.length === 0 && (many === undefined || many.size === 0)) return w.base;
   const e = w.eid;
   const base = w.base;
+  if (base === undefined && many === undefined) return freshRecord(w, added);
   const changes: Array<[Attribute, Slot | typeof ABSENT]> = [];
   for (let j = 0; j < oneAttrs.length; j++) {
     const a = oneAttrs[j]!;
@@ -118,6 +119,31 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
   }
   // exact-size arrays (pushed ones keep spare capacity), the attribute list shared between records
   return keptAttrs.length === 0 ? undefined : new EntityRecord(internAttrs(keptAttrs), keptSlots.slice());
+}
+
+/**
+ * The record of an entity new in this run with card-one attributes only (every entity of a load):
+ * built straight from the working arrays, without the intermediate change list of the general path.
+ */
+function freshRecord(w: WorkEntity, added: EAV[]): EntityRecord | undefined {
+  const { oneAttrs, oneVals } = w;
+  let absent = 0;
+  for (let j = 0; j < oneAttrs.length; j++) {
+    const v = oneVals[j]!;
+    if (v === ABSENT) absent++;
+    else added.push(new EAV(w.eid, oneAttrs[j]!, v));
+  }
+  if (absent === 0) return new EntityRecord(internAttrs(oneAttrs), oneVals.slice() as Slot[]);
+  if (absent === oneAttrs.length) return undefined;
+  const attrs: Attribute[] = [];
+  const slots: Slot[] = [];
+  for (let j = 0; j < oneAttrs.length; j++) {
+    const v = oneVals[j]!;
+    if (v === ABSENT) continue;
+    attrs.push(oneAttrs[j]!);
+    slots.push(v);
+  }
+  return new EntityRecord(internAttrs(attrs), slots.slice());
 }
 
 /** True when every change sets a value of an attribute `base` already holds (none removed, none new). */

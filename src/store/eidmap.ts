@@ -47,9 +47,11 @@ export class EidMap<V> {
   withChanges(changes: Iterable<readonly [Eid, V | undefined]>): EidMap<V> {
     let size = this.size;
     const dense = this.dense.asMutable();
-    const sparse = this.sparse.asMutable();
+    // the sparse part is rarely touched (keyword eids): made mutable only when it is
+    let sparse: IMap<Eid, V> | undefined;
+    const base = this.sparse;
     for (const [e, v] of changes) {
-      const inSparse = sparse.size > 0 && sparse.has(e);
+      const inSparse = (sparse ?? base).size > 0 && (sparse ?? base).has(e);
       if (typeof e === "number" && !inSparse && e < dense.size + SLACK) {
         const old = e < dense.size ? dense.get(e) : undefined;
         if (v === undefined) {
@@ -63,15 +65,15 @@ export class EidMap<V> {
         }
       } else if (v === undefined) {
         if (inSparse) {
-          sparse.delete(e);
+          (sparse ??= base.asMutable()).delete(e);
           size--;
         }
       } else {
         if (!inSparse) size++;
-        sparse.set(e, v);
+        (sparse ??= base.asMutable()).set(e, v);
       }
     }
-    return new EidMap(dense.asImmutable(), sparse.asImmutable(), size);
+    return new EidMap(dense.asImmutable(), sparse === undefined ? base : sparse.asImmutable(), size);
   }
 
   /** `[eid, value]` pairs: the dense numeric eids in ascending order, then the others. */

@@ -2,7 +2,7 @@
 // one variable twice in a pattern, retraction of either side.
 import { describe, expect, it } from "vitest";
 import { eav, type EAV } from "../../src/eav/index.js";
-import { pattern, query, rule, test } from "../../src/rules/index.js";
+import { pattern, query, rule, test, type RuleSession } from "../../src/rules/index.js";
 import { attr, eavs, mark, rows, run } from "./helpers.js";
 
 const orders = [
@@ -75,5 +75,56 @@ describe("joins", () => {
     const s = run([query("n", [], [pattern("?e", "p/x", "?v")])], eavs([1, "p/x", 1], [1, "p/x", 1]));
     expect(s.query("n")).toEqual([{ e: 1, v: 1 }]);
     expect(s.retract(eavs([1, "p/x", 1])).fire().query("n")).toEqual([]);
+  });
+});
+
+// A join on the entity alone reads its right side from working memory's own index (no copy):
+// the fact being inserted must pair once with each token, and rewinds must not reorder matches.
+describe("joins on the entity read working memory", () => {
+  const selfJoin = [query("pairs", [], [pattern("?e", "p/x", "?a"), pattern("?e", "p/x", "?b")])];
+
+  it.each([
+    ["in one fire", (facts: EAV[]) => run(selfJoin, facts)],
+    ["one fire per fact", (facts: EAV[]) => facts.reduce((s, f) => s.insert([f]).fire(), run(selfJoin))],
+  ])("a fact matching both patterns of a self-join pairs exactly once with each match (%s)", (_how, load) => {
+    const s = load(eavs([1, "p/x", 1], [1, "p/x", 2], [2, "p/x", 5]));
+    expect(rows(s, "pairs")).toEqual([
+      { e: 1, a: 1, b: 1 },
+      { e: 1, a: 1, b: 2 },
+      { e: 1, a: 2, b: 1 },
+      { e: 1, a: 2, b: 2 },
+      { e: 2, a: 5, b: 5 },
+    ]);
+    expect(rows(s.retract(eavs([1, "p/x", 1])).fire(), "pairs")).toEqual([
+      { e: 1, a: 2, b: 2 },
+      { e: 2, a: 5, b: 5 },
+    ]);
+  });
+
+  it("filters the index by the pattern's constants, and follows changes of them", () => {
+    const q = [query("gold", [], [pattern("?o", "order/customer", "?c"), pattern("?c", "customer/tier", "gold")])];
+    const s1 = run(q, eavs([1, "order/customer", 10], [2, "order/customer", 11], [10, "customer/tier", "gold"], [11, "customer/tier", "silver"]));
+    expect(rows(s1, "gold")).toEqual([{ o: 1, c: 10 }]);
+    const s2 = s1.retract(eavs([11, "customer/tier", "silver"])).insert(eavs([11, "customer/tier", "gold"])).fire();
+    expect(rows(s2, "gold")).toEqual([
+      { o: 1, c: 10 },
+      { o: 2, c: 11 },
+    ]);
+    expect(rows(s1, "gold")).toEqual([{ o: 1, c: 10 }]);
+  });
+
+  it("pairs a token with several values of an attribute in insertion order, even after a rewind", () => {
+    const order = (s: RuleSession): unknown[] => {
+      const seen: unknown[] = [];
+      s.insert(eavs([1, "p/k", true])).fire({ listener: { fired: (_rule, b) => seen.push(b.v) } });
+      return seen;
+    };
+    const rules = [rule("r", [pattern("?e", "p/k", true), pattern("?e", "p/v", "?v")], () => {})];
+    const fresh = run(rules, eavs([1, "p/v", 1], [1, "p/v", 2], [1, "p/v", 3]));
+    const expected = order(run(rules, eavs([1, "p/v", 1], [1, "p/v", 2], [1, "p/v", 3])));
+    expect(expected).toHaveLength(3);
+    // a newer version removes and re-adds a value; the old one, used again, is rewound to
+    fresh.retract(eavs([1, "p/v", 1])).fire().insert(eavs([1, "p/v", 1])).fire();
+    expect(order(fresh)).toEqual(expected);
   });
 });

@@ -45,7 +45,6 @@ const LOGICAL = 0;
 const UNCONDITIONAL = 1;
 const RETRACT = 2;
 type OpKind = typeof LOGICAL | typeof UNCONDITIONAL | typeof RETRACT;
-const NO_ENTRIES: readonly FactEntry[] = [];
 /** The group argument of an ungrouped accumulator's markDirty. */
 const UNGROUPED: unique symbol = Symbol("ungrouped");
 /** How many recent firings the loop-limit error looks at. */
@@ -413,15 +412,16 @@ class Fire implements Rt {
     return t;
   }
 
-  wmRight(node: BetaNode, alpha: AlphaNode, key: unknown): readonly FactEntry[] {
+  wmRight(node: BetaNode, alpha: AlphaNode, key: unknown): FactEntry | readonly FactEntry[] | null {
     const got = this.state.wm.entriesAt(alpha.type, key);
-    if (got === undefined) return NO_ENTRIES;
-    const out: FactEntry[] = [];
-    for (const e of got instanceof FactEntry ? [got] : got) {
-      if (e === this.adding && !this.arrived.includes(node)) continue;
-      if (alpha.matches(e.fact, this.net.fieldOf)) out.push(e);
-    }
-    return out;
+    if (got === undefined) return null;
+    // the common case, one value per (entity, attribute), allocates nothing
+    if (got instanceof FactEntry) return this.wmVisible(node, alpha, got) ? got : null;
+    return got.filter((e) => this.wmVisible(node, alpha, e));
+  }
+
+  private wmVisible(node: BetaNode, alpha: AlphaNode, e: FactEntry): boolean {
+    return (e !== this.adding || this.arrived.includes(node)) && alpha.matches(e.fact, this.net.fieldOf);
   }
 
   wmArrived(node: BetaNode, e: FactEntry): void {

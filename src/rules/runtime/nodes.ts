@@ -58,7 +58,7 @@ export interface Rt {
    * whose right side is working memory, see {@link JoinNode}), oldest first, without the fact whose
    * propagation has not reached `node` yet. Reads only.
    */
-  wmRight(node: BetaNode, alpha: AlphaNode, key: unknown): readonly FactEntry[];
+  wmRight(node: BetaNode, alpha: AlphaNode, key: unknown): FactEntry | readonly FactEntry[] | null;
   /** Notes that the fact being inserted reached `node` (a join reading working memory). */
   wmArrived(node: BetaNode, e: FactEntry): void;
   /** Evaluates a test for a token (exceptions become rules/action-failed naming the rule). */
@@ -168,8 +168,14 @@ export class JoinNode extends AlphaFed {
     const k = this.lkey(rt, t);
     bucketAdd(rt.j, m.left, k, t);
     if (this.rootParent) return;
-    const items = this.wm === null ? bucketItems(m.right.get(k)) : rt.wmRight(this, this.wm, k);
-    for (const e of items) rt.emit(this, t, e.fact, e);
+    if (this.wm === null) {
+      for (const e of bucketItems(m.right.get(k))) rt.emit(this, t, e.fact, e);
+      return;
+    }
+    const got = rt.wmRight(this, this.wm, k);
+    if (got === null) return;
+    if (!Array.isArray(got)) rt.emit(this, t, (got as FactEntry).fact, got as FactEntry);
+    else for (const e of got as readonly FactEntry[]) rt.emit(this, t, e.fact, e);
   }
   leftRemove(rt: Rt, t: Token): void {
     bucketRemove(rt.j, (rt.mem[this.id] as JoinMem).left, this.lkey(rt, t), t);

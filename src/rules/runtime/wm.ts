@@ -7,7 +7,7 @@
  * Every mutation is journaled.
  */
 import { isEav, type EAV } from "../../eav/eav.js";
-import { jdelete, jset, type Journal } from "./journal.js";
+import { ABSENT, jdelete, jset, type Journal } from "./journal.js";
 import { FactEntry, keyOf } from "./memory.js";
 
 type Slot = FactEntry | Map<unknown, FactEntry>;
@@ -63,7 +63,11 @@ export class WorkingMemory {
     if (byE === undefined) jset(j, this.byAttr, f.a, (byE = new Map()));
     const ek = keyOf(f.e);
     const slot = byE.get(ek);
-    if (slot === undefined) jset(j, byE, ek, e);
+    if (slot === undefined) {
+      // jset without its second lookup: the old entry is known to be absent
+      j.push(byE, ek, ABSENT);
+      byE.set(ek, e);
+    }
     else if (slot instanceof FactEntry) {
       const m = new Map<unknown, FactEntry>([
         [keyOf((slot.fact as EAV).v), slot],
@@ -85,7 +89,10 @@ export class WorkingMemory {
     if (byE === undefined) return;
     const ek = keyOf(f.e);
     const slot = byE.get(ek);
-    if (slot === e) jdelete(j, byE, ek);
+    if (slot === e) {
+      j.push(byE, ek, e);
+      byE.delete(ek);
+    }
     else if (slot instanceof Map) {
       jdelete(j, slot, keyOf(f.v));
       if (slot.size === 1) jset(j, byE, ek, slot.values().next().value as FactEntry);

@@ -5,6 +5,7 @@
 import { Map as IMap } from "immutable";
 import { EAV, eavKey, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
 import { EntityRecord, applyRefChanges, isValueSet, type Referrers, type Slot } from "./record.js";
+import { AvMap } from "./avmap.js";
 import type { TxRun } from "./run.js";
 import type { AvIndex, Indexes, VaeIndex } from "./store.js";
 import { ABSENT, type AvWork, type VaeWork, type WorkEntity } from "./work.js";
@@ -169,15 +170,10 @@ function internAttrs(attrs: readonly Attribute[]): readonly Attribute[] {
 
 function avAfter(base: AvIndex, work: AvWork): AvIndex {
   if (work.changes.size === 0) return base;
-  // a copy of the small outer level; the inner maps are updated structurally
+  // a copy of the small outer level; the inner maps are immutable and updated in their own way
   const out = new Map(base);
   for (const [a, changes] of work.changes) {
-    const inner = (base.get(a) ?? IMap<unknown, Eid>()).withMutations((m) => {
-      for (const [k, e] of changes) {
-        if (e === null) m.delete(k);
-        else m.set(k, e);
-      }
-    });
+    const inner = (base.get(a) ?? AvMap.empty()).withChanges(changes);
     if (inner.size === 0) out.delete(a);
     else out.set(a, inner);
   }

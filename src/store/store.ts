@@ -2,8 +2,8 @@
  * The Store value: a schema, options and four immutable.js indexes (EAV, AV for unique identity,
  * AV for unique value, VAE for refs). Reads only; {@link transact} makes new stores.
  */
-import type { Map as IMap } from "immutable";
 import { EID, EAV, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
+import type { AvMap } from "./avmap.js";
 import { EidMap } from "./eidmap.js";
 import { resolveOptions, type ResolvedOptions, type StoreOptions } from "./options.js";
 import { isValueSet, referrerPairs, type EntityRecord, type Referrers } from "./record.js";
@@ -15,7 +15,7 @@ import { Schema, type AttrInfo } from "./schema.js";
  * it), because an immutable.js lookup by attribute on every identity upsert and lookup ref was a
  * measured share of each transaction (issue 7). Never mutated once built.
  */
-export type AvIndex = ReadonlyMap<Attribute, IMap<unknown, Eid>>;
+export type AvIndex = ReadonlyMap<Attribute, AvMap>;
 /** VAE index: target entity -> the refs pointing at it. */
 export type VaeIndex = EidMap<Referrers>;
 

@@ -1,0 +1,89 @@
+// The unique-value indexes past their small sizes: the AV maps rebuild their base once the
+// changes since the last build outgrow an eighth of it, which the differential test's small stores
+// never reach. Lookups, upserts and retractions are checked against a plain model over hundreds of
+// transactions, and every earlier store must keep answering as it did (stores are values).
+import { describe, expect, it } from "vitest";
+import { createStore, transact, type Store } from "../../src/store/index.js";
+
+const schema = [
+  { ident: "item/code", cardinality: "one", unique: "identity" },
+  { ident: "item/tag", cardinality: "one", unique: "value" },
+  { ident: "item/n", cardinality: "one" },
+] as const;
+
+/** A deterministic pseudo-random sequence. */
+function rng(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return x;
+  };
+}
+
+describe("unique-value indexes under churn", () => {
+  it("answer lookups like a plain model through rebuilds, and earlier stores keep their answers", () => {
+    const next = rng(7);
+    let store: Store = createStore({ schema });
+    // model: code -> eid and tag -> eid; eid -> [code, tag]
+    const byCode = new Map<string, number>();
+    const byTag = new Map<string, number>();
+    const ofEid = new Map<number, { code: string; tag: string }>();
+    const snapshots: Array<{ store: Store; codes: ReadonlyArray<readonly [string, number | undefined]> }> = [];
+    let fresh = 0;
+    for (let tx = 0; tx < 300; tx++) {
+      const r = next() % 10;
+      if (r < 4 || ofEid.size < 20) {
+        // a batch of new items (crosses the rebuild threshold early on)
+        const maps = [];
+        for (let i = 0; i < 1 + (next() % 40); i++) {
+          fresh++;
+          maps.push({ "item/code": `c${fresh}`, "item/tag": `t${fresh}`, "item/n": fresh });
+        }
+        const report = transact(store, maps);
+        store = report.after;
+        for (const m of maps) {
+          const eid = store.lookup("item/code", m["item/code"]) as number;
+          byCode.set(m["item/code"], eid);
+          byTag.set(m["item/tag"], eid);
+          ofEid.set(eid, { code: m["item/code"], tag: m["item/tag"] });
+        }
+      } else if (r < 7) {
+        // retract a few entities: their unique values are freed
+        const eids = [...ofEid.keys()];
+        const victims = new Set<number>();
+        for (let i = 0; i < 1 + (next() % 8); i++) victims.add(eids[next() % eids.length]!);
+        store = transact(store, [...victims].map((e) => ["db/retractEntity", e])).after;
+        for (const e of victims) {
+          const { code, tag } = ofEid.get(e)!;
+          byCode.delete(code);
+          byTag.delete(tag);
+          ofEid.delete(e);
+        }
+      } else {
+        // upsert by identity, moving the unique tag to a new value; sometimes re-use a freed code
+        const eids = [...ofEid.keys()];
+        const e = eids[next() % eids.length]!;
+        const { code, tag } = ofEid.get(e)!;
+        const newTag = `u${tx}`;
+        store = transact(store, [{ "item/code": code, "item/tag": newTag }]).after;
+        expect(store.lookup("item/code", code)).toBe(e);
+        byTag.delete(tag);
+        byTag.set(newTag, e);
+        ofEid.set(e, { code, tag: newTag });
+      }
+      if (tx % 25 === 0) snapshots.push({ store, codes: [...[...byCode].slice(0, 50), ["c0", undefined] as const] });
+    }
+    expect(byCode.size).toBeGreaterThan(200);
+    for (const [code, eid] of byCode) expect(store.lookup("item/code", code)).toBe(eid);
+    for (const [tag, eid] of byTag) expect(store.lookup("item/tag", tag)).toBe(eid);
+    for (let i = 1; i <= fresh; i++) {
+      if (!byCode.has(`c${i}`)) expect(store.lookup("item/code", `c${i}`)).toBeUndefined();
+      if (!byTag.has(`t${i}`)) expect(store.lookup("item/tag", `t${i}`)).toBeUndefined();
+    }
+    for (const { store: s, codes } of snapshots) for (const [code, eid] of codes) expect(s.lookup("item/code", code)).toBe(eid);
+    // a freed identity value is free again: a new entity may take it
+    const freed = [...Array(fresh).keys()].map((i) => `c${i + 1}`).find((c) => !byCode.has(c))!;
+    const report = transact(store, [{ "eav/eid": "x", "item/code": freed }]);
+    expect(report.after.lookup("item/code", freed)).toBe(report.tempids.get("x"));
+  });
+});

@@ -20,6 +20,7 @@ import {
   type Attribute,
   type Eid,
   type EntityRef,
+  type LookupRef,
   type Tempid,
   type TxOp,
   type Value,
@@ -245,7 +246,7 @@ export class TxRun {
       const op = this.prep.ops[j] as AddOp;
       const info = this.prep.infos[j]!;
       let v: Value | undefined = op.v;
-      if (info.ref) v = isTempid(v) ? undefined : isLookupRef(v) ? this.entid(v, false, op) : v;
+      if (info.ref) v = isTempid(v) ? undefined : isLookupRef(v) ? this.lookupRef(v, false, op) : v;
       if (v === undefined) continue;
       const found = this.holder(info, v);
       if (found === undefined) continue;
@@ -320,6 +321,11 @@ export class TxRun {
   /** Resolves an eid or lookup ref; `strict` makes an unresolved lookup ref an error (R15). */
   private entid(ref: EntityRef, strict: boolean, op: Op): Eid | undefined {
     if (!isLookupRef(ref)) return ref as Eid;
+    return this.lookupRef(ref, strict, op);
+  }
+
+  /** Resolves a lookup ref (the caller checked its shape: the check runs a regex, once is enough). */
+  private lookupRef(ref: LookupRef, strict: boolean, op: Op): Eid | undefined {
     const [a, v] = ref;
     const info = this.store.schema.info(a);
     if (!info.unique) {
@@ -335,7 +341,7 @@ export class TxRun {
   /** A ref attribute's value as an eid: eids as they are, lookup refs resolved (strictly). */
   private refTarget(v: Value, op: Op, info: AttrInfo): Eid {
     if (isEid(v)) return v;
-    if (isLookupRef(v)) return this.entid(v, true, op)!;
+    if (isLookupRef(v)) return this.lookupRef(v, true, op)!;
     return fail("store/invalid-eid", `:${info.ident} is a ref attribute: its value must be an entity id, a tempid or a lookup ref, got ${formatValue(v)}`, { attribute: info.ident, value: v }, op);
   }
 

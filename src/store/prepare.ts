@@ -30,7 +30,11 @@ export interface Prepared {
   readonly groupIdentity: ReadonlyArray<readonly number[] | undefined>;
   /** Before op i, the maps that start there (outermost first): a nested map's parent starts first. */
   readonly starts: ReadonlyArray<readonly number[] | undefined>;
-  /** Generated tempids whose map has a unique attribute (the Datomic nested-map rule). */
+  /**
+   * Generated tempids whose map has a unique attribute (the Datomic nested-map rule). Only
+   * collected when `nested` asks for it (txConflictsMode is not "ignore"): a load of 100k maps
+   * with an identity attribute would otherwise fill a 100k-entry set nobody reads.
+   */
   readonly hasUnique: ReadonlySet<unknown>;
   /** The largest positive integer eid written anywhere in the ops (e, or value of a ref attribute). */
   readonly maxExplicit: number;
@@ -38,10 +42,10 @@ export interface Prepared {
 
 /**
  * Builds the {@link Prepared} facts of `ops`; `check` validates ops that did not come from
- * `normalizeTx`. Nothing changes.
- * @example prepare(normalizeTx(input, schema), schema, false).maxExplicit
+ * `normalizeTx`; `nested` collects `hasUnique`. Nothing changes.
+ * @example prepare(normalizeTx(input, schema), schema, false, false).maxExplicit
  */
-export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean): Prepared {
+export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, nested: boolean): Prepared {
   const infos: Array<AttrInfo | undefined> = new Array<AttrInfo | undefined>(ops.length);
   const groups: Array<number | undefined> = new Array<number | undefined>(ops.length);
   const groupE: Array<EntityRef | undefined> = [];
@@ -108,7 +112,7 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean): P
       if (list === undefined) groupIdentity[key] = [i];
       else list.push(i);
     }
-    if (info.unique && e instanceof GeneratedTempid) hasUnique.add(e);
+    if (nested && info.unique && e instanceof GeneratedTempid) hasUnique.add(e);
   }
   return { ops, infos, groups, groupE, groupFirst, groupIdentity, starts, hasUnique, maxExplicit };
 }

@@ -54,7 +54,7 @@ export function transactOps(store: Store, ops: readonly TxOp[]): TxReport {
 
 /** The transaction loop; `check` validates hand-built ops (normalised ones are well formed). */
 function run(store: Store, ops: readonly TxOp[], check: boolean): TxReport {
-  const prep = prepare(ops, store.schema, check);
+  const prep = prepare(ops, store.schema, check, store.options.txConflictsMode !== "ignore");
   const upserted = new Map<Tempid, Eid>();
   let seed: Map<Tempid, Eid> | undefined;
   let next: number | undefined;

@@ -58,18 +58,18 @@ export function splitFacts(facts: unknown, factType: FactTypeFn): { eavForms: un
 }
 
 /**
- * Applies a store report to the engine through the base context: retractions first (a card-one
- * replace retracts the old value), then additions. Redundant adds are inserted too, so that the
- * fact gains this support (a caller's upsert of a derived fact makes it unconditional).
+ * Applies a store report to the engine through the base context: redundant adds first (the fact
+ * gains this support), then retractions (a card-one replace retracts the old value), then additions.
  */
 export function applyReport(report: TxReport, base: EngineActionContext, logical: boolean, state: FireState): void {
   state.store = report.after;
+  const insert = logical ? base.insert.bind(base) : base.insertUnconditional.bind(base);
+  // redundant adds first: their new support must be in place before the retractions withdraw anything
+  if (report.redundant.length > 0) insert(report.redundant);
   if (report.retracted.length > 0) base.retract(report.retracted);
-  const adds: EAV[] = [...report.added, ...report.redundant, ...report.transients];
+  const adds: EAV[] = [...report.added, ...report.transients];
   state.transients.push(...report.transients);
-  if (adds.length === 0) return;
-  if (logical) base.insert(adds);
-  else base.insertUnconditional(adds);
+  if (adds.length > 0) insert(adds);
 }
 
 /** Builds the session's action context on top of the engine's base context. */

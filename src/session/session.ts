@@ -14,7 +14,7 @@
  * when the fire reaches its fixpoint, after which the engine fires again so that what they supported
  * is withdrawn, until no transient is left.
  */
-import { TRANSIENT, isEav, normalizeFacts, normalizeTx, type EAV, type Eid, type TxOp } from "../eav/index.js";
+import { TRANSIENT, eavKey, isEav, normalizeFacts, normalizeTx, type EAV, type Eid, type TxOp } from "../eav/index.js";
 import { createStore, transactOps, type Store, type StoreOptions, type SchemaInput, type TxReport } from "../store/index.js";
 import {
   compileRules,
@@ -146,14 +146,28 @@ export class Session {
     const state: FireState = { store: this.store, transients: [...this.pendingTransients] };
     const maxFirings = call.maxFirings ?? options.maxFirings;
     const listener = call.listener ?? options.listener;
+    // Facts truth maintenance took out of the store during this fire. If the engine puts one back
+    // (a later queued insert of the same fact, e.g. the caller's upsert of a derived fact queued
+    // after a retraction that withdrew it), it goes back into the store too: see
+    // test/session/one-truth.property.test.ts, "withdrawn, then re-asserted in the same fire".
+    const withdrawn = new Set<string>();
     const fireOptions = {
       ...(maxFirings === undefined ? {} : { maxFirings }),
-      ...(listener === undefined ? {} : { listener }),
+      listener: reconcilingListener(listener, (fact) => {
+        if (withdrawn.size === 0 || !isEav(fact) || fact.a === TRANSIENT) return;
+        const f = fact as EAV; // facts in working memory carry resolved eids
+        if (withdrawn.delete(eavKey(f)) && !state.store.has(f)) {
+          state.store = transactOps(state.store, [{ kind: "add", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" }]).after;
+        }
+      }),
       context: (base: Parameters<typeof makeSessionContext>[0]) => makeSessionContext(base, state, factType),
       onWithdraw: (facts: readonly unknown[]) => {
         const ops: TxOp[] = [];
         for (const f of facts) {
-          if (isEav(f) && f.a !== TRANSIENT) ops.push({ kind: "retract", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" });
+          if (isEav(f) && f.a !== TRANSIENT) {
+            ops.push({ kind: "retract", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" });
+            withdrawn.add(eavKey(f as EAV));
+          }
         }
         if (ops.length > 0) state.store = transactOps(state.store, ops).after;
       },
@@ -204,13 +218,33 @@ export class Session {
   private applyOps(ops: readonly TxOp[], engine0: RuleSession): Session {
     const report: TxReport = transactOps(this.store, ops);
     let engine = engine0;
+    // Redundant adds are queued too, first: a caller's upsert of a derived fact makes it
+    // unconditional before this transaction's retractions can withdraw it.
+    if (report.redundant.length > 0) engine = engine.insert(report.redundant);
     if (report.retracted.length > 0) engine = engine.retract(report.retracted);
-    // redundant adds are queued too: a caller's upsert of a derived fact makes it unconditional
-    const adds = [...report.added, ...report.redundant, ...report.transients];
+    const adds = report.transients.length > 0 ? [...report.added, ...report.transients] : report.added;
     if (adds.length > 0) engine = engine.insert(adds);
     const transients = report.transients.length > 0 ? [...this.pendingTransients, ...report.transients] : this.pendingTransients;
     return new Session(this.shared, report.after, engine, report.tempids, transients);
   }
+}
+
+/**
+ * The listener a fire runs with: the caller's, plus the session's own `inserted` hook. Only the
+ * caller's other methods are defined, so absent ones still cost nothing in the engine.
+ */
+function reconcilingListener(user: Listener | undefined, onInserted: (fact: unknown) => void): Listener {
+  const l: Listener = {
+    inserted: (fact, rule, logical) => {
+      onInserted(fact);
+      user?.inserted?.(fact, rule, logical);
+    },
+  };
+  if (user?.retracted) l.retracted = (f, r, why) => user.retracted?.(f, r, why);
+  if (user?.activationAdded) l.activationAdded = (r, b) => user.activationAdded?.(r, b);
+  if (user?.activationCancelled) l.activationCancelled = (r, b) => user.activationCancelled?.(r, b);
+  if (user?.fired) l.fired = (r, b) => user.fired?.(r, b);
+  return l;
 }
 
 function defaultFactType(f: unknown): string | undefined {

@@ -4,7 +4,7 @@
  */
 import { jdelete, jset } from "./journal.js";
 import { type Bucket, bucketAdd, bucketItems, bucketRemove, childAt, type FactEntry, type Token } from "./memory.js";
-import { BetaNode, type Rt, type VarLoc } from "./nodes.js";
+import { BetaNode, negCountDown, negCountUp, negLeftAdd, type NegMem, type Rt, type VarLoc } from "./nodes.js";
 import type { AnyAccumulator } from "../accumulators.js";
 import { equals } from "../expr.js";
 
@@ -87,10 +87,6 @@ export class NccPartner extends BetaNode {
   }
 }
 
-interface BetaNegMem {
-  readonly left: Map<unknown, Bucket<Token>>;
-  readonly count: Map<unknown, number>;
-}
 
 /**
  * `not` (or `exists`) of a conjunction compiled independently of the outer match (see the
@@ -111,44 +107,22 @@ export class BetaNegationNode extends BetaNode {
   ) {
     super(id, level, usedBy);
   }
-  createMemory(): BetaNegMem {
+  createMemory(): NegMem {
     return { left: new Map(), count: new Map() };
   }
   leftAdd(rt: Rt, t: Token): void {
-    const m = rt.mem[this.id] as BetaNegMem;
-    const k = rt.leftKey(t, this.level - 1, this.leftLocs);
-    bucketAdd(rt.j, m.left, k, t);
-    if (((m.count.get(k) ?? 0) > 0) === this.exists) rt.emit(this, t, null, null);
+    negLeftAdd(rt, this, rt.mem[this.id] as NegMem, rt.leftKey(t, this.level - 1, this.leftLocs), t);
   }
   leftRemove(rt: Rt, t: Token): void {
-    bucketRemove(rt.j, (rt.mem[this.id] as BetaNegMem).left, rt.leftKey(t, this.level - 1, this.leftLocs), t);
+    bucketRemove(rt.j, (rt.mem[this.id] as NegMem).left, rt.leftKey(t, this.level - 1, this.leftLocs), t);
   }
   /** A token of the conjunction arrived. */
   tokenAdd(rt: Rt, t: Token): void {
-    const m = rt.mem[this.id] as BetaNegMem;
-    const k = rt.leftKey(t, this.rightLevel, this.rightLocs);
-    const c = m.count.get(k) ?? 0;
-    jset(rt.j, m.count, k, c + 1);
-    if (c === 0) this.flip(rt, m, k, this.exists);
+    negCountUp(rt, this, rt.mem[this.id] as NegMem, rt.leftKey(t, this.rightLevel, this.rightLocs));
   }
   /** A token of the conjunction is going away. */
   tokenRemove(rt: Rt, t: Token): void {
-    const m = rt.mem[this.id] as BetaNegMem;
-    const k = rt.leftKey(t, this.rightLevel, this.rightLocs);
-    const c = m.count.get(k) ?? 0;
-    if (c <= 1) {
-      jdelete(rt.j, m.count, k);
-      this.flip(rt, m, k, !this.exists);
-    } else jset(rt.j, m.count, k, c - 1);
-  }
-  private flip(rt: Rt, m: BetaNegMem, k: unknown, pass: boolean): void {
-    for (const t of bucketItems(m.left.get(k))) {
-      if (pass) rt.emit(this, t, null, null);
-      else {
-        const c = childAt(t, this.id);
-        if (c !== null) rt.removeToken(c);
-      }
-    }
+    negCountDown(rt, this, rt.mem[this.id] as NegMem, rt.leftKey(t, this.rightLevel, this.rightLocs));
   }
 }
 

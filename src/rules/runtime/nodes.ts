@@ -193,8 +193,47 @@ export class JoinNode extends AlphaFed {
   }
 }
 
-interface NegMem extends IndexMem {
+/** Memory of a negation (`not`/`exists`) node: parent tokens by key, and a count of matches per key. */
+export interface NegMem extends IndexMem {
   readonly count: Map<unknown, number>;
+}
+
+/** A node that passes parent tokens while no (`exists`: some) match shares their key. */
+interface CountingNegation extends BetaNode {
+  readonly exists: boolean;
+}
+
+/** A parent token arrives under key `k`: it passes now if the count says so. */
+export function negLeftAdd(rt: Rt, node: CountingNegation, m: NegMem, k: unknown, t: Token): void {
+  bucketAdd(rt.j, m.left, k, t);
+  if (((m.count.get(k) ?? 0) > 0) === node.exists) rt.emit(node, t, null, null);
+}
+
+/** A match arrives under key `k`: the first one flips the key's parent tokens. */
+export function negCountUp(rt: Rt, node: CountingNegation, m: NegMem, k: unknown): void {
+  const c = m.count.get(k) ?? 0;
+  jset(rt.j, m.count, k, c + 1);
+  if (c === 0) negFlip(rt, node, m, k, node.exists);
+}
+
+/** A match under key `k` goes away: the last one flips the key's parent tokens back. */
+export function negCountDown(rt: Rt, node: CountingNegation, m: NegMem, k: unknown): void {
+  const c = m.count.get(k) ?? 0;
+  if (c <= 1) {
+    jdelete(rt.j, m.count, k);
+    negFlip(rt, node, m, k, !node.exists);
+  } else jset(rt.j, m.count, k, c - 1);
+}
+
+/** Every parent token under `k` starts (`pass`) or stops passing. */
+function negFlip(rt: Rt, node: CountingNegation, m: NegMem, k: unknown, pass: boolean): void {
+  for (const t of bucketItems(m.left.get(k))) {
+    if (pass) rt.emit(node, t, null, null);
+    else {
+      const c = childAt(t, node.id);
+      if (c !== null) rt.removeToken(c);
+    }
+  }
 }
 
 /**
@@ -216,39 +255,16 @@ export class NegationNode extends AlphaFed {
     return { left: new Map(), count: new Map() };
   }
   leftAdd(rt: Rt, t: Token): void {
-    const m = rt.mem[this.id] as NegMem;
-    const k = this.lkey(rt, t);
-    bucketAdd(rt.j, m.left, k, t);
-    if (((m.count.get(k) ?? 0) > 0) === this.exists) rt.emit(this, t, null, null);
+    negLeftAdd(rt, this, rt.mem[this.id] as NegMem, this.lkey(rt, t), t);
   }
   leftRemove(rt: Rt, t: Token): void {
     bucketRemove(rt.j, (rt.mem[this.id] as NegMem).left, this.lkey(rt, t), t);
   }
   override rightAdd(rt: Rt, e: FactEntry): void {
-    const m = rt.mem[this.id] as NegMem;
-    const k = this.rkey(rt, e);
-    const c = m.count.get(k) ?? 0;
-    jset(rt.j, m.count, k, c + 1);
-    if (c === 0) this.flip(rt, m, k, this.exists);
+    negCountUp(rt, this, rt.mem[this.id] as NegMem, this.rkey(rt, e));
   }
   override rightRemove(rt: Rt, e: FactEntry): void {
-    const m = rt.mem[this.id] as NegMem;
-    const k = this.rkey(rt, e);
-    const c = m.count.get(k) ?? 0;
-    if (c <= 1) {
-      jdelete(rt.j, m.count, k);
-      this.flip(rt, m, k, !this.exists);
-    } else jset(rt.j, m.count, k, c - 1);
-  }
-  /** Every parent token under `k` starts (`pass`) or stops passing. */
-  private flip(rt: Rt, m: NegMem, k: unknown, pass: boolean): void {
-    for (const t of bucketItems(m.left.get(k))) {
-      if (pass) rt.emit(this, t, null, null);
-      else {
-        const c = childAt(t, this.id);
-        if (c !== null) rt.removeToken(c);
-      }
-    }
+    negCountDown(rt, this, rt.mem[this.id] as NegMem, this.rkey(rt, e));
   }
 }
 

@@ -35,10 +35,9 @@ import type { EngineActionContext, FireOptions, FireReport, Listener, PendingOp 
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
 import { Activation, FactEntry, JoinToken, keyOf, linkToken, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
-import type { BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
+import type { AlphaFilter, BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
 import type { TerminalNode } from "./terminals.js";
-import type { AlphaNode } from "./alpha.js";
 import { loopLimitError } from "./loop-limit.js";
 
 const LOGICAL = 0;
@@ -412,7 +411,7 @@ class Fire implements Rt {
     return t;
   }
 
-  wmRight(node: BetaNode, alpha: AlphaNode, key: unknown): FactEntry | readonly FactEntry[] | null {
+  wmRight(node: BetaNode, alpha: AlphaFilter, key: unknown): FactEntry | readonly FactEntry[] | null {
     const got = this.state.wm.entriesAt(alpha.type, key);
     if (got === undefined) return null;
     // the common case, one value per (entity, attribute), allocates nothing
@@ -420,7 +419,7 @@ class Fire implements Rt {
     return got.filter((e) => this.wmVisible(node, alpha, e));
   }
 
-  private wmVisible(node: BetaNode, alpha: AlphaNode, e: FactEntry): boolean {
+  private wmVisible(node: BetaNode, alpha: AlphaFilter, e: FactEntry): boolean {
     return (e !== this.adding || this.arrived.includes(node)) && alpha.matches(e.fact, this.net.fieldOf);
   }
 

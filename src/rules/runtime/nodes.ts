@@ -10,7 +10,7 @@
 import { jdelete, jset } from "./journal.js";
 import type { Journal } from "./journal.js";
 import { type Bucket, bucketAdd, bucketItems, bucketRemove, childAt, type FactEntry, type Token } from "./memory.js";
-import type { AlphaNode } from "./alpha.js";
+import type { FieldOf } from "../accumulators.js";
 import type { Test } from "../spec.js";
 import { compileExpr, type CompiledExpr } from "../expr.js";
 
@@ -58,7 +58,7 @@ export interface Rt {
    * whose right side is working memory, see {@link JoinNode}), oldest first, without the fact whose
    * propagation has not reached `node` yet. Reads only.
    */
-  wmRight(node: BetaNode, alpha: AlphaNode, key: unknown): FactEntry | readonly FactEntry[] | null;
+  wmRight(node: BetaNode, alpha: AlphaFilter, key: unknown): FactEntry | readonly FactEntry[] | null;
   /** Notes that the fact being inserted reached `node` (a join reading working memory). */
   wmArrived(node: BetaNode, e: FactEntry): void;
   /** Evaluates a test for a token (exceptions become rules/action-failed naming the rule). */
@@ -103,6 +103,15 @@ export class RootNode extends BetaNode {
   }
   leftAdd(): void {}
   leftRemove(): void {}
+}
+
+/**
+ * What a join reading working memory's index needs of its alpha node (an `AlphaNode` is one;
+ * named structurally so that nodes.ts and alpha.ts do not import each other).
+ */
+export interface AlphaFilter {
+  readonly type: string;
+  matches(fact: unknown, fieldOf: FieldOf): boolean;
 }
 
 interface IndexMem {
@@ -156,7 +165,7 @@ export class JoinNode extends AlphaFed {
     rightFields: readonly string[],
     rootParent: boolean,
     /** The alpha node whose facts working memory's index gives (see above), or null. */
-    readonly wm: AlphaNode | null,
+    readonly wm: AlphaFilter | null,
   ) {
     super(id, level, usedBy, leftLocs, rightFields, rootParent);
   }

@@ -17,6 +17,8 @@
  *   --strict           "not available yet" counts as a failure
  *   --timeout S        stop a cell's process after S seconds (default 1800; quick 120)
  *   --from <file>      print the tables (and exit code) of results saved with --json, running nothing
+ *   --source           measure src/ through tsx instead of the built package (dist/, which
+ *                      `npm run bench` builds first); see bench/ours/modules.ts
  *   --cpu-prof         write V8 CPU profiles per cell to bench/.cache/profiles/<cell>/ (open the
  *                      largest, the main thread's, in Chrome DevTools); profiling slows the run,
  *                      so its times are not comparable
@@ -30,6 +32,7 @@ import type { CellRequest } from "./cell.js";
 import type { CellResult } from "./harness.js";
 import { fmtMs, stats } from "./harness.js";
 import { JOIN_VARIANTS, MANNERS_VARIANTS } from "./registry.js";
+import { measuredBuild } from "./ours/modules.js";
 import { MANNERS_SIZES } from "./workloads/manners.js";
 import { joinTable, mannersTable, memoryTable, problems, targets, verdict } from "./report.js";
 
@@ -45,10 +48,11 @@ interface Options {
   timeoutS: number | undefined;
   from: string | undefined;
   cpuProf: boolean;
+  source: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, only: [], runs: undefined, sizes: undefined, budgetS: 300, warmup: true, json: false, strict: false, timeoutS: undefined, from: undefined, cpuProf: false };
+  const o: Options = { quick: false, only: [], runs: undefined, sizes: undefined, budgetS: 300, warmup: true, json: false, strict: false, timeoutS: undefined, from: undefined, cpuProf: false, source: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const next = (): string => {
@@ -94,6 +98,9 @@ function parseArgs(argv: readonly string[]): Options {
         break;
       case "--cpu-prof":
         o.cpuProf = true;
+        break;
+      case "--source":
+        o.source = true;
         break;
       default:
         throw new Error(`unknown flag ${a} (see the header of bench/run.ts)`);
@@ -191,6 +198,8 @@ interface Env {
   readonly loadBefore: string;
   readonly loadAfter: string;
   readonly wallS: number;
+  /** What our entries measured: the built package (dist) or the source through tsx (src). */
+  readonly build?: "dist" | "src";
 }
 
 function load(): string {
@@ -201,6 +210,9 @@ function load(): string {
 
 /** Runs the planned cells one after another, each in its own process. */
 function runAll(o: Options): Saved {
+  // the cells inherit the environment: bench/ours/modules.ts reads it
+  if (o.source) process.env.BENCH_SOURCE = "src";
+  else delete process.env.BENCH_SOURCE;
   const cells = plan(o);
   const dir = mkdtempSync(join(tmpdir(), "bench-"));
   const timeoutMs = (o.timeoutS ?? (o.quick ? 120 : 1800)) * 1000;
@@ -227,6 +239,7 @@ function runAll(o: Options): Saved {
     loadBefore,
     loadAfter: load(),
     wallS: (Date.now() - t0) / 1000,
+    build: measuredBuild(),
   };
   return { env, results };
 }
@@ -247,7 +260,7 @@ async function main(): Promise<number> {
     for (const [k, v] of MANNERS_VARIANTS) names.set(k, v.name);
     for (const [k, v] of JOIN_VARIANTS) names.set(k, v.name);
     const out: string[] = [];
-    out.push(`bench ${env.quick ? "--quick " : ""}on node ${env.node}, ${env.cpus} x ${env.cpu}, commit ${env.commit}, ${env.date}`);
+    out.push(`bench ${env.quick ? "--quick " : ""}on node ${env.node}, ${env.cpus} x ${env.cpu}, commit ${env.commit}, ${env.date}; ours measured from ${env.build === "src" ? "src/ through tsx (--source)" : "the built package (dist/)"}`);
     out.push(`load average before ${env.loadBefore}, after ${env.loadAfter}; wall ${env.wallS.toFixed(0)} s`);
     out.push(`each cell in its own process; times are medians of the runs (min, max beside); input building untimed`);
     if (results.some((r) => r.workload === "manners")) out.push("", "Miss Manners (seating verified for every run)", mannersTable(results, names));

@@ -5,18 +5,19 @@
  * own context (the DSL's `upsert!` is a session action). Step 2 retracts each changed attribute's
  * old EAV and inserts the new one, then fires: without a store there is no cardinality to do it.
  */
-import { eav, type Eid, type Value } from "../../src/eav/index.js";
+import type { Eid, Value } from "../../src/eav/index.js";
 import type { ActionContext, ProductionSpec } from "../../src/rules/spec.js";
 import { changeTriples, datomsOf, discountKey, idOfEid, type JoinData, type JoinRun, type JoinVariant } from "../workloads/join.js";
 import type { Network, RuleSession } from "../../src/rules/index.js";
-import { rulesModule } from "./modules.js";
+import { oursModule, type OursModule } from "./modules.js";
 import { joinRuleSpecs } from "./session-join.js";
 
 let productions: readonly ProductionSpec[] | undefined;
 
 /** The join rule with an engine-level action: insert [?o :order/discount ?c], truth-maintained. */
-function engineProductions(): readonly ProductionSpec[] {
-  productions ??= (joinRuleSpecs() as readonly ProductionSpec[]).map((p): ProductionSpec =>
+function engineProductions(lib: OursModule): readonly ProductionSpec[] {
+  const { eav } = lib;
+  productions ??= (joinRuleSpecs(lib) as readonly ProductionSpec[]).map((p): ProductionSpec =>
     p.kind === "rule"
       ? {
           ...p,
@@ -38,8 +39,9 @@ export const oursEngineJoin: JoinVariant = {
   name: "ours: engine straight (EAV, no store)",
   side: "ours",
   async create(data: JoinData): Promise<JoinRun> {
-    const { compileRules, newRuleSession } = await rulesModule();
-    network ??= compileRules(engineProductions());
+    const lib = await oursModule();
+    const { compileRules, newRuleSession, eav } = lib;
+    network ??= compileRules(engineProductions(lib));
     const id = idOfEid(data);
     let facts = datomsOf(data).map(([e, a, v]) => eav(e, a, v));
     const triples = changeTriples(data);

@@ -5,11 +5,9 @@
  * the named entities :context, :count and :last-seat start the state machine.
  */
 import { readFileSync } from "node:fs";
-import { parseRules } from "../../src/dsl/index.js";
-import { kw } from "../../src/eav/index.js";
 import type { MannersData, MannersRun, MannersVariant, Seat } from "../workloads/manners.js";
 import type { Session, SessionProduction } from "../../src/session/index.js";
-import { sessionModule } from "./modules.js";
+import { oursModule, type OursModule } from "./modules.js";
 
 const SCHEMA = [
   { ident: "guest/name", cardinality: "one", unique: "identity" },
@@ -19,8 +17,8 @@ const SCHEMA = [
 let rules: readonly SessionProduction[] | undefined;
 
 /** The parsed Manners rules (parsed once per process). */
-export function mannersRuleSpecs(): readonly SessionProduction[] {
-  rules ??= parseRules(readFileSync(new URL("../workloads/manners.rules", import.meta.url), "utf8"), { file: "manners.rules" });
+export function mannersRuleSpecs(lib: OursModule): readonly SessionProduction[] {
+  rules ??= lib.parseRules(readFileSync(new URL("../workloads/manners.rules", import.meta.url), "utf8"), { file: "manners.rules" });
   return rules;
 }
 
@@ -29,7 +27,8 @@ export const oursManners: MannersVariant = {
   name: "ours: session, manners.rules",
   side: "ours",
   async create(data: MannersData): Promise<MannersRun> {
-    const { createSession } = await sessionModule();
+    const lib = await oursModule();
+    const { kw } = lib;
     const facts: Record<string, unknown>[] = data.rows.map((r) => ({ "guest/name": r.name, "guest/sex": r.sex, "guest/hobby": r.hobby }));
     facts.push(
       { "eav/eid": kw("last-seat"), "last-seat/seat": data.lastSeat },
@@ -37,7 +36,7 @@ export const oursManners: MannersVariant = {
       { "eav/eid": kw("context"), "context/state": kw("start") },
     );
     // Compiles the network (cached by the rules' identity): untimed, like compiling a nools flow.
-    let session: Session = createSession({ rules: mannersRuleSpecs(), schema: SCHEMA });
+    let session: Session = lib.createSession({ rules: mannersRuleSpecs(lib), schema: SCHEMA });
     return {
       run() {
         session = session.upsert(facts).fire();

@@ -1,60 +1,41 @@
 /**
- * Loads our engine's modules for the benchmark entries. The session and the rule engine are
- * imported dynamically so that the runner, the harness and every peer keep working while those
- * modules are being written: a module that is not there yet makes our entries report "not
- * available yet" (never a pass); any other failure to load is an error.
+ * Loads the library our benchmark entries measure: the package as users get it, its compiled
+ * entry `dist/index.js` (what `import "clara-eav-ts"` resolves to), built by `npm run bench`
+ * before it runs. `--source` (BENCH_SOURCE=src in the cells' environment) measures `src/index.ts`
+ * through tsx instead, for quick iteration without a build; tsx compiles with esbuild's keepNames,
+ * which wraps every closure created at run time in a naming call, so source figures run slower
+ * than the package's wherever a hot path creates closures.
  *
- * The types are the real ones (type-only imports, erased at run time, so nothing is loaded
- * statically and the peers run whatever state our modules are in).
+ * Everything our entries use (parser, keywords, EAV records, engine, session) comes from this one
+ * module: two copies of the library would have two keyword tables and two EAV classes.
  */
-import type { compileRules, newRuleSession } from "../../src/rules/index.js";
-import type { createSession } from "../../src/session/index.js";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Unavailable } from "../harness.js";
+import type * as Library from "../../src/index.js";
 
-/** src/session's entry: the real types (a type-only import, erased at run time). */
-export interface SessionModule {
-  readonly createSession: typeof createSession;
+/** The library's public entry: the real types (a type-only import, erased at run time). */
+export type OursModule = typeof Library;
+
+const DIST_ENTRY = new URL("../../dist/index.js", import.meta.url);
+const SOURCE_ENTRY = new URL("../../src/index.ts", import.meta.url);
+
+/** Which build the cells measure: "dist" (default) or "src" (`--source`). Reads the environment. */
+export function measuredBuild(): "dist" | "src" {
+  return process.env.BENCH_SOURCE === "src" ? "src" : "dist";
 }
 
-/** src/rules' entry: the real types (a type-only import, erased at run time). */
-export interface RulesModule {
-  readonly compileRules: typeof compileRules;
-  readonly newRuleSession: typeof newRuleSession;
-}
-
-function isModuleNotFound(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
-}
-
-async function importOurs<T>(path: string, what: string, check: (m: Record<string, unknown>) => boolean): Promise<T> {
-  let m: Record<string, unknown>;
-  try {
-    // A computed specifier: the type checker must not require the module to exist yet.
-    m = (await import(path)) as Record<string, unknown>;
-  } catch (e) {
-    if (isModuleNotFound(e)) throw new Unavailable(`${what} is not available yet (${(e as Error).message.split("\n")[0]})`);
-    throw e;
-  }
-  if (!check(m)) throw new Unavailable(`${what} does not export the API the benchmark uses yet`);
-  return m as T;
-}
-
-const SESSION_ENTRY = new URL("../../src/session/index.js", import.meta.url).href;
-const RULES_ENTRY = new URL("../../src/rules/index.js", import.meta.url).href;
+let loaded: Promise<OursModule> | undefined;
 
 /**
- * src/session, or throws `Unavailable` when it has not landed. Imports the module; changes nothing.
- * @example const { createSession } = await sessionModule();
+ * The library's entry (cached per process). Throws `Unavailable` when dist/ has not been built.
+ * @example const { createSession, parseRules } = await oursModule();
  */
-export function sessionModule(): Promise<SessionModule> {
-  return importOurs<SessionModule>(SESSION_ENTRY, "src/session", (m) => typeof m.createSession === "function");
-}
-
-/**
- * src/rules, or throws `Unavailable` when it has not landed. Imports the module; changes nothing.
- * @example const { compileRules, newRuleSession } = await rulesModule();
- */
-export function rulesModule(): Promise<RulesModule> {
-  return importOurs<RulesModule>(RULES_ENTRY, "src/rules", (m) => typeof m.compileRules === "function" && typeof m.newRuleSession === "function");
+export function oursModule(): Promise<OursModule> {
+  loaded ??= (async () => {
+    const entry = measuredBuild() === "src" ? SOURCE_ENTRY : DIST_ENTRY;
+    if (!existsSync(fileURLToPath(entry))) throw new Unavailable(`${fileURLToPath(entry)} does not exist: run \`npm run build\` (npm run bench builds it first)`);
+    return (await import(entry.href)) as OursModule;
+  })();
+  return loaded;
 }

@@ -6,10 +6,9 @@
  * `order/customer` is a lookup ref) and fires. Every change goes through the store's schema checks.
  */
 import { readFileSync } from "node:fs";
-import { parseRules } from "../../src/dsl/index.js";
 import { discountKey, type Customer, type JoinData, type JoinRun, type JoinVariant, type Order } from "../workloads/join.js";
 import type { Session, SessionProduction } from "../../src/session/index.js";
-import { sessionModule } from "./modules.js";
+import { oursModule, type OursModule } from "./modules.js";
 
 /** The join schema, as the store takes it. */
 export const JOIN_SCHEMA = [
@@ -22,8 +21,8 @@ export const JOIN_SCHEMA = [
 let joinRules: readonly SessionProduction[] | undefined;
 
 /** The parsed join rules, parsed once per process (a session caches its network by their identity). */
-export function joinRuleSpecs(): readonly SessionProduction[] {
-  joinRules ??= parseRules(readFileSync(new URL("../workloads/join.rules", import.meta.url), "utf8"), { file: "join.rules" });
+export function joinRuleSpecs(lib: OursModule): readonly SessionProduction[] {
+  joinRules ??= lib.parseRules(readFileSync(new URL("../workloads/join.rules", import.meta.url), "utf8"), { file: "join.rules" });
   return joinRules;
 }
 
@@ -32,8 +31,8 @@ export const oursSessionJoin: JoinVariant = {
   name: "ours: session + schema",
   side: "ours",
   async create(data: JoinData): Promise<JoinRun> {
-    const { createSession } = await sessionModule();
-    const rules = joinRuleSpecs();
+    const lib = await oursModule();
+    const rules = joinRuleSpecs(lib);
     const tempid = (c: Customer): string => `customer ${c.id}`;
     let load: Record<string, unknown>[] = [];
     for (const c of data.customers) {
@@ -50,7 +49,7 @@ export const oursSessionJoin: JoinVariant = {
     });
     // Creating the session compiles the network (cached by the rules' identity): untimed, like
     // compiling a nools flow.
-    let session: Session = createSession({ rules, schema: JOIN_SCHEMA });
+    let session: Session = lib.createSession({ rules, schema: JOIN_SCHEMA });
     return {
       load() {
         session = session.upsert(load).fire();

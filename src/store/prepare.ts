@@ -125,13 +125,15 @@ const KINDS = new Set<unknown>(["add", "retract", "retractAttribute", "retractEn
  * path instead of corrupting the indexes.
  */
 function checkOp(op: TxOp): void {
-  const o = op as { kind?: unknown; e?: unknown; a?: unknown; path?: unknown };
-  const path = typeof o.path === "string" ? o.path : "";
-  const bad = (reason: string): never => {
-    throw new EavError("store/invalid-tx", `invalid tx op${path === "" ? "" : ` at ${path}`}: ${reason}`, { path, op });
-  };
-  if (!KINDS.has(o.kind)) bad(`unknown kind ${String(o.kind)}`);
-  if (!isEntityRef(o.e)) bad(`${String(o.e)} is not an entity id, tempid or lookup ref`);
-  // no regex here (the normaliser checked the spelling): this runs for every op the session sends
-  if (o.kind !== "retractEntity" && (typeof o.a !== "string" || o.a.length === 0 || o.a === EID || o.a === ALL)) bad(`${String(o.a)} is not an attribute`);
+  const o = op as { kind?: unknown; e?: unknown; a?: unknown };
+  // no closure and no regex here: this runs for every op the session sends
+  if (!KINDS.has(o.kind)) badOp(op, `unknown kind ${String(o.kind)}`);
+  if (!isEntityRef(o.e)) badOp(op, `${String(o.e)} is not an entity id, tempid or lookup ref`);
+  if (o.kind !== "retractEntity" && (typeof o.a !== "string" || o.a.length === 0 || o.a === EID || o.a === ALL)) badOp(op, `${String(o.a)} is not an attribute`);
+}
+
+function badOp(op: TxOp, reason: string): never {
+  const p = (op as { path?: unknown }).path;
+  const path = typeof p === "string" ? p : "";
+  throw new EavError("store/invalid-tx", `invalid tx op${path === "" ? "" : ` at ${path}`}: ${reason}`, { path, op });
 }

@@ -33,7 +33,7 @@ import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
 import type { EngineState } from "./state.js";
 import type { EngineActionContext, FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
-import { Activation, FactEntry, JoinToken, keyOf, linkToken, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
+import { Activation, FactEntry, JoinToken, keyOf, linkToken, NO_KEY, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
 import type { AlphaFilter, BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
@@ -260,7 +260,7 @@ class Fire implements Rt {
     if (was === "fired" && a.id > this.born) a.state = "dropped";
     if (was === "pending") {
       a.state = "cancelled"; // pending means born in this fire
-      this.agenda.cancelled();
+      this.agenda.cancelled(a);
       if (this.listener?.activationCancelled !== undefined) {
         const node = this.net.nodes[a.node] as TerminalNode;
         this.listener.activationCancelled(node.rule, this.bindings(a.parent as Token, node.level - 1, node.scope));
@@ -435,15 +435,25 @@ class Fire implements Rt {
     if (t instanceof Activation) this.activationGone(t);
   }
 
+  // No closure and no array for zero or one variable: keys are computed for every token added to
+  // or removed from a memory (Manners: millions of keyless tokens), and each allocation cost GC time.
   leftKey(t: Token, level: number, locs: readonly VarLoc[]): unknown {
-    if (locs.length === 1) return keyOf(this.valueAt(t, level, locs[0] as VarLoc));
-    return tupleKey(locs.map((l) => this.valueAt(t, level, l)));
+    const n = locs.length;
+    if (n === 1) return keyOf(this.valueAt(t, level, locs[0] as VarLoc));
+    if (n === 0) return NO_KEY;
+    const values: unknown[] = [];
+    for (let i = 0; i < n; i++) values.push(this.valueAt(t, level, locs[i] as VarLoc));
+    return tupleKey(values);
   }
 
   rightKey(fact: unknown, fields: readonly string[]): unknown {
     const fieldOf = this.net.fieldOf;
-    if (fields.length === 1) return keyOf(fieldOf(fact, fields[0] as string));
-    return tupleKey(fields.map((f) => fieldOf(fact, f)));
+    const n = fields.length;
+    if (n === 1) return keyOf(fieldOf(fact, fields[0] as string));
+    if (n === 0) return NO_KEY;
+    const values: unknown[] = [];
+    for (let i = 0; i < n; i++) values.push(fieldOf(fact, fields[i] as string));
+    return tupleKey(values);
   }
 
   field(fact: unknown, field: string): unknown {

@@ -9,7 +9,7 @@
  */
 import { canonicalText, isPlainObject, valueKey } from "../../eav/value.js";
 import { isKeyword } from "../../eav/keyword.js";
-import { ABSENT, jadd, jremove, jset, reordered, type Journal } from "./journal.js";
+import { ABSENT, jremove, jset, reordered, type Journal } from "./journal.js";
 
 /** {@link FactEntry.state} of an unconditional entry (a flag bit). */
 export const UNCONDITIONAL = 1;
@@ -152,20 +152,33 @@ export class Activation extends Token {
  * journal (and the load time) substantially (bench/engine-micro.ts).
  */
 
+/*
+ * The link helpers write each field by name (no `t[field]` with a field passed in): a keyed store
+ * through a variable name was a megamorphic access on the hottest path (a measured share of
+ * Manners, which links and unlinks millions of tokens).
+ */
+
 /** Links a new token under its parent and on its entry's token list. Mutates (journaled). */
 export function linkToken(j: Journal, t: Token, born: number): void {
   const p = t.parent;
   if (p !== null) {
     const head = p.child;
     t.next = head; // t is new: no journal entry needed for its own fields
-    if (head !== null) setLink(j, born, head, "prev", t);
-    setLink(j, born, p, "child", t);
+    if (head !== null) {
+      if (head.id <= born) j.push(head, "prev", head.prev);
+      head.prev = t;
+    }
+    if (p.id <= born) j.push(p, "child", head);
+    p.child = t;
   }
   if (t instanceof JoinToken) {
     const e = t.entry;
     const head = e.tokens;
     t.fnext = head;
-    if (head !== null) setFLink(j, born, head, "fprev", t);
+    if (head !== null) {
+      if (head.id <= born) j.push(head, "fprev", head.fprev);
+      head.fprev = t;
+    }
     if (e.id <= born) j.push(e, "tokens", head);
     e.tokens = t;
   }
@@ -175,29 +188,36 @@ export function linkToken(j: Journal, t: Token, born: number): void {
 export function unlinkToken(j: Journal, t: Token, born: number): void {
   const p = t.parent;
   if (p !== null) {
-    if (t.prev !== null) setLink(j, born, t.prev, "next", t.next);
-    else setLink(j, born, p, "child", t.next);
-    if (t.next !== null) setLink(j, born, t.next, "prev", t.prev);
+    const prev = t.prev;
+    const next = t.next;
+    if (prev !== null) {
+      if (prev.id <= born) j.push(prev, "next", prev.next);
+      prev.next = next;
+    } else {
+      if (p.id <= born) j.push(p, "child", p.child);
+      p.child = next;
+    }
+    if (next !== null) {
+      if (next.id <= born) j.push(next, "prev", next.prev);
+      next.prev = prev;
+    }
   }
   if (t instanceof JoinToken) {
     const e = t.entry;
-    if (t.fprev !== null) setFLink(j, born, t.fprev, "fnext", t.fnext);
-    else {
+    const fprev = t.fprev;
+    const fnext = t.fnext;
+    if (fprev !== null) {
+      if (fprev.id <= born) j.push(fprev, "fnext", fprev.fnext);
+      fprev.fnext = fnext;
+    } else {
       if (e.id <= born) j.push(e, "tokens", e.tokens);
-      e.tokens = t.fnext;
+      e.tokens = fnext;
     }
-    if (t.fnext !== null) setFLink(j, born, t.fnext, "fprev", t.fprev);
+    if (fnext !== null) {
+      if (fnext.id <= born) j.push(fnext, "fprev", fnext.fprev);
+      fnext.fprev = fprev;
+    }
   }
-}
-
-function setLink(j: Journal, born: number, t: Token, field: "child" | "next" | "prev", v: Token | null): void {
-  if (t.id <= born) j.push(t, field, t[field]);
-  t[field] = v;
-}
-
-function setFLink(j: Journal, born: number, t: JoinToken, field: "fnext" | "fprev", v: JoinToken | null): void {
-  if (t.id <= born) j.push(t, field, t[field]);
-  t[field] = v;
 }
 
 /** The child of `t` produced by runtime node `node`, if any (for nodes with one child per token). */
@@ -224,7 +244,9 @@ export function bucketAdd<K, T extends object>(j: Journal, map: Map<K, Bucket<T>
     j.push(map, key, ABSENT);
     map.set(key, item);
   } else if (b instanceof Set) {
-    jadd(j, b, item);
+    // an item is added to a memory once (a token per node, a fact per alpha node): no `has` first
+    j.push(b, item, ABSENT);
+    b.add(item);
   } else if (Array.isArray(b)) {
     const arr = b as readonly T[];
     if (arr.length < SMALL) jset(j, map, key, [...arr, item]);

@@ -17,7 +17,7 @@ const MIN_OVERLAY = 64;
 
 /**
  * Immutable map from a unique value's key to its entity. Every method leaves it unchanged.
- * @example AvMap.empty().withChanges([["ann@example.com", 1]]).get("ann@example.com") // 1
+ * @example AvMap.empty().withChanges(new Map([["ann@example.com", 1]])).get("ann@example.com") // 1
  */
 export class AvMap {
   private constructor(
@@ -46,11 +46,12 @@ export class AvMap {
   }
 
   /** A new map with `changes` applied in order (`null` removes the key). */
-  withChanges(changes: Iterable<readonly [unknown, Eid | null]>): AvMap {
+  withChanges(changes: ReadonlyMap<unknown, Eid | null>): AvMap {
     let size = this.size;
     const base = this.base;
     const overlay = this.overlay.withMutations((o) => {
-      for (const [k, e] of changes) {
+      // forEach, not for-of: no [key, value] pair per change (a load changes 100k keys)
+      changes.forEach((e, k) => {
         const prior = o.get(k);
         const had = prior === undefined ? base.has(k) : prior !== null;
         if (e !== null && !had) size++;
@@ -58,7 +59,7 @@ export class AvMap {
         // an overlay entry equal to the base is dropped, so that the overlay only holds differences
         if (e === null ? !base.has(k) : base.get(k) === e) o.delete(k);
         else o.set(k, e);
-      }
+      });
     });
     if (overlay.size <= Math.max(MIN_OVERLAY, base.size >> 3)) return new AvMap(base, overlay, size);
     const rebuilt = new Map(base);

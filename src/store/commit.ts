@@ -159,13 +159,23 @@ function replacesOnly(base: EntityRecord, changes: ReadonlyArray<readonly [Attri
  * datom). Bounded, like the undeclared-attribute cache: past the bound lists are simply not shared.
  */
 const attrLists = new Map<string, readonly Attribute[]>();
+let lastInterned: readonly Attribute[] = [];
 function internAttrs(attrs: readonly Attribute[]): readonly Attribute[] {
+  // a load writes many entities of one kind in a row: try the last list before building a key
+  if (sameList(lastInterned, attrs)) return lastInterned;
   const key = attrs.join("\u0000");
   const known = attrLists.get(key);
-  if (known !== undefined) return known;
+  if (known !== undefined) return (lastInterned = known);
   const list = attrs.slice();
   if (attrLists.size < 10_000) attrLists.set(key, list);
+  lastInterned = list;
   return list;
+}
+
+function sameList(x: readonly Attribute[], y: readonly Attribute[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 function avAfter(base: AvIndex, work: AvWork): AvIndex {

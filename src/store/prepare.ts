@@ -56,7 +56,10 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
   let maxExplicit = 0;
   // keys from `synthetic` on name maps whose number repeats (see below): past every written number
   let maxMap = -1;
-  for (const op of ops) if (op.kind === "add" && op.map !== undefined && op.map > maxMap) maxMap = op.map;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.kind === "add" && op.map !== undefined && op.map > maxMap) maxMap = op.map;
+  }
   const firstSynthetic = maxMap + 1;
   // maps are numbered in document order, a map before the maps nested in it, so they start in
   // increasing order: when map m's first op comes, every map numbered below m that has not

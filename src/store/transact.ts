@@ -83,7 +83,9 @@ function run(store: Store, ops: readonly TxOp[], check: boolean): TxReport {
     const { indexes, added, retracted } = commit(attempt);
     const after = indexes === store.indexes ? store : new Store(store.schema, store.options, indexes);
     const tempids = new Map<string | number, Eid>();
-    for (const [t, eid] of attempt.tempids) if (isLiteralTempid(t)) tempids.set(t, eid);
+    attempt.tempids.forEach((eid, t) => {
+      if (isLiteralTempid(t)) tempids.set(t, eid);
+    });
     const sink = store.options.onWarning;
     if (sink !== undefined) for (const w of attempt.warnings) sink(w);
     return {

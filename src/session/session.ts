@@ -151,10 +151,13 @@ export class Session {
     // after a retraction that withdrew it), it goes back into the store too: see
     // test/session/one-truth.property.test.ts, "withdrawn, then re-asserted in the same fire".
     const withdrawn = new Set<string>();
+    // the entities of those facts: every insert is checked, and a number lookup first spares the
+    // key string of the common case, an insert on an entity that lost nothing
+    const withdrawnEids = new Set<unknown>();
     const fireOptions = {
       ...(maxFirings === undefined ? {} : { maxFirings }),
       listener: reconcilingListener(listener, (fact) => {
-        if (withdrawn.size === 0 || !isEav(fact) || fact.a === TRANSIENT) return;
+        if (withdrawn.size === 0 || !isEav(fact) || !withdrawnEids.has(fact.e) || fact.a === TRANSIENT) return;
         const f = fact as EAV; // facts in working memory carry resolved eids
         if (withdrawn.delete(eavKey(f)) && !state.store.has(f)) {
           state.store = transactOps(state.store, [{ kind: "add", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" }]).after;
@@ -167,6 +170,7 @@ export class Session {
           if (isEav(f) && f.a !== TRANSIENT) {
             ops.push({ kind: "retract", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" });
             withdrawn.add(eavKey(f as EAV));
+            withdrawnEids.add(f.e);
           }
         }
         if (ops.length > 0) state.store = transactOps(state.store, ops).after;

@@ -1,7 +1,7 @@
 // Schema behaviour driven from rules: every change an action makes goes through the store, and the
 // rules observe the store's net delta in the same fire.
 import { describe, expect, it } from "vitest";
-import { kw } from "../../src/eav/index.js";
+import { eav, kw } from "../../src/eav/index.js";
 import { isEavError } from "../../src/errors.js";
 import { createSession, type Session } from "../../src/session/index.js";
 import { acc, pat, query, rule, storeEqualsMemory, testExpr } from "./support.js";
@@ -163,5 +163,23 @@ describe("non-EAV facts live beside EAVs", () => {
     const s2 = s1.retract(t).fire();
     expect(s2.entity(1)).toEqual({ "eav/eid": 1, "sensor/location": "cellar" });
     expect([...s2.facts()]).not.toContain(t);
+  });
+});
+
+describe("an action's context", () => {
+  it("may be destructured: its functions do not depend on `this`", () => {
+    const rules = [
+      rule("flag", [pat("?o", "order/total", "?t"), testExpr({ kind: "call", fn: ">", args: [{ kind: "var", name: "?t" }, { kind: "lit", value: 100 }] })], ({ upsert, retract, bindings, store }) => {
+        upsert([bindings.o as number, "order/big", true]);
+        retract([bindings.o as number, "order/draft", true]);
+        expect(store.has(eav(bindings.o as number, "order/total", bindings.t as number))).toBe(true);
+      }),
+    ];
+    const s = createSession({ rules }).upsert([{ "eav/eid": 1, "order/total": 150, "order/draft": true }, { "eav/eid": 2, "order/total": 50 }]).fire();
+    expect(datoms(s)).toEqual([
+      [1, "order/total", 150],
+      [1, "order/big", true],
+      [2, "order/total", 50],
+    ]);
   });
 });

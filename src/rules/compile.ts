@@ -57,6 +57,8 @@ class Builder {
   private readonly planNodes: PlanNode[] = [];
   private readonly alphas: AlphaNode[] = [];
   private readonly alphaKeys = new Map<string, AlphaNode>();
+  /** Alpha types read from working memory's index by some join (see wmIndexed). */
+  private readonly wmTypes = new Set<string>();
   private readonly shared = new Map<string, BetaNode>();
   private readonly productions: PlanProduction[] = [];
   private readonly queries = new Map<string, { spec: QuerySpec; nodes: QueryNode[] }>();
@@ -288,7 +290,12 @@ class Builder {
    */
   private wmIndexed(alpha: AlphaNode, rightFields: readonly string[]): boolean {
     const o = this.options;
-    return o.factType === undefined && o.fieldOf === undefined && o.factKey === undefined && alpha.type !== "eav/all" && rightFields.length === 1 && rightFields[0] === "e";
+    // A custom factType does not prevent it: an EAV's type is always its attribute (see core()).
+    // A non-EAV fact given such a type is refused when inserted (NetworkCore.wmTypes): it would
+    // not be in the index. Sessions always pass a factType, so this is their common case.
+    const ok = o.fieldOf === undefined && o.factKey === undefined && alpha.type !== "eav/all" && rightFields.length === 1 && rightFields[0] === "e";
+    if (ok) this.wmTypes.add(alpha.type);
+    return ok;
   }
 
   private alpha(type: string, tests: [string, unknown][], equalities: [string, string][]): AlphaNode {
@@ -365,6 +372,7 @@ class Builder {
       factKey: this.options.factKey ?? null,
       functions: this.options.functions ?? {},
       isEavFact: isEav,
+      wmTypes: this.wmTypes,
     };
   }
 }

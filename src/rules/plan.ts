@@ -91,6 +91,12 @@ export interface NetworkCore {
   readonly factKey: ((fact: unknown) => unknown) | null;
   readonly functions: Readonly<Record<string, HostFunction>>;
   readonly isEavFact: (fact: unknown) => boolean;
+  /**
+   * Attributes whose entity joins read working memory's EAV index (runtime/nodes.ts JoinNode). A
+   * non-EAV fact whose custom type is one of them is refused (`rules/invalid-fact`): the index
+   * holds EAVs only, so such a join could not see it.
+   */
+  readonly wmTypes: ReadonlySet<string>;
 }
 
 /**

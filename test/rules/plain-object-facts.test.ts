@@ -64,3 +64,28 @@ describe("plain-object facts with a type function", () => {
     expect(isEavError(err, "rules/invalid-fact")).toBe(true);
   });
 });
+
+describe("EAV entity joins under a custom type function", () => {
+  // joined on ?e: the join reads working memory's EAV index, with or without a factType
+  const joined = [query("named-pets", [], [pattern("?e", "pet/owner", "?n"), pattern("?e", "pet/name", "?p")])];
+
+  it("match EAVs beside plain objects, and follow retractions", () => {
+    const s = newRuleSession(compileRules(joined, { factType })).insert([eav(5, "pet/owner", "ann"), eav(5, "pet/name", "rex"), eav(6, "pet/name", "tom"), { type: "Guest", name: "ann" }]).fire();
+    expect(s.query("named-pets")).toEqual([{ e: 5, n: "ann", p: "rex" }]);
+    const s2 = s.insert([eav(6, "pet/owner", "bo")]).retract([eav(5, "pet/name", "rex")]).fire();
+    expect(s2.query("named-pets")).toEqual([{ e: 6, n: "bo", p: "tom" }]);
+  });
+
+  it("refuse a plain object typed as such an attribute, naming the type; the session is unchanged", () => {
+    const s = newRuleSession(compileRules(joined, { factType })).insert([eav(5, "pet/owner", "ann")]).fire();
+    let err: unknown;
+    try {
+      s.insert([{ type: "pet/name", e: 5, v: "rex" }]).fire();
+    } catch (e) {
+      err = e;
+    }
+    expect(isEavError(err, "rules/invalid-fact")).toBe(true);
+    expect((err as Error).message).toContain('"pet/name"');
+    expect(s.facts()).toEqual([eav(5, "pet/owner", "ann")]);
+  });
+});

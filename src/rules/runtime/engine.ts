@@ -293,6 +293,7 @@ class Fire implements Rt {
       return;
     }
     const type = net.factType(fact);
+    if (net.wmTypes.size > 0 && !net.isEavFact(fact) && net.wmTypes.has(type)) refuseTyped(fact, type);
     e = new FactEntry(fact, this.nextId());
     if (uncond) e.state = UNCOND_STATE;
     else if (support !== null) {
@@ -515,6 +516,15 @@ class Fire implements Rt {
       throw new EavError("rules/unbound-variable", `${name} is not bound here`, { variable: name });
     };
   }
+}
+
+/** A non-EAV fact typed as an attribute whose entity joins read the EAV index (NetworkCore.wmTypes). */
+function refuseTyped(fact: unknown, type: string): never {
+  throw new EavError(
+    "rules/invalid-fact",
+    `${formatValue(fact)} is not an EAV but its factType is "${type}", an EAV attribute the rules join on its entity: give non-EAV facts types that are not attribute names`,
+    { fact, type },
+  );
 }
 
 /** The `rules/action-failed` error for a failure in user code. */

@@ -4,6 +4,19 @@
  * peers keep running whatever state the engine is in.
  */
 
+// ---------------------------------------------------------------- where things are
+
+/**
+ * The bench/ source folder, also when this module runs as a compiled copy under
+ * bench/.cache/js/bench/ (the runner compiles the harness so that cells run on plain node,
+ * without the TypeScript loader's memory in their figures): data files are read from here.
+ * @example readFileSync(new URL("workloads/join.rules", BENCH_DIR), "utf8")
+ */
+export const BENCH_DIR: URL = new URL(new URL(".", import.meta.url).href.replace(/\/bench\/\.cache\/js\/bench\/$/, "/bench/"));
+
+/** The repository's root folder (holds dist/ and src/). */
+export const REPO_ROOT: URL = new URL("../", BENCH_DIR);
+
 // ---------------------------------------------------------------- seeded randomness
 
 /**

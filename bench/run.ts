@@ -25,6 +25,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -139,6 +140,20 @@ function plan(o: Options): CellRequest[] {
 
 const CELL = fileURLToPath(new URL("./cell.ts", import.meta.url));
 const PROFILE_DIR = fileURLToPath(new URL("./.cache/profiles", import.meta.url));
+/** The harness compiled to JavaScript (tsconfig.bench.json), which cells run on plain node. */
+const COMPILED_CELL = fileURLToPath(new URL("./.cache/js/bench/cell.js", import.meta.url));
+
+/**
+ * Compiles the harness, workloads and peers to JavaScript, so that a cell's process is plain node:
+ * the TypeScript loader (tsx) alone adds ~40 MB to a process's RSS, which would count in every
+ * variant's peak RSS. Throws when the compiler fails.
+ */
+function compileHarness(): void {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const project = fileURLToPath(new URL("../tsconfig.bench.json", import.meta.url));
+  const r = spawnSync(process.execPath, [tsc, "-p", project], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`compiling the benchmark harness failed:\n${r.stdout}${r.stderr}`);
+}
 
 /** Runs one cell in a child process; a crash, a kill or a timeout becomes an error result. */
 function runChild(req: CellRequest, dir: string, timeoutMs: number, profileDir: string | undefined): CellResult {
@@ -146,7 +161,9 @@ function runChild(req: CellRequest, dir: string, timeoutMs: number, profileDir: 
   // One folder per cell: node writes one profile per thread (the biggest is the main thread; tsx's
   // loader runs in a worker thread of its own).
   const prof = profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", join(profileDir, `${req.workload}-${req.size}-${req.variant}`)];
-  const args = ["--expose-gc", "--max-old-space-size=8192", ...prof, "--import", "tsx", CELL, JSON.stringify(req), file];
+  // --source measures src/ through tsx, so its cells need the loader; otherwise plain node
+  const cell = process.env.BENCH_SOURCE === "src" ? ["--import", "tsx", CELL] : [COMPILED_CELL];
+  const args = ["--expose-gc", "--max-old-space-size=8192", ...prof, ...cell, JSON.stringify(req), file];
   const child = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   try {
     return JSON.parse(readFileSync(file, "utf8")) as CellResult;
@@ -212,7 +229,10 @@ function load(): string {
 function runAll(o: Options): Saved {
   // the cells inherit the environment: bench/ours/modules.ts reads it
   if (o.source) process.env.BENCH_SOURCE = "src";
-  else delete process.env.BENCH_SOURCE;
+  else {
+    delete process.env.BENCH_SOURCE;
+    compileHarness();
+  }
   const cells = plan(o);
   const dir = mkdtempSync(join(tmpdir(), "bench-"));
   const timeoutMs = (o.timeoutS ?? (o.quick ? 120 : 1800)) * 1000;
@@ -268,7 +288,7 @@ async function main(): Promise<number> {
       out.push("", "EAV join: step 1 = load 5N datoms + fire; step 2 = 0.05N changes + fire (derived set checked after each step)");
       out.push("ratios are variant / ours (session, engine): above 1x the variant is slower than ours", joinTable(results, names));
       out.push("", "Memory (join): heap retained after step 1 with forced GC (fresh process), peak RSS of the cell's process;");
-      out.push("'RSS before run' is the harness's share: node, tsx, the generated data and the expected answers", memoryTable(results, names));
+      out.push("'RSS before run' is the harness's share: node, the harness, the generated data and the expected answers", memoryTable(results, names));
       out.push("", "Targets of issue 7 (informational; CI asserts no timing)", targets(results));
     }
     out.push("", `inputs identical across variants (digest per workload and size): ${v.inputsIdentical ? "yes" : "NO"}`);

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import type { MannersData, MannersRun, MannersVariant, Seat } from "../workloads/manners.js";
 import type { Session, SessionProduction } from "../../src/session/index.js";
 import { oursModule, type OursModule } from "./modules.js";
+import { BENCH_DIR } from "../harness.js";
 
 const SCHEMA = [
   { ident: "guest/name", cardinality: "one", unique: "identity" },
@@ -18,7 +19,7 @@ let rules: readonly SessionProduction[] | undefined;
 
 /** The parsed Manners rules (parsed once per process). */
 export function mannersRuleSpecs(lib: OursModule): readonly SessionProduction[] {
-  rules ??= lib.parseRules(readFileSync(new URL("../workloads/manners.rules", import.meta.url), "utf8"), { file: "manners.rules" });
+  rules ??= lib.parseRules(readFileSync(new URL("workloads/manners.rules", BENCH_DIR), "utf8"), { file: "manners.rules" });
   return rules;
 }
 

@@ -11,14 +11,14 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Unavailable } from "../harness.js";
+import { REPO_ROOT, Unavailable } from "../harness.js";
 import type * as Library from "../../src/index.js";
 
 /** The library's public entry: the real types (a type-only import, erased at run time). */
 export type OursModule = typeof Library;
 
-const DIST_ENTRY = new URL("../../dist/index.js", import.meta.url);
-const SOURCE_ENTRY = new URL("../../src/index.ts", import.meta.url);
+const DIST_ENTRY = new URL("dist/index.js", REPO_ROOT);
+const SOURCE_ENTRY = new URL("src/index.ts", REPO_ROOT);
 
 /** Which build the cells measure: "dist" (default) or "src" (`--source`). Reads the environment. */
 export function measuredBuild(): "dist" | "src" {

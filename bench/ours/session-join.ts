@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { discountKey, type Customer, type JoinData, type JoinRun, type JoinVariant, type Order } from "../workloads/join.js";
 import type { Session, SessionProduction } from "../../src/session/index.js";
 import { oursModule, type OursModule } from "./modules.js";
+import { BENCH_DIR } from "../harness.js";
 
 /** The join schema, as the store takes it. */
 export const JOIN_SCHEMA = [
@@ -22,7 +23,7 @@ let joinRules: readonly SessionProduction[] | undefined;
 
 /** The parsed join rules, parsed once per process (a session caches its network by their identity). */
 export function joinRuleSpecs(lib: OursModule): readonly SessionProduction[] {
-  joinRules ??= lib.parseRules(readFileSync(new URL("../workloads/join.rules", import.meta.url), "utf8"), { file: "join.rules" });
+  joinRules ??= lib.parseRules(readFileSync(new URL("workloads/join.rules", BENCH_DIR), "utf8"), { file: "join.rules" });
   return joinRules;
 }
 

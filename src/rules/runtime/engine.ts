@@ -33,11 +33,11 @@ import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
 import type { EngineState } from "./state.js";
 import type { EngineActionContext, FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
-import { Activation, FactEntry, JoinToken, keyOf, linkToken, NO_KEY, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
+import { Activation, FactEntry, JoinToken, keyOf, linkToken, matchOf, NO_KEY, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
 import type { AlphaFilter, BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
-import type { TerminalNode } from "./terminals.js";
+import { TerminalNode } from "./terminals.js";
 import { loopLimitError } from "./loop-limit.js";
 
 const LOGICAL = 0;
@@ -169,7 +169,8 @@ class Fire implements Rt {
     this.total++;
     this.firings[terminal.rule] = (this.firings[terminal.rule] ?? 0) + 1;
     this.recent[this.total % RECENT] = terminal.rule;
-    const bindings = this.bindings(a.parent as Token, terminal.level - 1, terminal.scope);
+    const at = matchOf(a);
+    const bindings = this.bindings(at, terminal.level - 1, terminal.scope);
     this.listener?.fired?.(terminal.rule, bindings);
     const base = new BaseContext(this, bindings, terminal.rule);
     try {
@@ -179,7 +180,7 @@ class Fire implements Rt {
       else {
         const extra = (ctx as { effects?: Readonly<Record<string, (arg: unknown) => void>> }).effects;
         const env: EvalEnv = {
-          lookup: this.lookup(a.parent as Token, terminal.level - 1, terminal.scope),
+          lookup: this.lookup(at, terminal.level - 1, terminal.scope),
           functions: this.net.functions,
           effects: {
             "insert!": (f) => base.insert(f),
@@ -231,26 +232,34 @@ class Fire implements Rt {
   }
 
   activate(info: NodeInfo, t: Token): void {
-    const node = info as TerminalNode;
-    let salience: number;
+    this.newActivation(info as TerminalNode, t, null);
+  }
+
+  /**
+   * A new activation of `node` for the match ending at `parent` (entry null), or, fused with a join
+   * whose only child is `node` (see memory.ts, `Activation`), for `parent` joined with `entry`.
+   */
+  private newActivation(node: TerminalNode, parent: Token, entry: FactEntry | null): Activation {
+    const a = new Activation(node.id, parent, entry, this.nextId(), node.production);
     const s = node.salience;
-    if (typeof s === "number") salience = s;
+    if (typeof s === "number") a.salience = s;
     else {
-      const b = this.bindings(t, node.level - 1, node.scope);
+      const at = matchOf(a);
+      const b = this.bindings(at, node.level - 1, node.scope);
       try {
-        salience = Number(s.kind === "fn" ? s.fn(b) : (node.compiledSalience as CompiledExpr)({ lookup: this.lookup(t, node.level - 1, node.scope), functions: this.net.functions }));
+        a.salience = Number(s.kind === "fn" ? s.fn(b) : (node.compiledSalience as CompiledExpr)({ lookup: this.lookup(at, node.level - 1, node.scope), functions: this.net.functions }));
       } catch (err) {
         throw failure(node.rule, b, "salience", err);
       }
     }
-    const a = new Activation(node.id, t, this.nextId(), node.production, salience);
     linkToken(this.j, a, this.born);
     if (node.noLoop && this.firingProduction === node.production) {
       a.state = "suppressed";
-      return;
+      return a;
     }
     this.agenda.push(a);
-    this.listener?.activationAdded?.(node.rule, this.bindings(t, node.level - 1, node.scope));
+    this.listener?.activationAdded?.(node.rule, this.bindings(matchOf(a), node.level - 1, node.scope));
+    return a;
   }
 
   private activationGone(a: Activation): void {
@@ -263,7 +272,7 @@ class Fire implements Rt {
       this.agenda.cancelled(a);
       if (this.listener?.activationCancelled !== undefined) {
         const node = this.net.nodes[a.node] as TerminalNode;
-        this.listener.activationCancelled(node.rule, this.bindings(a.parent as Token, node.level - 1, node.scope));
+        this.listener.activationCancelled(node.rule, this.bindings(matchOf(a), node.level - 1, node.scope));
       }
     } else if (was === "fired" && a.logical !== null) {
       const logical = a.logical;
@@ -406,9 +415,14 @@ class Fire implements Rt {
   // ---------------------------------------------------------------- Rt: what nodes call
 
   emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): Token {
+    const children = node.children;
+    if (entry !== null && children.length === 1) {
+      const c = children[0];
+      if (c instanceof TerminalNode) return this.newActivation(c, parent, entry);
+    }
     const t = entry === null ? new Token(node.id, parent, value, this.nextId()) : new JoinToken(node.id, parent, entry, this.nextId());
     linkToken(this.j, t, this.born);
-    for (const c of node.children) c.leftAdd(this, t);
+    for (const c of children) c.leftAdd(this, t);
     return t;
   }
 

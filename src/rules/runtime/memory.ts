@@ -115,8 +115,17 @@ export class JoinToken extends Token {
 /** Where an activation is in its life. */
 export type ActivationState = "pending" | "fired" | "cancelled" | "suppressed" | "dropped";
 
-/** A terminal token: a rule's complete match, on the agenda until it fires. */
-export class Activation extends Token {
+/**
+ * A terminal token: a rule's complete match, on the agenda until it fires.
+ *
+ * When the rule's last condition is a join whose only child is the rule's terminal, the activation
+ * IS that join's token (`data` is the joined fact's entry, `parent` the join's parent token): a
+ * separate join token would hold nothing but the activation. Manners creates and cancels millions
+ * of activations; the fused form saves an object, its links and a level of removal per match.
+ * Otherwise `data` is null and the activation is a child of the token at its terminal's parent
+ * (see {@link matchOf}). A join token's fields are unused (null) then.
+ */
+export class Activation extends JoinToken {
   state: ActivationState = "pending";
   /**
    * Entries this activation inserted logically (its supports): one entry, or several; written only
@@ -124,6 +133,8 @@ export class Activation extends Token {
    * cost ~48 bytes.
    */
   logical: FactEntry | FactEntry[] | null = null;
+  /** Its salience (set once, when created: an expression salience reads the match, this token). */
+  salience = 0;
   /** Records a logical insert by this activation. Only while it fires (no journal needed). */
   supports(e: FactEntry): void {
     const l = this.logical;
@@ -132,15 +143,25 @@ export class Activation extends Token {
     else l.push(e);
   }
   constructor(
+    /** The terminal's runtime node id. */
     node: number,
     parent: Token,
+    /** The fused join's fact entry, or null (see above). */
+    entry: FactEntry | null,
     id: number,
     /** Index of the production in load order. */
     readonly production: number,
-    readonly salience: number,
   ) {
-    super(node, parent, null, id);
+    super(node, parent, entry, id);
   }
+}
+
+/**
+ * The token of an activation's match at its terminal's parent level (level `terminal.level - 1`):
+ * the activation itself when fused with its join, else its parent. Reads only.
+ */
+export function matchOf(a: Activation): Token {
+  return a.data === null ? (a.parent as Token) : a;
 }
 
 // ---------------------------------------------------------------- linking (journaled)
@@ -171,16 +192,18 @@ export function linkToken(j: Journal, t: Token, born: number): void {
     if (p.id <= born) j.push(p, "child", head);
     p.child = t;
   }
-  if (t instanceof JoinToken) {
-    const e = t.entry;
+  const e = t.data;
+  if (e instanceof FactEntry) {
+    // only join tokens (and fused activations, see Activation) hold an entry
+    const jt = t as JoinToken;
     const head = e.tokens;
-    t.fnext = head;
+    jt.fnext = head;
     if (head !== null) {
       if (head.id <= born) j.push(head, "fprev", head.fprev);
-      head.fprev = t;
+      head.fprev = jt;
     }
     if (e.id <= born) j.push(e, "tokens", head);
-    e.tokens = t;
+    e.tokens = jt;
   }
 }
 
@@ -202,10 +225,11 @@ export function unlinkToken(j: Journal, t: Token, born: number): void {
       next.prev = prev;
     }
   }
-  if (t instanceof JoinToken) {
-    const e = t.entry;
-    const fprev = t.fprev;
-    const fnext = t.fnext;
+  const e = t.data;
+  if (e instanceof FactEntry) {
+    const jt = t as JoinToken;
+    const fprev = jt.fprev;
+    const fnext = jt.fnext;
     if (fprev !== null) {
       if (fprev.id <= born) j.push(fprev, "fnext", fprev.fnext);
       fprev.fnext = fnext;

@@ -40,7 +40,7 @@
  *   rule's own output is therefore not detected.
  */
 import { jadd, jfield, jremove, type Journal } from "./journal.js";
-import { Activation, type FactEntry, JoinToken, SMALL_SUPPORTS, supportsOf } from "./memory.js";
+import { Activation, FactEntry, SMALL_SUPPORTS, supportsOf, type Token } from "./memory.js";
 
 /**
  * The facts that lose their well-foundedness when `root` has lost a support: null when `root`
@@ -66,10 +66,10 @@ export function unfounded(root: FactEntry): FactEntry[] | null {
       const s = target.length;
       target.push(m);
       let n = 0;
-      for (let t = a.parent; t !== null; t = t.parent) {
-        if (!(t instanceof JoinToken)) continue;
-        const x = t.entry;
-        if (x.uncond) continue;
+      // from the activation itself: a fused activation holds its join's entry (memory.ts)
+      for (let t: Token | null = a; t !== null; t = t.parent) {
+        const x = t.data;
+        if (!(x instanceof FactEntry) || x.uncond) continue;
         let xi = index.get(x);
         if (xi === undefined) {
           xi = members.length;
@@ -117,11 +117,9 @@ export function hasUnconditionalSupport(e: FactEntry): boolean {
 
 /** Whether every fact `a`'s token matched positively is unconditional and alive. */
 function restsOnUnconditionalOnly(a: Activation): boolean {
-  for (let t = a.parent; t !== null; t = t.parent) {
-    if (t instanceof JoinToken) {
-      const x = t.entry;
-      if (!x.uncond || !x.alive) return false;
-    }
+  for (let t: Token | null = a; t !== null; t = t.parent) {
+    const x = t.data;
+    if (x instanceof FactEntry && (!x.uncond || !x.alive)) return false;
   }
   return true;
 }

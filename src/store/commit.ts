@@ -3,7 +3,7 @@
  * delta (R04, R05: redundant adds and retractions of absent datoms report nothing).
  */
 import { Map as IMap } from "immutable";
-import { EAV, eavKey, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
+import { EAV, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
 import { EntityRecord, applyRefChanges, isValueSet, type Referrers, type Slot } from "./record.js";
 import { AvMap } from "./avmap.js";
 import type { TxRun } from "./run.js";
@@ -207,16 +207,19 @@ export function redundantAdds(run: TxRun): EAV[] {
   const candidates = run.redundant;
   if (candidates.length === 0) return [];
   const before = run.store;
-  // one candidate per identity upsert is the common case: no key strings for it
-  const seen = candidates.length > 1 ? new Set<string>() : undefined;
+  // duplicates (one datom added twice) share an entity: only candidates on one entity are compared
+  const byEntity = candidates.length > 1 ? new Map<Eid, EAV[]>() : undefined;
   const out: EAV[] = [];
-  for (const f of candidates) {
-    if (seen !== undefined) {
-      const k = eavKey(f);
-      if (seen.has(k)) continue;
-      seen.add(k);
+  for (let i = 0; i < candidates.length; i++) {
+    const f = candidates[i]!;
+    if (byEntity !== undefined) {
+      const same = byEntity.get(f.e);
+      if (same === undefined) byEntity.set(f.e, [f]);
+      else if (same.some((g) => g.a === f.a && valueEquals(g.v, f.v))) continue;
+      else same.push(f);
     }
-    if (before.has(f) && heldAfter(run, f)) out.push(f);
+    // a value found in the entity's record from before the tx was in `before`: no lookup needed
+    if ((run.redundantFromBase[i] === true || before.has(f)) && heldAfter(run, f)) out.push(f);
   }
   return out;
 }

@@ -53,6 +53,11 @@ export class TxRun {
   readonly transients: EAV[] = [];
   /** Resolved adds found already present when they ran (filtered against before/after later). */
   readonly redundant: EAV[] = [];
+  /**
+   * Per redundant add: true when the value found was the entity's value before the transaction
+   * (not written by an earlier op of it), so `redundantAdds` need not look it up in the old store.
+   */
+  readonly redundantFromBase: boolean[] = [];
   readonly warnings: StoreWarning[] = [];
   private readonly conflicts: ConflictLog | undefined;
   /** The next fresh eid: above every eid of the store and every explicit eid of the tx (R18). */
@@ -150,6 +155,7 @@ export class TxRun {
       const k = valueKey(v);
       if (w.hasMany(a, k)) {
         this.redundant.push(new EAV(e, a, v));
+        this.redundantFromBase.push(w.baseHoldsMany(a, k));
         return;
       }
       this.checkUnique(e, info, v, op);
@@ -159,6 +165,7 @@ export class TxRun {
       if (old !== ABSENT) {
         if (valueEquals(old, v)) {
           this.redundant.push(new EAV(e, a, v));
+          this.redundantFromBase.push(w.baseHoldsOne(a));
           return;
         }
         this.removeMut(w, info, old, undefined);

@@ -47,6 +47,16 @@ export class WorkEntity {
     return b === undefined || isValueSet(b) ? ABSENT : b;
   }
 
+  /** True when the card-one value of `a` (if any) is the one from before the tx (not written by it). */
+  baseHoldsOne(a: Attribute): boolean {
+    return this.oneAttrs.indexOf(a) < 0;
+  }
+
+  /** True when card-many value key `k` of `a`, held now, was held before the tx (not added by it). */
+  baseHoldsMany(a: Attribute, k: unknown): boolean {
+    return !(this.many?.get(a)?.added.has(k) ?? false);
+  }
+
   /** Mutates: sets or removes (`ABSENT`) the card-one value. */
   setOneMut(a: Attribute, v: Value | Absent): void {
     const i = this.oneAttrs.indexOf(a);

@@ -81,6 +81,7 @@ describe("store properties", () => {
           for (const k of added) expected.add(k);
           expect([...a].sort()).toEqual([...expected].sort());
           for (const f of r.redundant) expect(b.has(eavKey(f)) && a.has(eavKey(f))).toBe(true);
+          expect(keys(r.redundant).size).toBe(r.redundant.length); // each redundant datom once
           expect(r.after.maxEid).toBeGreaterThanOrEqual(before.maxEid);
           checkStore(r.after, schema);
           store = r.after;

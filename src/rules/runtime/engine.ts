@@ -23,15 +23,15 @@
  * harness: join load 2.1 us/datom and 230 B/datom retained (100k entities), Manners 64 in 0.6 s and
  * 128 in 2.1 s.
  */
-import { EavError, isEavError } from "../../errors.js";
+import { EavError } from "../../errors.js";
 import { formatValue } from "../../eav/value.js";
-import { isTruthy, type CompiledExpr, type EvalEnv } from "../expr.js";
+import { isTruthy, type CompiledExpr } from "../expr.js";
 import type { NetworkCore } from "../plan.js";
 import type { Bindings, QuerySpec } from "../spec.js";
 import { Agenda } from "./agenda.js";
 import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
 import type { EngineState } from "./state.js";
-import type { EngineActionContext, FireOptions, FireReport, Listener, PendingOp } from "./api.js";
+import type { FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
 import { Activation, FactEntry, JoinToken, keyOf, linkToken, matchOf, NO_KEY, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
@@ -39,49 +39,13 @@ import type { AlphaFilter, BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc }
 import { queryRows, type Row } from "./query.js";
 import { TerminalNode } from "./terminals.js";
 import { loopLimitError } from "./loop-limit.js";
+import { ActionEnv, MatchEnv, type Effects } from "./match-env.js";
+import { BaseContext, failure, LOGICAL, type OpKind, RETRACT, UNCONDITIONAL } from "./action-context.js";
 
-const LOGICAL = 0;
-const UNCONDITIONAL = 1;
-const RETRACT = 2;
-type OpKind = typeof LOGICAL | typeof UNCONDITIONAL | typeof RETRACT;
 /** The group argument of an ungrouped accumulator's markDirty. */
 const UNGROUPED: unique symbol = Symbol("ungrouped");
 /** How many recent firings the loop-limit error looks at. */
 const RECENT = 256;
-
-/**
- * The engine's action context. A class, not an object of closures: one small allocation per firing.
- * Changes are buffered (as `kind, facts` pairs) and applied after the action returns, as Clara
- * does, so an action never sees the network half-updated by its own inserts.
- */
-class BaseContext implements EngineActionContext {
-  readonly ops: unknown[] = [];
-  closed = false;
-  constructor(
-    private readonly fire: { queryNow: Fire["queryNow"]; factsNow: Fire["factsNow"] },
-    readonly bindings: Bindings,
-    readonly rule: string,
-  ) {}
-  private push(kind: OpKind, facts: unknown): void {
-    if (this.closed) throw new EavError("rules/invalid-spec", `rule ${this.rule}: its action context was used after the action returned`, { rule: this.rule });
-    this.ops.push(kind, facts);
-  }
-  insert(facts: unknown): void {
-    this.push(LOGICAL, facts);
-  }
-  insertUnconditional(facts: unknown): void {
-    this.push(UNCONDITIONAL, facts);
-  }
-  retract(facts: unknown): void {
-    this.push(RETRACT, facts);
-  }
-  query(q: string | QuerySpec, params?: Readonly<Record<string, unknown>>): Row[] {
-    return this.fire.queryNow(q, params);
-  }
-  facts(): unknown[] {
-    return this.fire.factsNow();
-  }
-}
 
 /**
  * Runs one fire on `state` (which must be the live version), recording every mutation in `j`.
@@ -120,6 +84,9 @@ class Fire implements Rt {
   private readonly arrived: BetaNode[] = [];
   /** Ids above this belong to objects created in this fire (see memory.ts, `linkToken`). */
   private readonly born: number;
+  /** The context of the action running (or the last one, closed), for {@link Fire.makeEffects}. */
+  private acting: BaseContext | null = null;
+  private ownEffects: Effects | null = null;
 
   constructor(
     private readonly state: EngineState,
@@ -178,17 +145,10 @@ class Fire implements Rt {
       const action = terminal.action;
       if (action.kind === "fn") action.fn(ctx);
       else {
-        const extra = (ctx as { effects?: Readonly<Record<string, (arg: unknown) => void>> }).effects;
-        const env: EvalEnv = {
-          lookup: this.lookup(at, terminal.level - 1, terminal.scope),
-          functions: this.net.functions,
-          effects: {
-            "insert!": (f) => base.insert(f),
-            "insert-unconditional!": (f) => base.insertUnconditional(f),
-            "retract!": (f) => base.retract(f),
-            ...extra,
-          },
-        };
+        this.acting = base;
+        const own = (this.ownEffects ??= this.makeEffects());
+        const extra = (ctx as { effects?: Effects }).effects;
+        const env = new ActionEnv(this, at, terminal.level - 1, terminal.scope, this.net.functions, extra === undefined ? own : { ...own, ...extra });
         for (const e of terminal.compiledBody) e(env);
       }
     } catch (err) {
@@ -214,6 +174,18 @@ class Fire implements Rt {
       unlinkToken(this.j, a, this.born);
       a.state = "dropped";
     }
+  }
+
+  /**
+   * The engine's effects for action bodies, made once per fire (not three closures per firing):
+   * they act on the context of the action running (`acting`), which refuses them once closed.
+   */
+  private makeEffects(): Effects {
+    return {
+      "insert!": (f) => (this.acting as BaseContext).insert(f),
+      "insert-unconditional!": (f) => (this.acting as BaseContext).insertUnconditional(f),
+      "retract!": (f) => (this.acting as BaseContext).retract(f),
+    };
   }
 
   private applyOp(kind: OpKind, fact: unknown, a: Activation): void {
@@ -247,7 +219,7 @@ class Fire implements Rt {
       const at = matchOf(a);
       const b = this.bindings(at, node.level - 1, node.scope);
       try {
-        a.salience = Number(s.kind === "fn" ? s.fn(b) : (node.compiledSalience as CompiledExpr)({ lookup: this.lookup(at, node.level - 1, node.scope), functions: this.net.functions }));
+        a.salience = Number(s.kind === "fn" ? s.fn(b) : (node.compiledSalience as CompiledExpr)(new MatchEnv(this, at, node.level - 1, node.scope, this.net.functions)));
       } catch (err) {
         throw failure(node.rule, b, "salience", err);
       }
@@ -486,7 +458,7 @@ class Fire implements Rt {
     const p = node.predicate;
     try {
       if (p.kind === "fn") return Boolean(p.fn(this.bindings(t, node.level - 1, node.scope)));
-      return isTruthy((node.compiled as CompiledExpr)({ lookup: this.lookup(t, node.level - 1, node.scope), functions: this.net.functions }));
+      return isTruthy((node.compiled as CompiledExpr)(new MatchEnv(this, t, node.level - 1, node.scope, this.net.functions)));
     } catch (err) {
       throw failure(node.usedBy[0] ?? "?", this.bindings(t, node.level - 1, node.scope), "test", err);
     }
@@ -523,13 +495,6 @@ class Fire implements Rt {
     for (const l of scope) out[l.name.slice(1)] = this.valueAt(t, level, l);
     return out;
   }
-
-  private lookup(t: Token, level: number, scope: readonly VarLoc[]): (name: string) => unknown {
-    return (name) => {
-      for (const l of scope) if (l.name === name) return this.valueAt(t, level, l);
-      throw new EavError("rules/unbound-variable", `${name} is not bound here`, { variable: name });
-    };
-  }
 }
 
 /** A non-EAV fact typed as an attribute whose entity joins read the EAV index (NetworkCore.wmTypes). */
@@ -539,11 +504,4 @@ function refuseTyped(fact: unknown, type: string): never {
     `${formatValue(fact)} is not an EAV but its factType is "${type}", an EAV attribute the rules join on its entity: give non-EAV facts types that are not attribute names`,
     { fact, type },
   );
-}
-
-/** The `rules/action-failed` error for a failure in user code. */
-function failure(rule: string, bindings: Bindings, where: string, cause: unknown): EavError {
-  if (isEavError(cause, "rules/action-failed") || isEavError(cause, "rules/loop-limit")) return cause;
-  const why = cause instanceof Error ? cause.message : formatValue(cause);
-  return new EavError("rules/action-failed", `rule ${rule} failed in its ${where}: ${why}`, { rule, bindings, where }, { cause });
 }

@@ -76,11 +76,11 @@ export function forceGc(): void {
 
 /**
  * Collects the garbage of what ran before a timed step (a full major GC), so that the step does
- * not pay for it. Not `gc()`: with no argument it is V8's testing GC, which also reduces memory
- * and resets the VM's adaptive state (allocation-site pretenuring and the optimised code that
- * depends on it). Measured: the join update of a 100k-entity session ran 3-4x slower right after
- * one (80-100 us per change against 17-25 after a plain major GC, same process, same machine),
- * a cost no application pays between two operations. Does nothing without `--expose-gc`.
+ * not pay for it. Not `gc()`: with no argument it is V8's testing GC, which also reduces memory,
+ * and after it the next operation on a large long-lived structure ran 3-4x slower (measured: the
+ * join update of a 100k-entity session, 80-100 us per change against 17-25 after a plain major GC,
+ * same process, same machine; which adaptive state of V8 it discards, we did not pin down), a cost
+ * no application pays between two operations. Does nothing without `--expose-gc`.
  */
 export function collectBeforeStep(): void {
   const gc = (globalThis as { gc?: GcFn }).gc;

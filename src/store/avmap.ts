@@ -47,8 +47,11 @@ export class AvMap {
 
   /** A new map with `changes` applied in order (`null` removes the key). */
   withChanges(changes: ReadonlyMap<unknown, Eid | null>): AvMap {
-    let size = this.size;
     const base = this.base;
+    // Changes that will force a rebuild anyway (a bulk load): build the new base straight away
+    // instead of an immutable.js overlay first (measured: a third of a 100k-entity load's commit).
+    if (this.overlay.size + changes.size > Math.max(MIN_OVERLAY, base.size >> 3)) return this.rebuiltWith(changes);
+    let size = this.size;
     const overlay = this.overlay.withMutations((o) => {
       // forEach, not for-of: no [key, value] pair per change (a load changes 100k keys)
       changes.forEach((e, k) => {
@@ -61,12 +64,19 @@ export class AvMap {
         else o.set(k, e);
       });
     });
-    if (overlay.size <= Math.max(MIN_OVERLAY, base.size >> 3)) return new AvMap(base, overlay, size);
-    const rebuilt = new Map(base);
-    for (const [k, e] of overlay) {
+    // at most the bound checked above: the overlay stays
+    return new AvMap(base, overlay, size);
+  }
+
+  /** A new base: this map's entries with the overlay and then `changes` applied. */
+  private rebuiltWith(changes: ReadonlyMap<unknown, Eid | null>): AvMap {
+    const rebuilt = new Map(this.base);
+    const apply = (e: Eid | null, k: unknown): void => {
       if (e === null) rebuilt.delete(k);
       else rebuilt.set(k, e);
-    }
-    return new AvMap(rebuilt, IMap(), size);
+    };
+    this.overlay.forEach(apply);
+    changes.forEach(apply);
+    return new AvMap(rebuilt, IMap(), rebuilt.size);
   }
 }

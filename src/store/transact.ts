@@ -76,7 +76,7 @@ function run(store: Store, ops: readonly TxOp[], check: boolean): TxReport {
       // DataScript's retry-with-tempid: restart with the tempid resolving to the upserted entity,
       // keeping the other tempids' eids (a nested map that upserts into its parent merges with it)
       upserted.set(e.tempid, e.eid);
-      seed = new Map(attempt.tempids).set(e.tempid, e.eid);
+      seed = attempt.allTempids().set(e.tempid, e.eid);
       next = attempt.next;
       continue;
     }

@@ -361,6 +361,10 @@ class Builder {
       if (a.type === "eav/all") all.push(a);
       else byType.set(a.type, [...(byType.get(a.type) ?? []), a]);
     }
+    for (const n of this.nodes) {
+      const only = n.children.length === 1 ? n.children[0] : undefined;
+      if (n instanceof JoinNode && only instanceof TerminalNode) n.fusedTerminal = only;
+    }
     const factType = this.options.factType;
     return {
       nodes: this.nodes,

@@ -40,9 +40,9 @@ import { Activation, FactEntry, JoinToken, keyOf, linkToken, matchOf, NO_KEY, To
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
 import type { AlphaFilter, BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
-import { TerminalNode } from "./terminals.js";
+import type { TerminalNode } from "./terminals.js";
 import { loopLimitError } from "./loop-limit.js";
-import { ActionEnv, MatchEnv, type Effects } from "./match-env.js";
+import { ActionEnv, MatchEnv, withEffects, type Effects } from "./match-env.js";
 import { BaseContext, failure, LOGICAL, type OpKind, RETRACT, UNCONDITIONAL } from "./action-context.js";
 
 /** The group argument of an ungrouped accumulator's markDirty. */
@@ -151,7 +151,7 @@ class Fire implements Rt {
         this.acting = base;
         const own = (this.ownEffects ??= this.makeEffects());
         const extra = (ctx as { effects?: Effects }).effects;
-        const env = new ActionEnv(this, at, terminal.level - 1, terminal.scope, this.net.functions, extra === undefined ? own : { ...own, ...extra });
+        const env = new ActionEnv(this, at, terminal.level - 1, terminal.scope, this.net.functions, withEffects(own, extra));
         for (const e of terminal.compiledBody) e(env);
       }
     } catch (err) {
@@ -390,11 +390,9 @@ class Fire implements Rt {
   // ---------------------------------------------------------------- Rt: what nodes call
 
   emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): Token {
+    const fused = node.fusedTerminal;
+    if (fused !== null && entry !== null) return this.newActivation(fused as TerminalNode, parent, entry);
     const children = node.children;
-    if (entry !== null && children.length === 1) {
-      const c = children[0];
-      if (c instanceof TerminalNode) return this.newActivation(c, parent, entry);
-    }
     const t = entry === null ? new Token(node.id, parent, value, this.nextId()) : new JoinToken(node.id, parent, entry, this.nextId());
     linkToken(this.j, t, this.born);
     for (const c of children) c.leftAdd(this, t);

@@ -52,3 +52,15 @@ export class ActionEnv extends MatchEnv {
     super(reader, t, level, scope, functions);
   }
 }
+
+/**
+ * The effects an action body sees: the engine's own, overridden by a session context's `extra`.
+ * Returns `extra` itself when it overrides every engine effect (the EAV session's does), else a
+ * merged copy: spreading both per firing was a measured share of Manners' firing cost. Reads only.
+ * @example withEffects({ "insert!": f }, { "insert!": g, "upsert!": h }) // the second object
+ */
+export function withEffects(own: Effects, extra: Effects | undefined): Effects {
+  if (extra === undefined) return own;
+  for (const k in own) if (!Object.prototype.hasOwnProperty.call(extra, k)) return { ...own, ...extra };
+  return extra;
+}

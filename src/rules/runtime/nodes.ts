@@ -77,6 +77,11 @@ export interface Rt {
 export abstract class BetaNode {
   /** Successor nodes, in creation order (set while compiling, frozen after). */
   readonly children: BetaNode[] = [];
+  /**
+   * For a join whose only child is a rule's terminal: that terminal, whose activations are then this
+   * join's tokens (memory.ts, `Activation`). Set once the network is built (compile.ts), else null.
+   */
+  fusedTerminal: BetaNode | null = null;
   constructor(
     readonly id: number,
     /** Level of the tokens this node produces (its parent's plus one). */

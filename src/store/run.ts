@@ -46,9 +46,9 @@ export class TxRun {
    * a load has one per map, and string lookups in a table holding them all measured 4x slower.
    */
   private readonly generated = new Map<Tempid, Eid>();
-  /** The tempid last resolved or set, and its eid (a one-entry cache in front of the two tables). */
-  private lastTempid: Tempid | undefined = undefined;
-  private lastTempidEid: Eid | undefined = undefined;
+  /** The generated tempid last resolved or set, and its eid (a one-entry cache in front of its table). */
+  private lastGenerated: GeneratedTempid | undefined = undefined;
+  private lastGeneratedEid: Eid | undefined = undefined;
   /** Eids handed to tempids used as ref values: each must end up with an asserted datom. */
   readonly valueTempids = new Map<Eid, Tempid>();
   /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
@@ -220,21 +220,25 @@ export class TxRun {
 
   /** The eid of tempid `t` so far, or undefined. */
   private tempidEid(t: Tempid): Eid | undefined {
-    // the ops of one entity map come one after another: its tempid is usually the last one asked
-    if (t === this.lastTempid) return this.lastTempidEid;
-    const eid = t instanceof GeneratedTempid ? this.generated.get(t) : this.tempids.get(t);
-    if (eid !== undefined) {
-      this.lastTempid = t;
-      this.lastTempidEid = eid;
+    if (t instanceof GeneratedTempid) {
+      // the ops of one entity map come one after another: its tempid is usually the last one asked
+      if (t === this.lastGenerated) return this.lastGeneratedEid;
+      const eid = this.generated.get(t);
+      if (eid !== undefined) {
+        this.lastGenerated = t;
+        this.lastGeneratedEid = eid;
+      }
+      return eid;
     }
-    return eid;
+    return this.tempids.get(t);
   }
 
   private setTempid(t: Tempid, eid: Eid): void {
-    if (t instanceof GeneratedTempid) this.generated.set(t, eid);
-    else this.tempids.set(t, eid);
-    this.lastTempid = t;
-    this.lastTempidEid = eid;
+    if (t instanceof GeneratedTempid) {
+      this.generated.set(t, eid);
+      this.lastGenerated = t;
+      this.lastGeneratedEid = eid;
+    } else this.tempids.set(t, eid);
   }
 
   /** Every tempid resolved so far, literal and generated (a retry starts from them). */

@@ -83,7 +83,7 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
       for (const v of m.added.values()) added.push(new EAV(e, a, v));
       const set =
         m.base === undefined && m.removed.size === 0
-          ? IMap<unknown, Value>(m.added)
+          ? valueSetOf(m.added)
           : (m.base ?? IMap<unknown, Value>()).withMutations((s) => {
               for (const k of m.removed.keys()) s.delete(k);
               for (const [k, v] of m.added) s.set(k, v);
@@ -145,6 +145,17 @@ function freshRecord(w: WorkEntity, added: EAV[]): EntityRecord | undefined {
     slots.push(v);
   }
   return new EntityRecord(internAttrs(attrs), slots.slice());
+}
+
+/**
+ * The value set of a card-many attribute new on the entity. One value (a rule deriving one fact,
+ * the common case) is set directly: building from a JS Map walks it through immutable.js's
+ * collection wrappers, a measured share of a fire's per-action transactions.
+ */
+function valueSetOf(added: ReadonlyMap<unknown, Value>): IMap<unknown, Value> {
+  if (added.size !== 1) return IMap<unknown, Value>(added);
+  const [k, v] = added.entries().next().value as [unknown, Value];
+  return IMap<unknown, Value>().set(k, v);
 }
 
 /** True when every change sets a value of an attribute `base` already holds (none removed, none new). */

@@ -52,7 +52,8 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
   const groupFirst: number[] = [];
   const groupIdentity: Array<number[] | undefined> = [];
   const starts = new Array<number[] | undefined>(ops.length);
-  const hasUnique = new Set<unknown>();
+  // only collected for the Datomic nested-map rule: otherwise one shared empty set
+  const hasUnique = nested ? new Set<unknown>() : NO_UNIQUE;
   let maxExplicit = 0;
   // keys from `synthetic` on name maps whose number repeats (see below): past every written number
   let maxMap = -1;
@@ -65,9 +66,11 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
   // increasing order: when map m's first op comes, every map numbered below m that has not
   // started yet is one of its ancestors (all others finished before m began)
   let started = -1;
-  const synthetics = new Map<number, Array<{ readonly e: EntityRef; readonly key: number }>>();
+  // made on first use: only concatenated batches of separately normalised ops need it
+  let synthetics: Map<number, Array<{ readonly e: EntityRef; readonly key: number }>> | undefined;
   let syntheticCount = 0;
   const synthetic = (map: number, e: EntityRef): number => {
+    synthetics ??= new Map();
     let list = synthetics.get(map);
     if (list === undefined) synthetics.set(map, (list = []));
     const found = list.find((x) => x.e === e || eidEquals(x.e, e));
@@ -115,10 +118,12 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
       if (list === undefined) groupIdentity[key] = [i];
       else list.push(i);
     }
-    if (nested && info.unique && e instanceof GeneratedTempid) hasUnique.add(e);
+    if (nested && info.unique && e instanceof GeneratedTempid) (hasUnique as Set<unknown>).add(e);
   }
   return { ops, infos, groups, groupE, groupFirst, groupIdentity, starts, hasUnique, maxExplicit };
 }
+
+const NO_UNIQUE: ReadonlySet<unknown> = new Set<unknown>();
 
 const KINDS = new Set<unknown>(["add", "retract", "retractAttribute", "retractEntity"]);
 

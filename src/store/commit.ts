@@ -218,28 +218,25 @@ export function redundantAdds(run: TxRun): EAV[] {
   const candidates = run.redundant;
   if (candidates.length === 0) return [];
   const before = run.store;
-  // duplicates (one datom added twice) share an entity: only candidates on one entity are compared
-  const byEntity = candidates.length > 1 ? new Map<Eid, EAV[]>() : undefined;
+  const schema = before.schema;
   const out: EAV[] = [];
   for (let i = 0; i < candidates.length; i++) {
     const f = candidates[i]!;
-    if (byEntity !== undefined) {
-      const same = byEntity.get(f.e);
-      if (same === undefined) byEntity.set(f.e, [f]);
-      else if (same.some((g) => g.a === f.a && valueEquals(g.v, f.v))) continue;
-      else same.push(f);
-    }
+    // the working entity the add found its value on: duplicates (one datom added twice) share it
+    const w = run.redundantWork[i]!;
+    const seen = w.redundantSeen;
+    if (seen === undefined) w.redundantSeen = [f];
+    else if (seen.some((g) => g.a === f.a && valueEquals(g.v, f.v))) continue;
+    else seen.push(f);
     // a value found in the entity's record from before the tx was in `before`: no lookup needed
-    if ((run.redundantFromBase[i] === true || before.has(f)) && heldAfter(run, f)) out.push(f);
+    if ((run.redundantFromBase[i] === true || before.has(f)) && stillHeld(w, f, schema.info(f.a).many)) out.push(f);
   }
   return out;
 }
 
-/** True when the run's working copy of `f.e` still holds `f`. */
-function heldAfter(run: TxRun, f: EAV): boolean {
-  const w = run.ents.get(f.e);
-  if (w === undefined) return true; // untouched: as before
-  if (run.store.schema.info(f.a).many) return w.hasMany(f.a, valueKey(f.v));
+/** True when the tx's working copy of the entity still holds `f` at its end. */
+function stillHeld(w: WorkEntity, f: EAV, many: boolean): boolean {
+  if (many) return w.hasMany(f.a, valueKey(f.v));
   const v = w.getOne(f.a);
   return v !== ABSENT && valueEquals(v, f.v);
 }

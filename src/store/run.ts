@@ -67,6 +67,8 @@ export class TxRun {
    * (not written by an earlier op of it), so `redundantAdds` need not look it up in the old store.
    */
   readonly redundantFromBase: boolean[] = [];
+  /** Per redundant add: the working entity it was found on (no second lookup to check it later). */
+  readonly redundantWork: WorkEntity[] = [];
   readonly warnings: StoreWarning[] = [];
   private readonly conflicts: ConflictLog | undefined;
   /** The next fresh eid: above every eid of the store and every explicit eid of the tx (R18). */
@@ -166,6 +168,7 @@ export class TxRun {
       if (w.hasMany(a, k)) {
         this.redundant.push(new EAV(e, a, v));
         this.redundantFromBase.push(w.baseHoldsMany(a, k));
+        this.redundantWork.push(w);
         return;
       }
       this.checkUnique(e, info, v, op);
@@ -176,6 +179,7 @@ export class TxRun {
         if (valueEquals(old, v)) {
           this.redundant.push(new EAV(e, a, v));
           this.redundantFromBase.push(w.baseHoldsOne(a));
+          this.redundantWork.push(w);
           return;
         }
         this.removeMut(w, info, old, undefined);

@@ -33,6 +33,8 @@ export class WorkEntity {
   readonly oneVals: Array<Value | Absent> = [];
   /** Card-many attributes changed by the tx (made on first use: most entities have none). */
   many: Map<Attribute, ManyWork> | undefined;
+  /** The redundant adds on this entity reported so far (commit.ts `redundantAdds` deduplicates). */
+  redundantSeen: Array<{ readonly a: Attribute; readonly v: Value }> | undefined;
 
   constructor(
     readonly eid: Eid,

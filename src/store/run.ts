@@ -32,6 +32,7 @@ import type { Prepared } from "./prepare.js";
 import type { AttrInfo } from "./schema.js";
 import type { Store } from "./store.js";
 import { ABSENT, AvWork, VaeWork, WorkEntity } from "./work.js";
+import { TempidTable } from "./tempids.js";
 
 type Op = TxOp;
 type AddOp = Extract<TxOp, { kind: "add" }>;
@@ -39,16 +40,8 @@ type RetractOp = Extract<TxOp, { kind: "retract" }>;
 
 /** The working state and the rules of one attempt. Mutable; lives inside one `transactOps` call. */
 export class TxRun {
-  /** Literal tempids (strings, negative numbers) and their eids. */
-  readonly tempids: Map<Tempid, Eid>;
-  /**
-   * Generated tempids (entity maps without eav/eid) and their eids, apart from the literal ones:
-   * a load has one per map, and string lookups in a table holding them all measured 4x slower.
-   */
-  private readonly generated = new Map<Tempid, Eid>();
-  /** The generated tempid last resolved or set, and its eid (a one-entry cache in front of its table). */
-  private lastGenerated: GeneratedTempid | undefined = undefined;
-  private lastGeneratedEid: Eid | undefined = undefined;
+  /** The tempids resolved so far (see tempids.ts). */
+  readonly tempids: TempidTable;
   /** Eids handed to tempids used as ref values: each must end up with an asserted datom. */
   readonly valueTempids = new Map<Eid, Tempid>();
   /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
@@ -85,8 +78,7 @@ export class TxRun {
     seed: ReadonlyMap<Tempid, Eid> | undefined,
     next: number | undefined,
   ) {
-    this.tempids = new Map();
-    seed?.forEach((eid, t) => this.setTempid(t, eid));
+    this.tempids = new TempidTable(seed);
     const ix = store.indexes;
     this.avIdentity = new AvWork(ix.avIdentity);
     this.avValue = new AvWork(ix.avValue);
@@ -222,46 +214,16 @@ export class TxRun {
 
   // ---- tempids ---------------------------------------------------------------------------------
 
-  /** The eid of tempid `t` so far, or undefined. */
-  private tempidEid(t: Tempid): Eid | undefined {
-    if (t instanceof GeneratedTempid) {
-      // the ops of one entity map come one after another: its tempid is usually the last one asked
-      if (t === this.lastGenerated) return this.lastGeneratedEid;
-      const eid = this.generated.get(t);
-      if (eid !== undefined) {
-        this.lastGenerated = t;
-        this.lastGeneratedEid = eid;
-      }
-      return eid;
-    }
-    return this.tempids.get(t);
-  }
-
-  private setTempid(t: Tempid, eid: Eid): void {
-    if (t instanceof GeneratedTempid) {
-      this.generated.set(t, eid);
-      this.lastGenerated = t;
-      this.lastGeneratedEid = eid;
-    } else this.tempids.set(t, eid);
-  }
-
-  /** Every tempid resolved so far, literal and generated (a retry starts from them). */
-  allTempids(): Map<Tempid, Eid> {
-    const all = new Map(this.tempids);
-    this.generated.forEach((eid, t) => all.set(t, eid));
-    return all;
-  }
-
   private allocate(): number {
     return this.next++;
   }
 
   /** A tempid in the value of a ref attribute: its eid, allocated now if it has none yet. */
   private valueTempid(t: Tempid, op: AddOp | RetractOp, info: AttrInfo): Eid {
-    let eid = this.tempidEid(t);
+    let eid = this.tempids.get(t);
     if (eid === undefined) {
       eid = this.allocate();
-      this.setTempid(t, eid);
+      this.tempids.set(t, eid);
     }
     // a nested entity map: Datomic wants it under a component or with a unique attribute
     if (t instanceof GeneratedTempid && this.conflicts !== undefined && !info.component && !this.prep.hasUnique.has(t)) {
@@ -274,10 +236,10 @@ export class TxRun {
   /** A tempid in e of a list form: upserts through a unique-identity attribute (R07). */
   private vectorTempid(t: Tempid, info: AttrInfo, v: Value): Eid {
     const upserted = info.identity ? this.holder(info, v) : undefined;
-    const allocated = this.tempidEid(t);
+    const allocated = this.tempids.get(t);
     if (upserted !== undefined && allocated !== undefined && upserted !== allocated) throw new Retry(t, upserted);
     const eid = upserted ?? allocated ?? this.allocate();
-    this.setTempid(t, eid);
+    this.tempids.set(t, eid);
     return eid;
   }
 
@@ -333,15 +295,15 @@ export class TxRun {
       // get the tempid's eid or a fresh one: resolve it once (eids differ from DataScript's
       // only in numbering).
       if (this.prep.groupIdentity[key] !== undefined) return;
-      const eid = this.tempidEid(t) ?? this.allocate();
-      this.setTempid(t, eid);
+      const eid = this.tempids.get(t) ?? this.allocate();
+      this.tempids.set(t, eid);
       this.groupEids[key] = eid;
       this.defined.add(eid);
       return;
     }
-    const allocated = this.tempidEid(t);
+    const allocated = this.tempids.get(t);
     if (allocated !== undefined && allocated !== upserted) throw new Retry(t, upserted);
-    this.setTempid(t, upserted);
+    this.tempids.set(t, upserted);
     this.groupEids[key] = upserted;
     this.defined.add(upserted);
   }

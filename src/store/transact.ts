@@ -76,14 +76,14 @@ function run(store: Store, ops: readonly TxOp[], check: boolean): TxReport {
       // DataScript's retry-with-tempid: restart with the tempid resolving to the upserted entity,
       // keeping the other tempids' eids (a nested map that upserts into its parent merges with it)
       upserted.set(e.tempid, e.eid);
-      seed = attempt.allTempids().set(e.tempid, e.eid);
+      seed = attempt.tempids.all().set(e.tempid, e.eid);
       next = attempt.next;
       continue;
     }
     const { indexes, added, retracted } = commit(attempt);
     const after = indexes === store.indexes ? store : new Store(store.schema, store.options, indexes);
     const tempids = new Map<string | number, Eid>();
-    attempt.tempids.forEach((eid, t) => {
+    attempt.tempids.literal.forEach((eid, t) => {
       if (isLiteralTempid(t)) tempids.set(t, eid);
     });
     const sink = store.options.onWarning;

@@ -1,16 +1,21 @@
 /**
- * An immutable map keyed by entity id, for the EAV and VAE indexes. Numeric eids are mostly dense
- * (the store allocates them in order), so they live in an immutable.js List indexed by eid; other
- * eids (keywords, far-away explicit numbers) live in an immutable.js Map.
+ * An immutable map keyed by entity id, for the EAV and VAE indexes: a frozen base (a JS array
+ * indexed by eid for the dense numeric eids, a JS Map for the others) plus an immutable.js overlay
+ * of the changes since the base was built; when the overlay outgrows an eighth of the map, a new
+ * base is built (copied) and the overlay starts empty.
  *
- * Why: an immutable.js Map spends a leaf node and an entry pair per key and hashes on every
- * access; a List slot is one array cell reached by index. Measured on bench/store.ts (100k
- * entities), the EAV and VAE indexes were the largest share of retained objects.
+ * Why: numeric eids are mostly dense (the store allocates them in order), so the base is one array
+ * cell per entity, read by index. Updates are small and frequent (every rule action that upserts
+ * is one transaction): an overlay entry costs a few small immutable.js nodes, where an immutable
+ * List of 100k entities copied a path of four 32-slot nodes per change. Measured on the session
+ * join benchmark (issue 7). The same design as AV indexes (avmap.ts).
  */
-import { List as IList, Map as IMap } from "immutable";
+import { Map as IMap } from "immutable";
 import type { Eid } from "../eav/index.js";
 
-/** How far past the dense part a new numeric eid may land and still be stored densely. */
+/** Overlays up to this size never trigger a rebuild (small stores stay cheap to update). */
+const MIN_OVERLAY = 64;
+/** How far past the end of the dense base a numeric eid may be and still be stored densely. */
 const SLACK = 4096;
 
 /**
@@ -20,69 +25,107 @@ const SLACK = 4096;
  */
 export class EidMap<V> {
   private constructor(
-    private readonly dense: IList<V | undefined>,
-    private readonly sparse: IMap<Eid, V>,
+    /** Values of dense numeric eids by eid; never mutated once built. */
+    private readonly dense: ReadonlyArray<V | undefined>,
+    /** Values of the other eids (keywords, far-away numbers); never mutated once built. */
+    private readonly sparse: ReadonlyMap<Eid, V>,
+    /** Changes since the base: a value, or `null` for a removed key. */
+    private readonly overlay: IMap<Eid, V | null>,
     /** Number of keys. */
     readonly size: number,
   ) {}
 
+  private static readonly EMPTY = new EidMap<never>([], new Map<Eid, never>(), IMap<Eid, never>(), 0);
+
   /** The empty map. */
   static empty<V>(): EidMap<V> {
-    return new EidMap<V>(IList<V | undefined>(), IMap<Eid, V>(), 0);
+    return EidMap.EMPTY as EidMap<V>;
   }
 
   /** The value of `e`, or `undefined`. */
   get(e: Eid): V | undefined {
-    if (typeof e === "number" && e < this.dense.size) {
-      const v = this.dense.get(e);
+    if (this.overlay.size > 0) {
+      const o = this.overlay.get(e);
+      if (o !== undefined) return o ?? undefined;
+    }
+    return this.baseGet(e);
+  }
+
+  private baseGet(e: Eid): V | undefined {
+    if (typeof e === "number" && e < this.dense.length) {
+      const v = this.dense[e];
       if (v !== undefined) return v;
     }
     return this.sparse.size === 0 ? undefined : this.sparse.get(e);
   }
 
-  /**
-   * A new map with `changes` applied in order (`undefined` deletes). A key stays in the part that
-   * holds it, so that {@link get} finds it whatever the dense part's size has become.
-   */
+  /** A new map with `changes` applied in order (`undefined` deletes). */
   withChanges(changes: Iterable<readonly [Eid, V | undefined]>): EidMap<V> {
+    const list = Array.isArray(changes) ? (changes as ReadonlyArray<readonly [Eid, V | undefined]>) : [...changes];
+    if (this.overlay.size + list.length > Math.max(MIN_OVERLAY, this.size >> 3)) return this.rebuiltWith(list);
     let size = this.size;
-    const dense = this.dense.asMutable();
-    // the sparse part is rarely touched (keyword eids): made mutable only when it is
-    let sparse: IMap<Eid, V> | undefined;
-    const base = this.sparse;
-    for (const [e, v] of changes) {
-      const inSparse = (sparse ?? base).size > 0 && (sparse ?? base).has(e);
-      if (typeof e === "number" && !inSparse && e < dense.size + SLACK) {
-        const old = e < dense.size ? dense.get(e) : undefined;
-        if (v === undefined) {
-          if (old !== undefined) {
-            dense.set(e, undefined);
-            size--;
-          }
-        } else {
-          if (old === undefined) size++;
-          dense.set(e, v);
-        }
-      } else if (v === undefined) {
-        if (inSparse) {
-          (sparse ??= base.asMutable()).delete(e);
-          size--;
-        }
-      } else {
-        if (!inSparse) size++;
-        (sparse ??= base.asMutable()).set(e, v);
+    const overlay = this.overlay.withMutations((o) => {
+      for (const [e, v] of list) {
+        const prior = o.get(e);
+        const had = prior === undefined ? this.baseGet(e) !== undefined : prior !== null;
+        if (v !== undefined && !had) size++;
+        else if (v === undefined && had) size--;
+        // an overlay entry equal to the base is dropped, so that the overlay only holds differences
+        const base = this.baseGet(e);
+        if (v === undefined ? base === undefined : base === v) o.delete(e);
+        else o.set(e, v ?? null);
       }
-    }
-    return new EidMap(dense.asImmutable(), sparse === undefined ? base : sparse.asImmutable(), size);
+    });
+    return new EidMap(this.dense, this.sparse, overlay, size);
+  }
+
+  /** A new base: this map's entries with `changes` applied. */
+  private rebuiltWith(changes: ReadonlyArray<readonly [Eid, V | undefined]>): EidMap<V> {
+    const dense: Array<V | undefined> = this.dense.slice();
+    const sparse = new Map(this.sparse);
+    let size = this.size;
+    const put = (e: Eid, v: V | undefined): void => {
+      const had = (typeof e === "number" && e < dense.length && dense[e] !== undefined) || sparse.has(e);
+      if (v !== undefined && !had) size++;
+      else if (v === undefined && had) size--;
+      if (typeof e === "number" && Number.isInteger(e) && e >= 0 && e < dense.length + SLACK && !sparse.has(e)) {
+        // an eid past the end fills the gap with holes (undefined): the array stays dense enough
+        while (dense.length < e) dense.push(undefined);
+        dense[e] = v;
+      } else if (v === undefined) sparse.delete(e);
+      else sparse.set(e, v);
+    };
+    this.overlay.forEach((v, e) => put(e, v ?? undefined));
+    for (const [e, v] of changes) put(e, v);
+    return new EidMap(dense, sparse, IMap(), size);
   }
 
   /** `[eid, value]` pairs: the dense numeric eids in ascending order, then the others. */
   *entries(): IterableIterator<[Eid, V]> {
-    let i = 0;
-    for (const v of this.dense) {
-      if (v !== undefined) yield [i, v];
-      i++;
+    const overlay = this.overlay;
+    // overlay keys the base does not hold, split like the base: dense-range numbers and others
+    const extraDense: number[] = [];
+    const extraOther: Eid[] = [];
+    overlay.forEach((v, e) => {
+      if (v === null || this.baseGet(e) !== undefined) return;
+      if (typeof e === "number" && e < this.dense.length) extraDense.push(e);
+      else extraOther.push(e);
+    });
+    const merged: number[] = [];
+    for (let i = 0; i < this.dense.length; i++) if (this.dense[i] !== undefined) merged.push(i);
+    if (extraDense.length > 0) {
+      merged.push(...extraDense);
+      merged.sort((x, y) => x - y);
     }
-    yield* this.sparse.entries();
+    for (const e of merged) {
+      const v = this.get(e);
+      if (v !== undefined) yield [e, v];
+    }
+    for (const e of this.sparse.keys()) {
+      const v = this.get(e);
+      if (v !== undefined) yield [e, v];
+    }
+    const numbers = extraOther.filter((e): e is number => typeof e === "number").sort((x, y) => x - y);
+    for (const e of [...numbers, ...extraOther.filter((e) => typeof e !== "number")]) yield [e, this.get(e) as V];
   }
 }

@@ -3,6 +3,7 @@
 // never reach. Lookups, upserts and retractions are checked against a plain model over hundreds of
 // transactions, and every earlier store must keep answering as it did (stores are values).
 import { describe, expect, it } from "vitest";
+import { kw, type Keyword } from "../../src/eav/index.js";
 import { createStore, transact, type Store } from "../../src/store/index.js";
 
 const schema = [
@@ -85,5 +86,68 @@ describe("unique-value indexes under churn", () => {
     const freed = [...Array(fresh).keys()].map((i) => `c${i + 1}`).find((c) => !byCode.has(c))!;
     const report = transact(store, [{ "eav/eid": "x", "item/code": freed }]);
     expect(report.after.lookup("item/code", freed)).toBe(report.tempids.get("x"));
+  });
+});
+
+describe("the entity index under churn", () => {
+  // the EAV and VAE indexes keep a frozen base and an overlay of recent changes, rebuilt once the
+  // overlay outgrows an eighth of the map: hundreds of small and a few large transactions cross
+  // that line many times, with keyword entities beside the numeric ones
+  it("answers like a plain model through rebuilds, and earlier stores keep their datoms", () => {
+    const next = rng(11);
+    const sch = [
+      { ident: "e/n", cardinality: "one" },
+      { ident: "e/tags", cardinality: "many" },
+    ] as const;
+    let store: Store = createStore({ schema: sch });
+    const model = new Map<string, string>(); // "e|a|v" keys
+    const key = (e: unknown, a: string, v: unknown): string => `${String(e)}|${a}|${String(v)}`;
+    const snapshots: Array<{ store: Store; datoms: string[] }> = [];
+    const pool: Array<number | Keyword> = [...[...Array(400).keys()].map((i) => i + 1), kw("k1"), kw("k2"), kw("k3")];
+    for (let tx = 0; tx < 400; tx++) {
+      const size = next() % 20 === 0 ? 150 + (next() % 200) : 1 + (next() % 4);
+      const ops: unknown[] = [];
+      const touched = new Set<string>();
+      for (let i = 0; i < size; i++) {
+        const e = pool[next() % pool.length]!;
+        const r = next() % 10;
+        if (r < 4) {
+          const v = next() % 5;
+          if (touched.has(key(e, "e/n", ""))) continue;
+          touched.add(key(e, "e/n", ""));
+          ops.push(["db/add", e, "e/n", v]);
+          for (const k of [...model.keys()]) if (k.startsWith(`${String(e)}|e/n|`)) model.delete(k);
+          model.set(key(e, "e/n", v), "");
+        } else if (r < 7) {
+          const v = `t${next() % 4}`;
+          if (touched.has(key(e, "e/tags", v))) continue;
+          touched.add(key(e, "e/tags", v));
+          ops.push(["db/add", e, "e/tags", v]);
+          model.set(key(e, "e/tags", v), "");
+        } else if (r < 9) {
+          const v = `t${next() % 4}`;
+          if (touched.has(key(e, "e/tags", v))) continue;
+          touched.add(key(e, "e/tags", v));
+          ops.push(["db/retract", e, "e/tags", v]);
+          model.delete(key(e, "e/tags", v));
+        } else {
+          if (touched.has(`${String(e)}|*`) || touched.size > 0) continue;
+          touched.add(`${String(e)}|*`);
+          ops.push(["db/retractEntity", e]);
+          for (const k of [...model.keys()]) if (k.startsWith(`${String(e)}|`)) model.delete(k);
+        }
+      }
+      if (ops.length === 0) continue;
+      store = transact(store, ops).after;
+      const actual = [...store.datoms()].map((d) => key(d.e, d.a, d.v)).sort();
+      expect(actual).toEqual([...model.keys()].sort());
+      if (tx % 40 === 0) snapshots.push({ store, datoms: actual });
+    }
+    for (const s of snapshots) expect([...s.store.datoms()].map((d) => key(d.e, d.a, d.v)).sort()).toEqual(s.datoms);
+    // numeric entities come out in ascending order, keywords after them
+    const order = [...store.entities()].map((m) => m["eav/eid"]);
+    const numbers = order.filter((e): e is number => typeof e === "number");
+    expect(numbers).toEqual([...numbers].sort((x, y) => x - y));
+    expect(order.slice(numbers.length).every((e) => typeof e !== "number")).toBe(true);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { jdelete, jset } from "./journal.js";
 import { type Bucket, bucketAdd, bucketItems, bucketRemove, childAt, type FactEntry, type Token } from "./memory.js";
+import { KeyMap } from "./keymap.js";
 import { BetaNode, negCountDown, negCountUp, negLeftAdd, type NegMem, type Rt, type VarLoc } from "./nodes.js";
 import type { AnyAccumulator } from "../accumulators.js";
 import { equals } from "../expr.js";
@@ -108,7 +109,7 @@ export class BetaNegationNode extends BetaNode {
     super(id, level, usedBy);
   }
   createMemory(): NegMem {
-    return { left: new Map(), count: new Map() };
+    return { left: new KeyMap(), count: new Map() };
   }
   leftAdd(rt: Rt, t: Token): void {
     negLeftAdd(rt, this, rt.mem[this.id] as NegMem, rt.leftKey(t, this.level - 1, this.leftLocs), t);
@@ -154,7 +155,7 @@ interface Group {
 }
 
 interface AccMem {
-  readonly left: Map<unknown, Bucket<Token>>;
+  readonly left: KeyMap<Bucket<Token>>;
   readonly groups: Map<unknown, Group>;
 }
 
@@ -178,7 +179,7 @@ export class AccumulateNode extends BetaNode {
     super(id, level, usedBy);
   }
   createMemory(): AccMem {
-    return { left: new Map(), groups: new Map() };
+    return { left: new KeyMap(), groups: new Map() };
   }
   leftAdd(rt: Rt, t: Token): void {
     const m = rt.mem[this.id] as AccMem;

@@ -11,6 +11,7 @@ import { equals } from "../expr.js";
 import type { AnyAccumulator } from "../accumulators.js";
 import { jdelete, jset } from "./journal.js";
 import { type Bucket, bucketAdd, bucketItems, bucketRemove, type FactEntry, type Token, tupleKey } from "./memory.js";
+import { KeyMap } from "./keymap.js";
 import { BetaNode, type Rt, type VarLoc } from "./nodes.js";
 
 interface Group {
@@ -22,7 +23,7 @@ interface Group {
 }
 
 interface GroupedMem {
-  readonly left: Map<unknown, Bucket<Token>>;
+  readonly left: KeyMap<Bucket<Token>>;
   /** join key -> group key -> group. */
   readonly groups: Map<unknown, Map<unknown, Group>>;
   /** parent token -> group key -> its output token. */
@@ -45,7 +46,7 @@ export class GroupedAccumulateNode extends BetaNode {
     super(id, level, usedBy);
   }
   createMemory(): GroupedMem {
-    return { left: new Map(), groups: new Map(), outputs: new Map() };
+    return { left: new KeyMap(), groups: new Map(), outputs: new Map() };
   }
   private groupValues(rt: Rt, fact: unknown): unknown[] {
     return this.groupFields.map((f) => (f === null ? fact : rt.field(fact, f)));

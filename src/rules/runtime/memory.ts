@@ -9,7 +9,8 @@
  */
 import { canonicalText, isPlainObject, valueKey } from "../../eav/value.js";
 import { isKeyword } from "../../eav/keyword.js";
-import { ABSENT, jremove, jset, reordered, type Journal } from "./journal.js";
+import { ABSENT, jremove, reordered, type Journal } from "./journal.js";
+import type { KeyMap } from "./keymap.js";
 
 /** {@link FactEntry.state} of an unconditional entry (a flag bit). */
 export const UNCONDITIONAL = 1;
@@ -261,48 +262,46 @@ export type Bucket<T> = T | readonly T[] | Set<T>;
 
 const SMALL = 8;
 
-/** Adds `item` under `key`. Mutates `map` (journaled). Items are objects, never arrays or Sets. */
-export function bucketAdd<K, T extends object>(j: Journal, map: Map<K, Bucket<T>>, key: K, item: T): void {
+/**
+ * Adds `item` under `key`. Mutates `map` (journaled). Items are objects, never arrays or Sets.
+ * Memories are {@link KeyMap}s: join keys are mostly entity ids.
+ */
+export function bucketAdd<T extends object>(j: Journal, map: KeyMap<Bucket<T>>, key: unknown, item: T): void {
   const b = map.get(key);
   if (b === undefined) {
-    j.push(map, key, ABSENT);
-    map.set(key, item);
+    map.put(j, key, item);
   } else if (b instanceof Set) {
     // an item is added to a memory once (a token per node, a fact per alpha node): no `has` first
     j.push(b, item, ABSENT);
     b.add(item);
   } else if (Array.isArray(b)) {
     const arr = b as readonly T[];
-    if (arr.length < SMALL) jset(j, map, key, [...arr, item]);
+    if (arr.length < SMALL) map.put(j, key, [...arr, item]);
     else {
       const s = new Set<T>(arr);
       s.add(item);
-      jset(j, map, key, s);
+      map.put(j, key, s);
     }
   } else {
-    jset(j, map, key, [b as T, item]);
+    map.put(j, key, [b as T, item]);
   }
 }
 
 /** Removes `item` from under `key`. Mutates `map` (journaled). */
-export function bucketRemove<K, T extends object>(j: Journal, map: Map<K, Bucket<T>>, key: K, item: T): void {
+export function bucketRemove<T extends object>(j: Journal, map: KeyMap<Bucket<T>>, key: unknown, item: T): void {
   const b = map.get(key);
   if (b === undefined) return;
   if (b instanceof Set) {
     jremove(j, b, item);
-    if (b.size === 0) {
-      j.push(map, key, b);
-      map.delete(key);
-    }
+    if (b.size === 0) map.drop(j, key);
   } else if (Array.isArray(b)) {
     const arr = b as readonly T[];
     const i = arr.indexOf(item);
     if (i < 0) return;
-    if (arr.length === 2) jset(j, map, key, arr[1 - i] as T);
-    else jset(j, map, key, arr.filter((x) => x !== item));
+    if (arr.length === 2) map.put(j, key, arr[1 - i] as T);
+    else map.put(j, key, arr.filter((x) => x !== item));
   } else if (b === item) {
-    j.push(map, key, b);
-    map.delete(key);
+    map.drop(j, key);
   }
 }
 

@@ -10,6 +10,7 @@
 import { jdelete, jset } from "./journal.js";
 import type { Journal } from "./journal.js";
 import { type Bucket, bucketAdd, bucketItems, bucketRemove, childAt, type FactEntry, type Token } from "./memory.js";
+import { KeyMap } from "./keymap.js";
 import type { FieldOf } from "../accumulators.js";
 import type { Test } from "../spec.js";
 import { compileExpr, type CompiledExpr } from "../expr.js";
@@ -120,11 +121,11 @@ export interface AlphaFilter {
 }
 
 interface IndexMem {
-  readonly left: Map<unknown, Bucket<Token>>;
+  readonly left: KeyMap<Bucket<Token>>;
 }
 
 interface JoinMem extends IndexMem {
-  readonly right: Map<unknown, Bucket<FactEntry>>;
+  readonly right: KeyMap<Bucket<FactEntry>>;
 }
 
 /** Alpha-fed nodes: a pattern joined on shared variables with the parent's tokens. */
@@ -175,7 +176,7 @@ export class JoinNode extends AlphaFed {
     super(id, level, usedBy, leftLocs, rightFields, rootParent);
   }
   createMemory(): JoinMem {
-    return { left: new Map(), right: new Map() };
+    return { left: new KeyMap(), right: new KeyMap() };
   }
   leftAdd(rt: Rt, t: Token): void {
     const m = rt.mem[this.id] as JoinMem;
@@ -266,7 +267,7 @@ export class NegationNode extends AlphaFed {
     super(id, level, usedBy, leftLocs, rightFields, false);
   }
   createMemory(): NegMem {
-    return { left: new Map(), count: new Map() };
+    return { left: new KeyMap(), count: new Map() };
   }
   leftAdd(rt: Rt, t: Token): void {
     negLeftAdd(rt, this, rt.mem[this.id] as NegMem, this.lkey(rt, t), t);

@@ -5,6 +5,7 @@
 import type { Action, Salience } from "../spec.js";
 import { compileExpr, type CompiledExpr } from "../expr.js";
 import { type Bucket, bucketAdd, bucketItems, bucketRemove, type Token } from "./memory.js";
+import { KeyMap } from "./keymap.js";
 import { BetaNode, type Rt, type VarLoc } from "./nodes.js";
 
 /** A rule's terminal. Its tokens are the rule's activations (see engine.ts `activate`). */
@@ -43,7 +44,7 @@ export class TerminalNode extends BetaNode {
   }
 }
 
-type QueryMem = Map<unknown, Bucket<Token>>;
+type QueryMem = KeyMap<Bucket<Token>>;
 
 /** A query's terminal: matches indexed by the values of the query's parameters. */
 export class QueryNode extends BetaNode {
@@ -60,7 +61,7 @@ export class QueryNode extends BetaNode {
     super(id, level, usedBy);
   }
   createMemory(): QueryMem {
-    return new Map();
+    return new KeyMap();
   }
   leftAdd(rt: Rt, t: Token): void {
     bucketAdd(rt.j, rt.mem[this.id] as QueryMem, rt.leftKey(t, this.level - 1, this.params), t);

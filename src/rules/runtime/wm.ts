@@ -3,100 +3,21 @@
  * indexed attribute -> entity -> value without building a key string per fact: a string key per
  * datom cost ~40 bytes and, measured, twice the time of the nested number-keyed lookups
  * (bench/engine-micro.ts). The entity level is an array indexed by entity id where ids are dense
- * ({@link AttrIndex}). Most (e, a) pairs hold one value, so the value level is a Map only when an
+ * ({@link KeyMap}). Most (e, a) pairs hold one value, so the value level is a Map only when an
  * (e, a) pair has several values. Other facts (or a custom `factKey`) use one Map by key.
  * Every mutation is journaled.
  */
 import { isEav, type EAV } from "../../eav/eav.js";
-import { ABSENT, jdelete, jset, type Journal } from "./journal.js";
+import { jdelete, jset, type Journal } from "./journal.js";
+import { KeyMap } from "./keymap.js";
 import { FactEntry, keyOf } from "./memory.js";
 
 type Slot = FactEntry | Map<unknown, FactEntry>;
 
-/** How far past the dense part of an attribute's index a new entity id may land and stay dense. */
-const SLACK = 1024;
-
-/**
- * One attribute's entity -> slot index. Entity ids are mostly dense integers (a store allocates
- * them in order), so they index an array from the first id seen (`base`); other keys (keywords,
- * ids far away or below `base`) go to a Map. A key lives in one of the two. Why: a Map entry cost
- * ~40 bytes per datom, an array cell 8 (bench: session join at 100k entities, issue 7).
- * Mutations are journaled (an array cell is journaled like an object field).
- */
-class AttrIndex {
-  /** The entity id of `dense[0]`, or -1 before the first integer id. */
-  private base = -1;
-  private readonly dense: Array<Slot | undefined> = [];
-  private sparse: Map<unknown, Slot> | null = null;
-
-  get(ek: unknown): Slot | undefined {
-    if (typeof ek === "number" && this.base >= 0) {
-      const i = ek - this.base;
-      if (i >= 0 && i < this.dense.length && (i | 0) === i) {
-        const s = this.dense[i];
-        if (s !== undefined) return s;
-      }
-    }
-    return this.sparse === null ? undefined : this.sparse.get(ek);
-  }
-
-  /** Sets the slot of a key that has none. Mutates (journaled). */
-  add(j: Journal, ek: unknown, slot: Slot): void {
-    const i = this.denseIndex(ek);
-    if (i >= 0) {
-      j.push(this.dense, i, undefined);
-      this.dense[i] = slot;
-    } else {
-      // jset without its second lookup: the old entry is known to be absent
-      const m = (this.sparse ??= new Map());
-      j.push(m, ek, ABSENT);
-      m.set(ek, slot);
-    }
-  }
-
-  /** Replaces the slot of a key that has one. Mutates (journaled). */
-  replace(j: Journal, ek: unknown, slot: Slot): void {
-    const i = this.heldAt(ek);
-    if (i >= 0) {
-      j.push(this.dense, i, this.dense[i]);
-      this.dense[i] = slot;
-    } else jset(j, this.sparse as Map<unknown, Slot>, ek, slot);
-  }
-
-  /** Removes the slot of a key. Mutates (journaled). */
-  delete(j: Journal, ek: unknown): void {
-    const i = this.heldAt(ek);
-    if (i >= 0) {
-      j.push(this.dense, i, this.dense[i]);
-      this.dense[i] = undefined;
-    } else if (this.sparse !== null) jdelete(j, this.sparse, ek);
-  }
-
-  *slots(): IterableIterator<Slot> {
-    for (const s of this.dense) if (s !== undefined) yield s;
-    if (this.sparse !== null) yield* this.sparse.values();
-  }
-
-  /** The dense index a new key `ek` goes to, or -1 for the Map. */
-  private denseIndex(ek: unknown): number {
-    if (typeof ek !== "number" || !Number.isInteger(ek) || ek < 0) return -1;
-    if (this.base < 0) this.base = ek; // set once; an undone fire leaves it, which is harmless
-    const i = ek - this.base;
-    return i >= 0 && i < this.dense.length + SLACK ? i : -1;
-  }
-
-  /** The dense index holding key `ek`, or -1 (in the Map, or absent). */
-  private heldAt(ek: unknown): number {
-    if (typeof ek !== "number" || this.base < 0) return -1;
-    const i = ek - this.base;
-    return i >= 0 && i < this.dense.length && this.dense[i] !== undefined ? i : -1;
-  }
-}
-
 /** The fact table of one engine state. */
 export class WorkingMemory {
   private readonly byKey = new Map<unknown, FactEntry>();
-  private readonly byAttr = new Map<string, AttrIndex>();
+  private readonly byAttr = new Map<string, KeyMap<Slot>>();
 
   constructor(
     /** The custom fact key, or null for the default (EAV index; identity for other facts). */
@@ -141,16 +62,16 @@ export class WorkingMemory {
     }
     const f = fact as EAV;
     let byE = this.byAttr.get(f.a);
-    if (byE === undefined) jset(j, this.byAttr, f.a, (byE = new AttrIndex()));
+    if (byE === undefined) jset(j, this.byAttr, f.a, (byE = new KeyMap<Slot>()));
     const ek = keyOf(f.e);
     const slot = byE.get(ek);
-    if (slot === undefined) byE.add(j, ek, e);
+    if (slot === undefined) byE.put(j, ek, e);
     else if (slot instanceof FactEntry) {
       const m = new Map<unknown, FactEntry>([
         [keyOf((slot.fact as EAV).v), slot],
         [keyOf(f.v), e],
       ]);
-      byE.replace(j, ek, m);
+      byE.put(j, ek, m);
     } else jset(j, slot, keyOf(f.v), e);
   }
 
@@ -166,10 +87,10 @@ export class WorkingMemory {
     if (byE === undefined) return;
     const ek = keyOf(f.e);
     const slot = byE.get(ek);
-    if (slot === e) byE.delete(j, ek);
+    if (slot === e) byE.drop(j, ek);
     else if (slot instanceof Map) {
       jdelete(j, slot, keyOf(f.v));
-      if (slot.size === 1) byE.replace(j, ek, slot.values().next().value as FactEntry);
+      if (slot.size === 1) byE.put(j, ek, slot.values().next().value as FactEntry);
     }
   }
 
@@ -177,7 +98,7 @@ export class WorkingMemory {
   *entries(): IterableIterator<FactEntry> {
     yield* this.byKey.values();
     for (const byE of this.byAttr.values()) {
-      for (const slot of byE.slots()) {
+      for (const slot of byE.values()) {
         if (slot instanceof FactEntry) yield slot;
         else yield* slot.values();
       }
@@ -187,7 +108,7 @@ export class WorkingMemory {
   /** Number of facts. Reads only (counts). */
   get size(): number {
     let n = this.byKey.size;
-    for (const byE of this.byAttr.values()) for (const slot of byE.slots()) n += slot instanceof FactEntry ? 1 : slot.size;
+    for (const byE of this.byAttr.values()) for (const slot of byE.values()) n += slot instanceof FactEntry ? 1 : slot.size;
     return n;
   }
 }

@@ -220,16 +220,13 @@ export function redundantAdds(run: TxRun): EAV[] {
   const before = run.store;
   const schema = before.schema;
   const out: EAV[] = [];
-  for (let i = 0; i < candidates.length; i++) {
-    const f = candidates[i]!;
-    // the working entity the add found its value on: duplicates (one datom added twice) share it
-    const w = run.redundantWork[i]!;
+  for (const { fact: f, work: w, fromBase } of candidates) {
+    // duplicates (one datom added twice) share their working entity
     const seen = w.redundantSeen;
     if (seen === undefined) w.redundantSeen = [f];
     else if (seen.some((g) => g.a === f.a && valueEquals(g.v, f.v))) continue;
     else seen.push(f);
-    // a value found in the entity's record from before the tx was in `before`: no lookup needed
-    if ((run.redundantFromBase[i] === true || before.has(f)) && stillHeld(w, f, schema.info(f.a).many)) out.push(f);
+    if ((fromBase || before.has(f)) && stillHeld(w, f, schema.info(f.a).many)) out.push(f);
   }
   return out;
 }

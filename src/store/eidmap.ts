@@ -12,9 +12,8 @@
  */
 import { Map as IMap } from "immutable";
 import type { Eid } from "../eav/index.js";
+import { overlayWith, shouldRebuild } from "./overlay.js";
 
-/** Overlays up to this size never trigger a rebuild (small stores stay cheap to update). */
-const MIN_OVERLAY = 64;
 /** How far past the end of the dense base a numeric eid may be and still be stored densely. */
 const SLACK = 4096;
 
@@ -62,20 +61,8 @@ export class EidMap<V> {
   /** A new map with `changes` applied in order (`undefined` deletes). */
   withChanges(changes: Iterable<readonly [Eid, V | undefined]>): EidMap<V> {
     const list = Array.isArray(changes) ? (changes as ReadonlyArray<readonly [Eid, V | undefined]>) : [...changes];
-    if (this.overlay.size + list.length > Math.max(MIN_OVERLAY, this.size >> 3)) return this.rebuiltWith(list);
-    let size = this.size;
-    const overlay = this.overlay.withMutations((o) => {
-      for (const [e, v] of list) {
-        const prior = o.get(e);
-        const had = prior === undefined ? this.baseGet(e) !== undefined : prior !== null;
-        if (v !== undefined && !had) size++;
-        else if (v === undefined && had) size--;
-        // an overlay entry equal to the base is dropped, so that the overlay only holds differences
-        const base = this.baseGet(e);
-        if (v === undefined ? base === undefined : base === v) o.delete(e);
-        else o.set(e, v ?? null);
-      }
-    });
+    if (shouldRebuild(this.overlay.size, list.length, this.size)) return this.rebuiltWith(list);
+    const { overlay, size } = overlayWith(this.overlay, (e) => this.baseGet(e), this.size, list);
     return new EidMap(this.dense, this.sparse, overlay, size);
   }
 
@@ -100,32 +87,19 @@ export class EidMap<V> {
     return new EidMap(dense, sparse, IMap(), size);
   }
 
-  /** `[eid, value]` pairs: the dense numeric eids in ascending order, then the others. */
+  /** `[eid, value]` pairs: numeric eids in ascending order, then the others. Not a hot path. */
   *entries(): IterableIterator<[Eid, V]> {
-    const overlay = this.overlay;
-    // overlay keys the base does not hold, split like the base: dense-range numbers and others
-    const extraDense: number[] = [];
-    const extraOther: Eid[] = [];
-    overlay.forEach((v, e) => {
-      if (v === null || this.baseGet(e) !== undefined) return;
-      if (typeof e === "number" && e < this.dense.length) extraDense.push(e);
-      else extraOther.push(e);
+    const all = new Map<Eid, V>();
+    this.dense.forEach((v, e) => {
+      if (v !== undefined) all.set(e, v);
     });
-    const merged: number[] = [];
-    for (let i = 0; i < this.dense.length; i++) if (this.dense[i] !== undefined) merged.push(i);
-    if (extraDense.length > 0) {
-      merged.push(...extraDense);
-      merged.sort((x, y) => x - y);
-    }
-    for (const e of merged) {
-      const v = this.get(e);
-      if (v !== undefined) yield [e, v];
-    }
-    for (const e of this.sparse.keys()) {
-      const v = this.get(e);
-      if (v !== undefined) yield [e, v];
-    }
-    const numbers = extraOther.filter((e): e is number => typeof e === "number").sort((x, y) => x - y);
-    for (const e of [...numbers, ...extraOther.filter((e) => typeof e !== "number")]) yield [e, this.get(e) as V];
+    this.sparse.forEach((v, e) => all.set(e, v));
+    this.overlay.forEach((v, e) => {
+      if (v === null) all.delete(e);
+      else all.set(e, v);
+    });
+    const numbers = [...all.keys()].filter((e): e is number => typeof e === "number").sort((x, y) => x - y);
+    for (const e of numbers) yield [e, all.get(e) as V];
+    for (const [e, v] of all) if (typeof e !== "number") yield [e, v];
   }
 }

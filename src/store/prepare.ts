@@ -52,8 +52,8 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
   const groupFirst: number[] = [];
   const groupIdentity: Array<number[] | undefined> = [];
   const starts = new Array<number[] | undefined>(ops.length);
-  // only collected for the Datomic nested-map rule: otherwise one shared empty set
-  const hasUnique = nested ? new Set<unknown>() : NO_UNIQUE;
+  // only collected for the Datomic nested-map rule: otherwise one shared empty set is returned
+  const hasUnique = nested ? new Set<unknown>() : undefined;
   let maxExplicit = 0;
   // keys from `synthetic` on name maps whose number repeats (see below): past every written number
   let maxMap = -1;
@@ -118,9 +118,9 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
       if (list === undefined) groupIdentity[key] = [i];
       else list.push(i);
     }
-    if (nested && info.unique && e instanceof GeneratedTempid) (hasUnique as Set<unknown>).add(e);
+    if (hasUnique !== undefined && info.unique && e instanceof GeneratedTempid) hasUnique.add(e);
   }
-  return { ops, infos, groups, groupE, groupFirst, groupIdentity, starts, hasUnique, maxExplicit };
+  return { ops, infos, groups, groupE, groupFirst, groupIdentity, starts, hasUnique: hasUnique ?? NO_UNIQUE, maxExplicit };
 }
 
 const NO_UNIQUE: ReadonlySet<unknown> = new Set<unknown>();

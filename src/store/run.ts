@@ -38,6 +38,13 @@ type Op = TxOp;
 type AddOp = Extract<TxOp, { kind: "add" }>;
 type RetractOp = Extract<TxOp, { kind: "retract" }>;
 
+/** An add found already present when it ran (see {@link TxRun.redundant}). */
+export interface Redundant {
+  readonly fact: EAV;
+  readonly work: WorkEntity;
+  readonly fromBase: boolean;
+}
+
 /** The working state and the rules of one attempt. Mutable; lives inside one `transactOps` call. */
 export class TxRun {
   /** The tempids resolved so far (see tempids.ts). */
@@ -53,15 +60,12 @@ export class TxRun {
   readonly avValue: AvWork;
   readonly vae: VaeWork;
   readonly transients: EAV[] = [];
-  /** Resolved adds found already present when they ran (filtered against before/after later). */
-  readonly redundant: EAV[] = [];
   /**
-   * Per redundant add: true when the value found was the entity's value before the transaction
-   * (not written by an earlier op of it), so `redundantAdds` need not look it up in the old store.
+   * Resolved adds found already present when they ran (commit.ts `redundantAdds` keeps those
+   * present before and after), each with the working entity it was found on and whether the value
+   * found was the entity's value before the transaction (then no lookup in the old store is needed).
    */
-  readonly redundantFromBase: boolean[] = [];
-  /** Per redundant add: the working entity it was found on (no second lookup to check it later). */
-  readonly redundantWork: WorkEntity[] = [];
+  readonly redundant: Redundant[] = [];
   readonly warnings: StoreWarning[] = [];
   private readonly conflicts: ConflictLog | undefined;
   /** The next fresh eid: above every eid of the store and every explicit eid of the tx (R18). */
@@ -158,9 +162,7 @@ export class TxRun {
     if (info.many) {
       const k = valueKey(v);
       if (w.hasMany(a, k)) {
-        this.redundant.push(new EAV(e, a, v));
-        this.redundantFromBase.push(w.baseHoldsMany(a, k));
-        this.redundantWork.push(w);
+        this.redundant.push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsMany(a, k) });
         return;
       }
       this.checkUnique(e, info, v, op);
@@ -169,9 +171,7 @@ export class TxRun {
       const old = w.getOne(a);
       if (old !== ABSENT) {
         if (valueEquals(old, v)) {
-          this.redundant.push(new EAV(e, a, v));
-          this.redundantFromBase.push(w.baseHoldsOne(a));
-          this.redundantWork.push(w);
+          this.redundant.push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsOne(a) });
           return;
         }
         this.removeMut(w, info, old, undefined);

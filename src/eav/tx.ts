@@ -289,8 +289,9 @@ class Normaliser {
     const e: EntityRef = hasEid ? (rawE as EntityRef) : new GeneratedTempid(this.nextTempid++);
     const id = this.nextMap++;
     const schema = this.schema;
-    for (const a of Object.keys(map)) {
-      if (a === EID) continue;
+    // for-in over own keys: the same order as Object.keys without a keys array per map
+    for (const a in map) {
+      if (a === EID || !Object.prototype.hasOwnProperty.call(map, a)) continue;
       if (!isAttribute(a) || a === ALL) this.checkA(a, mapPath(path, a, -1), map);
       const raw = map[a];
       if (raw === undefined) this.fail(mapPath(path, a, -1), map, `the value of ${a} is undefined`);

@@ -54,12 +54,13 @@ export function commit(run: TxRun): Committed {
 function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecord | undefined {
   const many = w.many;
   const oneAttrs = w.oneAttrs;
-  if (oneAttrs.length === 0 && (many === undefined || many.size === 0)) return w.base;
+  const oneCount = w.oneCount;
+  if (oneCount === 0 && (many === undefined || many.size === 0)) return w.base;
   const e = w.eid;
   const base = w.base;
   if (base === undefined && many === undefined) return freshRecord(w, added);
   const changes: Array<[Attribute, Slot | typeof ABSENT]> = [];
-  for (let j = 0; j < oneAttrs.length; j++) {
+  for (let j = 0; j < oneCount; j++) {
     const a = oneAttrs[j]!;
     const v = w.oneVals[j]!;
     const b = base?.get(a);
@@ -127,18 +128,23 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
  * built straight from the working arrays, without the intermediate change list of the general path.
  */
 function freshRecord(w: WorkEntity, added: EAV[]): EntityRecord | undefined {
-  const { oneAttrs, oneVals } = w;
+  const { oneAttrs, oneVals, oneCount } = w;
   let absent = 0;
-  for (let j = 0; j < oneAttrs.length; j++) {
+  for (let j = 0; j < oneCount; j++) {
     const v = oneVals[j]!;
     if (v === ABSENT) absent++;
     else added.push(new EAV(w.eid, oneAttrs[j]!, v));
   }
-  if (absent === 0) return new EntityRecord(internAttrs(oneAttrs), oneVals.slice() as Slot[]);
-  if (absent === oneAttrs.length) return undefined;
+  if (absent === 0) {
+    // the working arrays were sized by the entity map: when they are full they become the record's
+    // (the working entity is dropped with the run), else exact-size copies
+    const full = oneCount === oneVals.length;
+    return new EntityRecord(internAttrs(full ? oneAttrs : oneAttrs.slice(0, oneCount)), (full ? oneVals : oneVals.slice(0, oneCount)) as Slot[]);
+  }
+  if (absent === oneCount) return undefined;
   const attrs: Attribute[] = [];
   const slots: Slot[] = [];
-  for (let j = 0; j < oneAttrs.length; j++) {
+  for (let j = 0; j < oneCount; j++) {
     const v = oneVals[j]!;
     if (v === ABSENT) continue;
     attrs.push(oneAttrs[j]!);

@@ -26,6 +26,8 @@ export interface Prepared {
   readonly groupE: ReadonlyArray<EntityRef | undefined>;
   /** Per map key: the index of its first op (for error paths). */
   readonly groupFirst: readonly number[];
+  /** Per map key: how many adds it has (the size its working entity starts at). */
+  readonly groupSize: readonly number[];
   /** Per map key: the indexes of its adds on unique-identity attributes. */
   readonly groupIdentity: ReadonlyArray<readonly number[] | undefined>;
   /** Before op i, the maps that start there (outermost first): a nested map's parent starts first. */
@@ -50,6 +52,7 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
   const groups: Array<number | undefined> = new Array<number | undefined>(ops.length);
   const groupE: Array<EntityRef | undefined> = [];
   const groupFirst: number[] = [];
+  const groupSize: number[] = [];
   const groupIdentity: Array<number[] | undefined> = [];
   const starts = new Array<number[] | undefined>(ops.length);
   // only collected for the Datomic nested-map rule: otherwise one shared empty set is returned
@@ -96,6 +99,7 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
     if (known === undefined) {
       groupE[key] = e;
       groupFirst[key] = i;
+      groupSize[key] = 0;
     } else if (known !== e && !eidEquals(known, e)) {
       // ops of separately normalised batches, concatenated: their map numbers repeat. A map
       // number naming another entity is another map: it gets its own key and starts here.
@@ -103,13 +107,17 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
       if (groupE[key] === undefined) {
         groupE[key] = e;
         groupFirst[key] = i;
+        groupSize[key] = 0;
         starts[i] = [...(starts[i] ?? []), key];
       }
     }
     groups[i] = key;
+    groupSize[key]!++;
     if (key > started && key < firstSynthetic) {
-      const chain: number[] = [];
-      for (let k = started + 1; k <= key; k++) chain.push(k);
+      // exactly sized: a chain is almost always one map (arrays grown by push start at 17 cells)
+      const chain = key === started + 1 ? [key] : new Array<number>(key - started);
+      for (let k = 1; k < chain.length; k++) chain[k] = started + 1 + k;
+      chain[0] = started + 1;
       starts[i] = chain;
       started = key;
     }
@@ -120,7 +128,7 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
     }
     if (hasUnique !== undefined && info.unique && e instanceof GeneratedTempid) hasUnique.add(e);
   }
-  return { ops, infos, groups, groupE, groupFirst, groupIdentity, starts, hasUnique: hasUnique ?? NO_UNIQUE, maxExplicit };
+  return { ops, infos, groups, groupE, groupFirst, groupSize, groupIdentity, starts, hasUnique: hasUnique ?? NO_UNIQUE, maxExplicit };
 }
 
 const NO_UNIQUE: ReadonlySet<unknown> = new Set<unknown>();

@@ -151,12 +151,15 @@ export class TxRun {
       return;
     }
     this.checkSchema(e, info, v, op);
-    this.assertMut(e, info, v, op);
+    this.assertMut(e, info, v, op, group === undefined ? undefined : this.prep.groupSize[group]);
   }
 
-  /** DataScript's `transact-add`: card-one replaces, card-many is a set, unique values are checked. */
-  private assertMut(e: Eid, info: AttrInfo, v: Value, op: Op): void {
-    const w = this.work(e);
+  /**
+   * DataScript's `transact-add`: card-one replaces, card-many is a set, unique values are checked.
+   * `size`: the size of the add's entity map, if it has one (see {@link work}).
+   */
+  private assertMut(e: Eid, info: AttrInfo, v: Value, op: Op, size: number | undefined): void {
+    const w = this.work(e, size);
     const a = info.ident;
     this.conflicts?.added(e, info, v, op);
     if (info.many) {
@@ -358,13 +361,17 @@ export class TxRun {
     return fail("store/invalid-eid", `:${info.ident} is a ref attribute: its value must be an entity id, a tempid or a lookup ref, got ${formatValue(v)}`, { attribute: info.ident, value: v }, op);
   }
 
-  /** The working copy of an entity, made on first touch. */
-  work(e: Eid): WorkEntity {
+  /**
+   * The working copy of an entity, made on first touch. `size`: how many card-one attributes the
+   * caller expects the tx to write on it (an entity map's size); by default the entity's own.
+   */
+  work(e: Eid, size?: number): WorkEntity {
     let w = this.ents.get(e);
     if (w === undefined) {
       // eids above the store's maxEid (fresh allocations, new explicit eids) have no record yet
       const ix = this.store.indexes;
-      w = new WorkEntity(e, typeof e === "number" && e > ix.maxEid ? undefined : ix.eav.get(e));
+      const base = typeof e === "number" && e > ix.maxEid ? undefined : ix.eav.get(e);
+      w = new WorkEntity(e, base, size ?? Math.max(base?.attrs.length ?? 0, 4));
       this.ents.set(e, w);
     }
     return w;

@@ -27,23 +27,39 @@ export interface ManyWork {
 export class WorkEntity {
   /**
    * Card-one attributes changed by the tx and their current value or {@link ABSENT}, as parallel
-   * arrays: entities have few attributes, and a load touches every entity once (no Map per entity).
+   * arrays whose first {@link oneCount} cells are used: entities have few attributes, and a load
+   * touches every entity once (no Map per entity). They are allocated at the size the entity's
+   * entity map asks for: arrays grown by `push` start at 17 cells, 30 MB of a 100k-map load.
    */
-  readonly oneAttrs: Attribute[] = [];
-  readonly oneVals: Array<Value | Absent> = [];
+  readonly oneAttrs: Attribute[];
+  readonly oneVals: Array<Value | Absent>;
+  /** How many cells of {@link oneAttrs} and {@link oneVals} are used. */
+  oneCount = 0;
   /** Card-many attributes changed by the tx (made on first use: most entities have none). */
   many: Map<Attribute, ManyWork> | undefined;
   /** The redundant adds on this entity reported so far (commit.ts `redundantAdds` deduplicates). */
   redundantSeen: Array<{ readonly a: Attribute; readonly v: Value }> | undefined;
 
+  /** `size`: how many card-one attributes the tx is expected to write (the arrays grow past it). */
   constructor(
     readonly eid: Eid,
     readonly base: EntityRecord | undefined,
-  ) {}
+    size: number,
+  ) {
+    this.oneAttrs = new Array<Attribute>(size);
+    this.oneVals = new Array<Value | Absent>(size);
+  }
+
+  /** The cell of card-one attribute `a`, or -1. */
+  private oneIndex(a: Attribute): number {
+    const attrs = this.oneAttrs;
+    for (let i = 0; i < this.oneCount; i++) if (attrs[i] === a) return i;
+    return -1;
+  }
 
   /** The current card-one value, or {@link ABSENT}. */
   getOne(a: Attribute): Value | Absent {
-    const i = this.oneAttrs.indexOf(a);
+    const i = this.oneIndex(a);
     if (i >= 0) return this.oneVals[i]!;
     const b = this.base?.get(a);
     return b === undefined || isValueSet(b) ? ABSENT : b;
@@ -51,7 +67,7 @@ export class WorkEntity {
 
   /** True when the card-one value of `a` (if any) is the one from before the tx (not written by it). */
   baseHoldsOne(a: Attribute): boolean {
-    return this.oneAttrs.indexOf(a) < 0;
+    return this.oneIndex(a) < 0;
   }
 
   /** True when card-many value key `k` of `a`, held now, was held before the tx (not added by it). */
@@ -61,11 +77,12 @@ export class WorkEntity {
 
   /** Mutates: sets or removes (`ABSENT`) the card-one value. */
   setOneMut(a: Attribute, v: Value | Absent): void {
-    const i = this.oneAttrs.indexOf(a);
+    const i = this.oneIndex(a);
     if (i >= 0) this.oneVals[i] = v;
     else {
-      this.oneAttrs.push(a);
-      this.oneVals.push(v);
+      const n = this.oneCount++;
+      this.oneAttrs[n] = a;
+      this.oneVals[n] = v;
     }
   }
 
@@ -108,7 +125,7 @@ export class WorkEntity {
   /** Every attribute that may currently hold a value (base attributes and touched ones). */
   attributes(): Attribute[] {
     const out = new Set<Attribute>(this.base?.attrs);
-    for (const a of this.oneAttrs) out.add(a);
+    for (let i = 0; i < this.oneCount; i++) out.add(this.oneAttrs[i]!);
     if (this.many !== undefined) for (const a of this.many.keys()) out.add(a);
     return [...out];
   }

@@ -10,43 +10,54 @@ import { GeneratedTempid, type Eid, type Tempid } from "../eav/index.js";
 export class TempidTable {
   /** Literal tempids and their eids (what a transaction's report lists). */
   readonly literal = new Map<Tempid, Eid>();
-  private readonly generated = new Map<Tempid, Eid>();
-  /** The generated tempid last resolved or set and its eid: the ops of a map ask for it in a row. */
-  private lastGenerated: GeneratedTempid | undefined = undefined;
-  private lastGeneratedEid: Eid | undefined = undefined;
+  /**
+   * Generated tempids by their number, with their eids in a parallel array: a load has one per
+   * map, numbered densely in document order, and a Map keyed by the tempid objects cost an identity
+   * hash and a hash-table entry each. The object is kept to tell apart equal numbers of separately
+   * normalised batches; those, and numbers far past the end, go to `others`.
+   */
+  private readonly genTempids: Array<GeneratedTempid | undefined> = [];
+  private readonly genEids: Array<Eid | undefined> = [];
+  private others: Map<Tempid, Eid> | undefined = undefined;
 
   /** A table holding `seed`'s entries (a retry starts from the previous attempt's). */
   constructor(seed?: ReadonlyMap<Tempid, Eid>) {
     seed?.forEach((eid, t) => this.set(t, eid));
   }
 
-  /** The eid of `t` so far, or undefined. Reads only (and the one-entry cache). */
+  /** The eid of `t` so far, or undefined. Reads only. */
   get(t: Tempid): Eid | undefined {
     if (t instanceof GeneratedTempid) {
-      if (t === this.lastGenerated) return this.lastGeneratedEid;
-      const eid = this.generated.get(t);
-      if (eid !== undefined) {
-        this.lastGenerated = t;
-        this.lastGeneratedEid = eid;
-      }
-      return eid;
+      if (this.genTempids[t.id] === t) return this.genEids[t.id];
+      return this.others?.get(t);
     }
     return this.literal.get(t);
   }
 
   /** Mutates: `t` resolves to `eid`. */
   set(t: Tempid, eid: Eid): void {
-    if (t instanceof GeneratedTempid) {
-      this.generated.set(t, eid);
-      this.lastGenerated = t;
-      this.lastGeneratedEid = eid;
-    } else this.literal.set(t, eid);
+    if (!(t instanceof GeneratedTempid)) {
+      this.literal.set(t, eid);
+      return;
+    }
+    const i = t.id;
+    const held = this.genTempids[i];
+    // dense while numbers come roughly in order (a few holes are fine, a far one would make a sparse array)
+    if (held === t || (held === undefined && Number.isInteger(i) && i >= 0 && i <= this.genTempids.length + 64)) {
+      this.genTempids[i] = t;
+      this.genEids[i] = eid;
+    } else (this.others ??= new Map()).set(t, eid);
   }
 
   /** Every entry, literal and generated, in a new Map (the seed of a retry). */
   all(): Map<Tempid, Eid> {
     const out = new Map(this.literal);
-    this.generated.forEach((eid, t) => out.set(t, eid));
+    const { genTempids, genEids } = this;
+    for (let i = 0; i < genTempids.length; i++) {
+      const t = genTempids[i];
+      if (t !== undefined) out.set(t, genEids[i]!);
+    }
+    this.others?.forEach((eid, t) => out.set(t, eid));
     return out;
   }
 }

@@ -35,5 +35,7 @@ export {
   NO_SCHEMA,
   normalizeTx,
   normalizeFacts,
+  normalizeInChunks,
+  type InputMode,
   isTripleShape,
 } from "./tx.js";

@@ -108,10 +108,7 @@ const LIST_OPS = new Set(["db/add", "db/retract", "db/retractEntity", "db.fn/ret
  * @example normalizeTx([{ "person/name": "Ann" }, ["db/retractEntity", 5]], NO_SCHEMA)
  */
 export function normalizeTx(input: unknown, schema: SchemaView): TxOp[] {
-  const out = new Normaliser(schema, "eav/invalid-tx");
-  const entries = Array.isArray(input) && !looksLikeSingleEntry(input) ? input : [input];
-  for (let i = 0; i < entries.length; i++) out.entry(entries[i], `[${i}]`);
-  return out.ops;
+  return normalizeWhole(input, "tx", schema);
 }
 
 /**
@@ -121,9 +118,51 @@ export function normalizeTx(input: unknown, schema: SchemaView): TxOp[] {
  * @example normalizeFacts([[1, "todo/done", true], { "eav/eid": 2, "todo/text": "x" }], "add", NO_SCHEMA)
  */
 export function normalizeFacts(input: unknown, mode: "add" | "retract", schema: SchemaView): TxOp[] {
-  const out = new Normaliser(schema, "eav/invalid-fact");
-  out.facts(input, mode, "");
-  return out.ops;
+  return normalizeWhole(input, mode, schema);
+}
+
+/** What input is: transaction data ({@link normalizeTx}) or fact forms to add or retract ({@link normalizeFacts}). */
+export type InputMode = "tx" | "add" | "retract";
+
+/**
+ * Normalises like {@link normalizeTx} (`mode = "tx"`) or {@link normalizeFacts}, handing the ops
+ * to `visit` in chunks of at least `chunk` ops (the last may be smaller; none when there are no
+ * ops). Chunks split between top-level entries only, so the maps of one entry (nested ones too)
+ * are in one chunk. Map numbers (`TxOp.map`) keep counting across chunks; `mapBase` is the first
+ * number a chunk may hold. A big load's ops need not all be alive at once: each chunk is garbage
+ * once visited. Throws, like the others, at the first malformed entry (earlier chunks have been
+ * visited by then). Nothing changes but what `visit` does.
+ * @example normalizeInChunks(maps, "add", schema, 4096, (ops, mapBase) => apply(ops, mapBase))
+ */
+export function normalizeInChunks(input: unknown, mode: InputMode, schema: SchemaView, chunk: number, visit: (ops: TxOp[], mapBase: number) => void): void {
+  const out = new Normaliser(schema, mode === "tx" ? "eav/invalid-tx" : "eav/invalid-fact");
+  let mapBase = 0;
+  const flush = (): void => {
+    if (out.ops.length === 0) return;
+    const ops = out.ops;
+    out.ops = [];
+    visit(ops, mapBase);
+    mapBase = out.mapCount;
+  };
+  if (mode === "tx") {
+    const entries = Array.isArray(input) && !looksLikeSingleEntry(input) ? input : [input];
+    for (let i = 0; i < entries.length; i++) {
+      out.entry(entries[i], `[${i}]`);
+      if (out.ops.length >= chunk) flush();
+    }
+  } else if (Array.isArray(input) && !isTriple(input)) {
+    for (let i = 0; i < input.length; i++) {
+      out.facts(input[i], mode, `[${i}]`);
+      if (out.ops.length >= chunk) flush();
+    }
+  } else out.facts(input, mode, "");
+  flush();
+}
+
+function normalizeWhole(input: unknown, mode: InputMode, schema: SchemaView): TxOp[] {
+  let all: TxOp[] = [];
+  normalizeInChunks(input, mode, schema, Infinity, (ops) => (all = ops));
+  return all;
 }
 
 /**
@@ -165,9 +204,15 @@ function isEntityRefShape(x: unknown): boolean {
 }
 
 class Normaliser {
-  readonly ops: TxOp[] = [];
+  /** The ops so far (a chunked normalisation takes them and leaves a new array). */
+  ops: TxOp[] = [];
   private nextTempid = 1;
   private nextMap = 0;
+
+  /** How many entity maps were numbered so far (the next map's number). */
+  get mapCount(): number {
+    return this.nextMap;
+  }
 
   constructor(
     private readonly schema: SchemaView,

@@ -3,8 +3,8 @@
  * through the store (cardinality, identity upserts, unique values, ref tempids, component cascades)
  * and the store's net delta is what the rule engine sees, in the same fire.
  */
-import { isEav, isTripleShape, normalizeFacts, normalizeTx, type EAV } from "../eav/index.js";
-import { transactOps, type Store, type TxReport } from "../store/index.js";
+import { isEav, isTripleShape, type EAV } from "../eav/index.js";
+import { transact as transactStore, transactFacts, type Store, type TxReport } from "../store/index.js";
 import type { Bindings } from "../rules/spec.js";
 import type { EngineActionContext, QueryRow } from "../rules/index.js";
 
@@ -91,18 +91,16 @@ export function makeSessionContext(base: EngineActionContext, state: FireState, 
     const { eavForms, objects } = splitFacts(facts, factType);
     if (objects.length > 0) insertInto(base, logical, objects);
     if (eavForms.length === 0) return;
-    const ops = normalizeFacts(eavForms, "add", state.store.schemaView);
-    applyReport(transactOps(state.store, ops), base, logical, state);
+    applyReport(transactFacts(state.store, eavForms, "add"), base, logical, state);
   };
   const retract = (facts: unknown): void => {
     const { eavForms, objects } = splitFacts(facts, factType);
     if (objects.length > 0) base.retract(objects);
     if (eavForms.length === 0) return;
-    const ops = normalizeFacts(eavForms, "retract", state.store.schemaView);
-    applyReport(transactOps(state.store, ops), base, false, state);
+    applyReport(transactFacts(state.store, eavForms, "retract"), base, false, state);
   };
   const transact = (ops: unknown): TxReport => {
-    const report = transactOps(state.store, normalizeTx(ops, state.store.schemaView));
+    const report = transactStore(state.store, ops);
     applyReport(report, base, false, state);
     return report;
   };

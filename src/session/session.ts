@@ -14,8 +14,8 @@
  * when the fire reaches its fixpoint, after which the engine fires again so that what they supported
  * is withdrawn, until no transient is left.
  */
-import { TRANSIENT, eavKey, isEav, normalizeFacts, normalizeTx, type EAV, type Eid, type TxOp } from "../eav/index.js";
-import { createStore, transactOps, type Store, type StoreOptions, type SchemaInput, type TxReport } from "../store/index.js";
+import { TRANSIENT, eavKey, isEav, type EAV, type Eid, type TxOp } from "../eav/index.js";
+import { createStore, transact, transactFacts, transactOps, type Store, type StoreOptions, type SchemaInput, type TxReport } from "../store/index.js";
 import {
   compileRules,
   newRuleSession,
@@ -133,7 +133,7 @@ export class Session {
    * @example session.transact([["db/retractEntity", ["person/email", "ann@example.com"]]])
    */
   transact(ops: unknown): Session {
-    return this.applyOps(normalizeTx(ops, this.store.schemaView), this.engine);
+    return this.applyReport(transact(this.store, ops), this.engine);
   }
 
   /**
@@ -216,11 +216,10 @@ export class Session {
     let engine = this.engine;
     if (objects.length > 0) engine = mode === "add" ? engine.insert(objects) : engine.retract(objects);
     if (eavForms.length === 0) return new Session(this.shared, this.store, engine, new Map(), this.pendingTransients);
-    return this.applyOps(normalizeFacts(eavForms, mode, this.store.schemaView), engine);
+    return this.applyReport(transactFacts(this.store, eavForms, mode), engine);
   }
 
-  private applyOps(ops: readonly TxOp[], engine0: RuleSession): Session {
-    const report: TxReport = transactOps(this.store, ops);
+  private applyReport(report: TxReport, engine0: RuleSession): Session {
     let engine = engine0;
     // Redundant adds are queued too, first: a caller's upsert of a derived fact makes it
     // unconditional before this transaction's retractions can withdraw it.

@@ -32,7 +32,7 @@ export function commit(run: TxRun): Committed {
     if (rec !== w.base) records.push([w.eid, rec]);
   }
   const eav = records.length === 0 ? base.eav : base.eav.withChanges(records);
-  const maxEid = Math.max(base.maxEid, run.prep.maxExplicit, run.next - 1);
+  const maxEid = Math.max(base.maxEid, run.maxExplicit, run.next - 1);
   if (added.length === 0 && retracted.length === 0) {
     return { indexes: maxEid === base.maxEid ? base : { ...base, maxEid }, added, retracted };
   }

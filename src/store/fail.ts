@@ -1,6 +1,6 @@
 /**
- * How a transaction attempt stops early: a store error carrying the op's path, or a {@link Retry}
- * signal asking to restart with a tempid pinned.
+ * How a transaction attempt stops early: a store error carrying the op's path, a {@link Retry}
+ * signal asking to restart with a tempid pinned, or an {@link Unchunkable} one.
  */
 import { EavError, type ErrorCode, type ErrorData } from "../errors.js";
 import { formatEid, formatValue, type Attribute, type Eid, type Tempid, type Value } from "../eav/index.js";
@@ -12,6 +12,12 @@ export class Retry {
     readonly eid: Eid,
   ) {}
 }
+
+/**
+ * Signal (not an error): a transaction normalised in chunks wrote an explicit eid after the attempt
+ * handed out fresh eids; run it again in one chunk (see `TxRun.executeChunkMut`).
+ */
+export class Unchunkable {}
 
 /** Throws a store error with the op's path in its data and message. */
 export function fail(code: ErrorCode, message: string, data: ErrorData, op?: { readonly path: string }): never {

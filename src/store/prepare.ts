@@ -44,10 +44,12 @@ export interface Prepared {
 
 /**
  * Builds the {@link Prepared} facts of `ops`; `check` validates ops that did not come from
- * `normalizeTx`; `nested` collects `hasUnique`. Nothing changes.
- * @example prepare(normalizeTx(input, schema), schema, false, false).maxExplicit
+ * `normalizeTx`; `nested` collects `hasUnique`; `mapBase` is subtracted from every map number (a
+ * chunk of a longer normalisation, see `normalizeInChunks`, numbers its maps from there), so the
+ * per-map arrays start at 0. Nothing changes.
+ * @example prepare(normalizeTx(input, schema), schema, false, false, 0).maxExplicit
  */
-export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, nested: boolean): Prepared {
+export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, nested: boolean, mapBase: number): Prepared {
   const infos: Array<AttrInfo | undefined> = new Array<AttrInfo | undefined>(ops.length);
   const groups: Array<number | undefined> = new Array<number | undefined>(ops.length);
   const groupE: Array<EntityRef | undefined> = [];
@@ -62,7 +64,7 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
   let maxMap = -1;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    if (op.kind === "add" && op.map !== undefined && op.map > maxMap) maxMap = op.map;
+    if (op.kind === "add" && op.map !== undefined && op.map - mapBase > maxMap) maxMap = op.map - mapBase;
   }
   const firstSynthetic = maxMap + 1;
   // maps are numbered in document order, a map before the maps nested in it, so they start in
@@ -93,8 +95,8 @@ export function prepare(ops: readonly TxOp[], schema: Schema, check: boolean, ne
     if (op.kind === "retractAttribute") continue;
     if (info.ref && typeof op.v === "number" && op.v > maxExplicit) maxExplicit = op.v;
     if (op.kind !== "add") continue;
-    let key = op.map;
-    if (key === undefined) continue;
+    if (op.map === undefined) continue;
+    let key = op.map - mapBase;
     const known = groupE[key];
     if (known === undefined) {
       groupE[key] = e;

@@ -26,7 +26,7 @@ import {
   type Value,
 } from "../eav/index.js";
 import { ConflictLog } from "./conflicts.js";
-import { Retry, fail, fmt } from "./fail.js";
+import { Retry, Unchunkable, fail, fmt } from "./fail.js";
 import type { Mode, StoreWarning } from "./options.js";
 import type { Prepared } from "./prepare.js";
 import type { AttrInfo } from "./schema.js";
@@ -53,8 +53,8 @@ export class TxRun {
   readonly valueTempids = new Map<Eid, Tempid>();
   /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
   readonly defined = new Set<Eid>();
-  /** Per map key: the map's entity once resolved (an array: map keys are small and dense). */
-  readonly groupEids: Array<Eid | undefined> = [];
+  /** Per map key of the current chunk: the map's entity once resolved (an array: keys are small and dense). */
+  private groupEids: Array<Eid | undefined> = [];
   readonly ents = new Map<Eid, WorkEntity>();
   readonly avIdentity: AvWork;
   readonly avValue: AvWork;
@@ -70,6 +70,14 @@ export class TxRun {
   private readonly conflicts: ConflictLog | undefined;
   /** The next fresh eid: above every eid of the store and every explicit eid of the tx (R18). */
   next: number;
+  /** The largest positive integer eid written in the chunks run so far. */
+  maxExplicit = 0;
+  /** The first eid this attempt may hand out (the store's maxEid + 1). */
+  private readonly firstFresh: number;
+  /** True once a fresh eid was handed out (or came in the seed). */
+  private handedOut: boolean;
+  /** The chunk being run (see {@link executeChunkMut}). */
+  private prep!: Prepared;
 
   /**
    * `seed`: the tempids of the previous attempt (a retry keeps them, as DataScript's
@@ -78,7 +86,6 @@ export class TxRun {
    */
   constructor(
     readonly store: Store,
-    readonly prep: Prepared,
     seed: ReadonlyMap<Tempid, Eid> | undefined,
     next: number | undefined,
   ) {
@@ -87,15 +94,28 @@ export class TxRun {
     this.avIdentity = new AvWork(ix.avIdentity);
     this.avValue = new AvWork(ix.avValue);
     this.vae = new VaeWork(ix.vae);
-    this.next = next ?? Math.max(ix.maxEid, prep.maxExplicit) + 1;
+    this.firstFresh = ix.maxEid + 1;
+    this.next = next ?? this.firstFresh;
+    this.handedOut = seed !== undefined && seed.size > 0;
     const mode = store.options.txConflictsMode;
     this.conflicts = mode === "ignore" ? undefined : new ConflictLog((code, message, data, op) => this.violation(mode, code, message, data, op));
   }
 
-  /** Mutates the working state: applies every op in order, then the end-of-tx checks. */
-  executeMut(): void {
-    const { ops } = this.prep;
-    const { starts } = this.prep;
+  /**
+   * Mutates the working state: applies a chunk of the transaction's ops in order (a transaction is
+   * one chunk or, normalised in chunks, several; see `normalizeInChunks`). Throws
+   * {@link Unchunkable} when the chunk writes an explicit eid this attempt may already have handed
+   * to a tempid: fresh eids must lie above every explicit eid of the whole transaction (R18), and
+   * only a transaction run in one chunk knows them all before it allocates.
+   */
+  executeChunkMut(prep: Prepared, chunked: boolean): void {
+    const x = prep.maxExplicit;
+    if (x > this.maxExplicit) this.maxExplicit = x;
+    if (chunked && x >= this.firstFresh && this.handedOut) throw new Unchunkable();
+    if (x >= this.next) this.next = x + 1;
+    this.prep = prep;
+    this.groupEids = [];
+    const { ops, starts } = prep;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
       const maps = starts[i];
@@ -123,6 +143,10 @@ export class TxRun {
           assertNever(op, "tx op");
       }
     }
+  }
+
+  /** The end-of-tx checks, once every chunk has run. */
+  finishMut(): void {
     this.checkValueTempids();
   }
 
@@ -218,6 +242,7 @@ export class TxRun {
   // ---- tempids ---------------------------------------------------------------------------------
 
   private allocate(): number {
+    this.handedOut = true;
     return this.next++;
   }
 

@@ -1,10 +1,10 @@
 /**
  * `transact`: pure, atomic transactions over a {@link Store}, returning a {@link TxReport}.
  */
-import { formatEid, isLiteralTempid, normalizeTx, type EAV, type Eid, type Tempid, type TxOp } from "../eav/index.js";
+import { formatEid, isLiteralTempid, normalizeFacts, normalizeInChunks, normalizeTx, type EAV, type Eid, type InputMode, type Tempid, type TxOp } from "../eav/index.js";
 import { commit, redundantAdds } from "./commit.js";
-import { prepare } from "./prepare.js";
-import { Retry, fail } from "./fail.js";
+import { prepare, type Prepared } from "./prepare.js";
+import { Retry, Unchunkable, fail } from "./fail.js";
 import { TxRun } from "./run.js";
 import { Store } from "./store.js";
 
@@ -33,12 +33,24 @@ export interface TxReport {
  * Normalises `input` (entity maps, triples, EAVs, list forms; see `normalizeTx`) with the store's
  * schema view and applies it. Pure: returns a report with the new store, or throws an `EavError`
  * (`eav/invalid-tx` for malformed input, `store/*` for a rejected transaction) and nothing changed.
+ * A big transaction is normalised and run in chunks of entries (its ops are never all alive at
+ * once); when it has both a malformed entry and a rejected one, the error is the first in order.
  * @example
  * const { after, tempids } = transact(store, [{ "eav/eid": "ann", "person/name": "Ann" }]);
  * after.entity(tempids.get("ann")!) // { "eav/eid": 1, "person/name": "Ann" }
  */
 export function transact(store: Store, input: unknown): TxReport {
-  return run(store, normalizeTx(input, store.schemaView), false);
+  return run(store, { kind: "input", input, mode: "tx" });
+}
+
+/**
+ * Upserts (`mode = "add"`) or retracts clara-eav fact forms (see `normalizeFacts`): what a
+ * session's `upsert` and `retract` run. Pure and atomic like {@link transact}, and chunked the same
+ * way; malformed input throws `eav/invalid-fact`.
+ * @example transactFacts(store, [{ "person/email": "ann@example.com", "person/name": "Ann" }], "add").added
+ */
+export function transactFacts(store: Store, facts: unknown, mode: "add" | "retract"): TxReport {
+  return run(store, { kind: "input", input: facts, mode });
 }
 
 /**
@@ -49,20 +61,46 @@ export function transact(store: Store, input: unknown): TxReport {
  * @example transactOps(store, [{ kind: "retractEntity", e: 5, path: "[0]" }]).retracted
  */
 export function transactOps(store: Store, ops: readonly TxOp[]): TxReport {
-  return run(store, ops, true);
+  return run(store, { kind: "ops", ops });
 }
 
-/** The transaction loop; `check` validates hand-built ops (normalised ones are well formed). */
-function run(store: Store, ops: readonly TxOp[], check: boolean): TxReport {
-  const prep = prepare(ops, store.schema, check, store.options.txConflictsMode !== "ignore");
+/** A transaction's ops: built ones (checked), or input to normalise (in chunks when it is big). */
+type Source = { readonly kind: "ops"; readonly ops: readonly TxOp[] } | { readonly kind: "input"; readonly input: unknown; readonly mode: InputMode };
+
+/**
+ * Ops per chunk of a chunked transaction: big enough that per-chunk costs vanish, small enough
+ * that a chunk's ops and their prepared facts die young (a 500k-datom load held 85 MB of them).
+ */
+const CHUNK_OPS = 4096;
+
+/**
+ * The transaction loop. Input runs in chunks first; a chunked attempt that meets a retry (an
+ * upsert of a tempid already handed an eid) or an explicit eid after fresh ones were handed out
+ * (see `TxRun.executeChunkMut`) restarts from scratch in one chunk, which is the reference path.
+ */
+function run(store: Store, source: Source): TxReport {
+  const nested = store.options.txConflictsMode !== "ignore";
+  let whole: Prepared | undefined = source.kind === "ops" ? prepare(source.ops, store.schema, true, nested, 0) : undefined;
   const upserted = new Map<Tempid, Eid>();
   let seed: Map<Tempid, Eid> | undefined;
   let next: number | undefined;
   for (;;) {
-    const attempt = new TxRun(store, prep, seed, next);
+    const attempt = new TxRun(store, seed, next);
     try {
-      attempt.executeMut();
+      if (whole !== undefined) attempt.executeChunkMut(whole, false);
+      else {
+        const { input, mode } = source as Extract<Source, { kind: "input" }>;
+        normalizeInChunks(input, mode, store.schemaView, CHUNK_OPS, (ops, mapBase) => attempt.executeChunkMut(prepare(ops, store.schema, false, nested, mapBase), true));
+      }
+      attempt.finishMut();
     } catch (e) {
+      if (!(e instanceof Retry) && !(e instanceof Unchunkable)) throw e;
+      if (whole === undefined) {
+        // chunked attempts start over in one chunk: it knows every explicit eid before it allocates
+        const { input, mode } = source as Extract<Source, { kind: "input" }>;
+        whole = prepare(mode === "tx" ? normalizeTx(input, store.schemaView) : normalizeFacts(input, mode, store.schemaView), store.schema, false, nested, 0);
+        continue;
+      }
       if (!(e instanceof Retry)) throw e;
       const earlier = upserted.get(e.tempid);
       if (earlier !== undefined) {
@@ -80,22 +118,27 @@ function run(store: Store, ops: readonly TxOp[], check: boolean): TxReport {
       next = attempt.next;
       continue;
     }
-    const { indexes, added, retracted } = commit(attempt);
-    const after = indexes === store.indexes ? store : new Store(store.schema, store.options, indexes);
-    const tempids = new Map<string | number, Eid>();
-    attempt.tempids.literal.forEach((eid, t) => {
-      if (isLiteralTempid(t)) tempids.set(t, eid);
-    });
-    const sink = store.options.onWarning;
-    if (sink !== undefined) for (const w of attempt.warnings) sink(w);
-    return {
-      before: store,
-      after,
-      added,
-      retracted,
-      redundant: redundantAdds(attempt),
-      transients: attempt.transients,
-      tempids,
-    };
+    return report(store, attempt);
   }
+}
+
+/** The report of a successful attempt; sends its warnings to the store's sink. */
+function report(store: Store, attempt: TxRun): TxReport {
+  const { indexes, added, retracted } = commit(attempt);
+  const after = indexes === store.indexes ? store : new Store(store.schema, store.options, indexes);
+  const tempids = new Map<string | number, Eid>();
+  attempt.tempids.literal.forEach((eid, t) => {
+    if (isLiteralTempid(t)) tempids.set(t, eid);
+  });
+  const sink = store.options.onWarning;
+  if (sink !== undefined) for (const w of attempt.warnings) sink(w);
+  return {
+    before: store,
+    after,
+    added,
+    retracted,
+    redundant: redundantAdds(attempt),
+    transients: attempt.transients,
+    tempids,
+  };
 }

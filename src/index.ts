@@ -52,6 +52,7 @@ export {
   createStore,
   transact,
   transactOps,
+  transactFacts,
   PRESETS,
   type TxReport,
   type SchemaEntry,

@@ -1,21 +1,43 @@
 /**
- * An immutable map keyed by entity id, for the EAV and VAE indexes: a frozen base (a JS array
- * indexed by eid for the dense numeric eids, a JS Map for the others) plus an immutable.js overlay
- * of the changes since the base was built; when the overlay outgrows an eighth of the map, a new
- * base is built (copied) and the overlay starts empty.
+ * An immutable map keyed by entity id, for the EAV and VAE indexes: a persistent 64-way radix trie
+ * over the numeric eids below 2^24 (the store allocates eids densely from 1, so the trie is one
+ * level of 64-cell leaves under a couple of small inner levels), and an immutable.js Map for the
+ * other eids (keywords, far numbers).
  *
- * Why: numeric eids are mostly dense (the store allocates them in order), so the base is one array
- * cell per entity, read by index. Updates are small and frequent (every rule action that upserts
- * is one transaction): an overlay entry costs a few small immutable.js nodes, where an immutable
- * List of 100k entities copied a path of four 32-slot nodes per change. Measured on the session
- * join benchmark (issue 7). The same design as AV indexes (avmap.ts).
+ * Why: reads are a few array loads (no hashing), and a batch of changes copies each touched node
+ * once. A node carries, in its last cell, the token of the batch that made it: a batch writes in
+ * place the nodes it made itself and copies the others (Clojure's transient "edit" mark), so a
+ * store kept from before never sees a later change. Measured on the session join benchmark (issue
+ * 7): this replaces a frozen array plus an immutable.js Map overlay that was rebuilt (the whole
+ * array copied) once it outgrew an eighth of the map, where every overlay entry cost a few
+ * immutable.js nodes and every read a hash probe first.
  */
 import { Map as IMap } from "immutable";
 import type { Eid } from "../eav/index.js";
-import { overlayWith, shouldRebuild } from "./overlay.js";
 
-/** How far past the end of the dense base a numeric eid may be and still be stored densely. */
-const SLACK = 4096;
+const BITS = 6;
+const WIDTH = 1 << BITS;
+const MASK = WIDTH - 1;
+/** The cell of a node holding the token of the batch that made it. */
+const EDIT = WIDTH;
+/** Numeric eids from here on go to the Map: the trie stays at most four levels deep. */
+const TRIE_LIMIT = 1 << 24;
+
+/** A trie node: 64 cells (children, or values in a leaf), then the token of the batch that made it. */
+type TrieNode = unknown[];
+
+function isTrieKey(e: Eid): e is number {
+  return typeof e === "number" && e >= 0 && e < TRIE_LIMIT && Math.floor(e) === e;
+}
+
+function newNode(edit: object): TrieNode {
+  const n = new Array<unknown>(WIDTH + 1);
+  n[EDIT] = edit;
+  return n;
+}
+
+/** The node without a batch token, shared by every empty map (never written: no batch owns it). */
+const EMPTY_NODE: TrieNode = newNode({});
 
 /**
  * Immutable eid-keyed map. Every method leaves it unchanged; {@link EidMap.withChanges} returns a
@@ -24,17 +46,17 @@ const SLACK = 4096;
  */
 export class EidMap<V> {
   private constructor(
-    /** Values of dense numeric eids by eid; never mutated once built. */
-    private readonly dense: ReadonlyArray<V | undefined>,
-    /** Values of the other eids (keywords, far-away numbers); never mutated once built. */
-    private readonly sparse: ReadonlyMap<Eid, V>,
-    /** Changes since the base: a value, or `null` for a removed key. */
-    private readonly overlay: IMap<Eid, V | null>,
+    /** The trie's root; at `shift` 0 it is a leaf. Nodes are never written once their batch ends. */
+    private readonly root: TrieNode,
+    /** Bits below the root's index: the trie holds eids below `2 ** (shift + 6)`. */
+    private readonly shift: number,
+    /** Values of the eids the trie does not hold. */
+    private readonly others: IMap<Eid, V>,
     /** Number of keys. */
     readonly size: number,
   ) {}
 
-  private static readonly EMPTY = new EidMap<never>([], new Map<Eid, never>(), IMap<Eid, never>(), 0);
+  private static readonly EMPTY = new EidMap<never>(EMPTY_NODE, 0, IMap<Eid, never>(), 0);
 
   /** The empty map. */
   static empty<V>(): EidMap<V> {
@@ -43,63 +65,105 @@ export class EidMap<V> {
 
   /** The value of `e`, or `undefined`. */
   get(e: Eid): V | undefined {
-    if (this.overlay.size > 0) {
-      const o = this.overlay.get(e);
-      if (o !== undefined) return o ?? undefined;
-    }
-    return this.baseGet(e);
-  }
-
-  private baseGet(e: Eid): V | undefined {
-    if (typeof e === "number" && e < this.dense.length) {
-      const v = this.dense[e];
-      if (v !== undefined) return v;
-    }
-    return this.sparse.size === 0 ? undefined : this.sparse.get(e);
+    if (!isTrieKey(e)) return this.others.size === 0 ? undefined : this.others.get(e);
+    return trieGet(this.root, this.shift, e) as V | undefined;
   }
 
   /** A new map with `changes` applied in order (`undefined` deletes). */
   withChanges(changes: Iterable<readonly [Eid, V | undefined]>): EidMap<V> {
-    const list = Array.isArray(changes) ? (changes as ReadonlyArray<readonly [Eid, V | undefined]>) : [...changes];
-    if (shouldRebuild(this.overlay.size, list.length, this.size)) return this.rebuiltWith(list);
-    const { overlay, size } = overlayWith(this.overlay, (e) => this.baseGet(e), this.size, list);
-    return new EidMap(this.dense, this.sparse, overlay, size);
-  }
-
-  /** A new base: this map's entries with `changes` applied. */
-  private rebuiltWith(changes: ReadonlyArray<readonly [Eid, V | undefined]>): EidMap<V> {
-    const dense: Array<V | undefined> = this.dense.slice();
-    const sparse = new Map(this.sparse);
+    // this batch's token: nodes carrying it were made by this call and are written in place
+    const edit = {};
+    let root = this.root;
+    let shift = this.shift;
     let size = this.size;
-    const put = (e: Eid, v: V | undefined): void => {
-      const had = (typeof e === "number" && e < dense.length && dense[e] !== undefined) || sparse.has(e);
-      if (v !== undefined && !had) size++;
-      else if (v === undefined && had) size--;
-      if (typeof e === "number" && Number.isInteger(e) && e >= 0 && e < dense.length + SLACK && !sparse.has(e)) {
-        // an eid past the end fills the gap with holes (undefined): the array stays dense enough
-        while (dense.length < e) dense.push(undefined);
-        dense[e] = v;
-      } else if (v === undefined) sparse.delete(e);
-      else sparse.set(e, v);
-    };
-    this.overlay.forEach((v, e) => put(e, v ?? undefined));
-    for (const [e, v] of changes) put(e, v);
-    return new EidMap(dense, sparse, IMap(), size);
+    let others = this.others;
+    let othersChanged: Array<readonly [Eid, V | undefined]> | undefined;
+    for (const [e, v] of changes) {
+      if (!isTrieKey(e)) {
+        (othersChanged ??= []).push([e, v]);
+        continue;
+      }
+      const had = trieGet(root, shift, e) !== undefined;
+      if (v === undefined) {
+        if (!had) continue;
+        size--;
+      } else if (!had) size++;
+      while (e >>> shift >= WIDTH) {
+        // grow: the old root becomes the first child of a new one
+        const up = newNode(edit);
+        up[0] = root;
+        root = up;
+        shift += BITS;
+      }
+      if (root[EDIT] !== edit) root = copyNode(root, edit);
+      let node = root;
+      for (let s = shift; s > 0; s -= BITS) {
+        const i = (e >>> s) & MASK;
+        let child = node[i] as TrieNode | undefined;
+        if (child === undefined) child = newNode(edit);
+        else if (child[EDIT] !== edit) child = copyNode(child, edit);
+        else {
+          node = child;
+          continue;
+        }
+        node[i] = child;
+        node = child;
+      }
+      node[e & MASK] = v;
+    }
+    if (othersChanged !== undefined) {
+      others = others.withMutations((m) => {
+        for (const [e, v] of othersChanged) {
+          const had = m.has(e);
+          if (v === undefined) {
+            if (had) size--;
+            m.delete(e);
+          } else {
+            if (!had) size++;
+            m.set(e, v);
+          }
+        }
+      });
+    }
+    return root === this.root && others === this.others ? this : new EidMap(root, shift, others, size);
   }
 
   /** `[eid, value]` pairs: numeric eids in ascending order, then the others. Not a hot path. */
   *entries(): IterableIterator<[Eid, V]> {
-    const all = new Map<Eid, V>();
-    this.dense.forEach((v, e) => {
-      if (v !== undefined) all.set(e, v);
-    });
-    this.sparse.forEach((v, e) => all.set(e, v));
-    this.overlay.forEach((v, e) => {
-      if (v === null) all.delete(e);
-      else all.set(e, v);
-    });
-    const numbers = [...all.keys()].filter((e): e is number => typeof e === "number").sort((x, y) => x - y);
-    for (const e of numbers) yield [e, all.get(e) as V];
-    for (const [e, v] of all) if (typeof e !== "number") yield [e, v];
+    const out: Array<[Eid, V]> = [];
+    collect<V>(this.root, this.shift, 0, out);
+    for (const pair of out) yield pair;
+    const numbers: Array<[number, V]> = [];
+    for (const [e, v] of this.others) if (typeof e === "number") numbers.push([e, v]);
+    numbers.sort((x, y) => x[0] - y[0]);
+    for (const pair of numbers) yield pair;
+    for (const [e, v] of this.others) if (typeof e !== "number") yield [e, v];
+  }
+}
+
+function trieGet(root: TrieNode, shift: number, e: number): unknown {
+  if (e >>> shift >= WIDTH) return undefined;
+  let node = root;
+  for (let s = shift; s > 0; s -= BITS) {
+    const child = node[(e >>> s) & MASK] as TrieNode | undefined;
+    if (child === undefined) return undefined;
+    node = child;
+  }
+  return node[e & MASK];
+}
+
+function copyNode(node: TrieNode, edit: object): TrieNode {
+  const n = node.slice();
+  n[EDIT] = edit;
+  return n;
+}
+
+/** Pushes the trie's entries in ascending eid order. */
+function collect<V>(node: TrieNode, shift: number, prefix: number, out: Array<[Eid, V]>): void {
+  for (let i = 0; i < WIDTH; i++) {
+    const x = node[i];
+    if (x === undefined) continue;
+    if (shift === 0) out.push([prefix + i, x as V]);
+    else collect(x as TrieNode, shift - BITS, prefix + i * 2 ** shift, out);
   }
 }

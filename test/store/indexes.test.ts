@@ -90,11 +90,18 @@ describe("unique-value indexes under churn", () => {
 });
 
 describe("the entity index under churn", () => {
-  // the EAV and VAE indexes keep a frozen base and an overlay of recent changes, rebuilt once the
-  // overlay outgrows an eighth of the map: hundreds of small and a few large transactions cross
-  // that line many times, with keyword entities beside the numeric ones
-  it("answers like a plain model through rebuilds, and earlier stores keep their datoms", () => {
-    const next = rng(11);
+  // the EAV and VAE indexes are persistent 64-way tries over numeric eids below 2^24 (a batch
+  // writes in place only the nodes it made) and a Map for the other eids: hundreds of small and a
+  // few large transactions, with keyword entities beside the numeric ones, and eids on the
+  // trie's level boundaries and past its limit
+  const dense = [...Array(400).keys()].map((i) => i + 1);
+  const edges = [1, 63, 64, 65, 4095, 4096, 4097, 262_143, 262_144, 2 ** 24 - 1, 2 ** 24, 2 ** 24 + 5, 2 ** 40];
+  it.each([
+    ["dense eids", dense, 11],
+    ["dense eids and level boundaries", [...dense.slice(0, 100), ...edges], 12],
+    ["boundaries only (the trie grows from one leaf)", edges, 13],
+  ])("%s: answers like a plain model, and earlier stores keep their datoms", (_, eids, seed) => {
+    const next = rng(seed);
     const sch = [
       { ident: "e/n", cardinality: "one" },
       { ident: "e/tags", cardinality: "many" },
@@ -103,7 +110,7 @@ describe("the entity index under churn", () => {
     const model = new Map<string, string>(); // "e|a|v" keys
     const key = (e: unknown, a: string, v: unknown): string => `${String(e)}|${a}|${String(v)}`;
     const snapshots: Array<{ store: Store; datoms: string[] }> = [];
-    const pool: Array<number | Keyword> = [...[...Array(400).keys()].map((i) => i + 1), kw("k1"), kw("k2"), kw("k3")];
+    const pool: Array<number | Keyword> = [...eids, kw("k1"), kw("k2"), kw("k3")];
     for (let tx = 0; tx < 400; tx++) {
       const size = next() % 20 === 0 ? 150 + (next() % 200) : 1 + (next() % 4);
       const ops: unknown[] = [];

@@ -4,7 +4,7 @@
  * and the store's net delta is what the rule engine sees, in the same fire.
  */
 import { isEav, isTripleShape, type EAV } from "../eav/index.js";
-import { transact as transactStore, transactFacts, type Store, type TxReport } from "../store/index.js";
+import { transact as transactStore, type Store, type TxBatch, type TxReport } from "../store/index.js";
 import type { Bindings } from "../rules/spec.js";
 import type { EngineActionContext, QueryRow } from "../rules/index.js";
 
@@ -37,6 +37,11 @@ export interface SessionActionContext {
 /** The mutable cell a fire threads through its actions; lives only inside one `fire()`. */
 export interface FireState {
   store: Store;
+  /**
+   * The fire's store transactions: each spends the store before it (see `TxBatch`), which is
+   * fine while only `store` is read; sealed whenever a store escapes to the caller's code.
+   */
+  readonly batch: TxBatch;
   /** Transient facts inserted during this fire, to retract when it reaches its fixpoint. */
   transients: EAV[];
 }
@@ -91,16 +96,19 @@ export function makeSessionContext(base: EngineActionContext, state: FireState, 
     const { eavForms, objects } = splitFacts(facts, factType);
     if (objects.length > 0) insertInto(base, logical, objects);
     if (eavForms.length === 0) return;
-    applyReport(transactFacts(state.store, eavForms, "add"), base, logical, state);
+    applyReport(state.batch.transactFacts(state.store, eavForms, "add"), base, logical, state);
   };
   const retract = (facts: unknown): void => {
     const { eavForms, objects } = splitFacts(facts, factType);
     if (objects.length > 0) base.retract(objects);
     if (eavForms.length === 0) return;
-    applyReport(transactFacts(state.store, eavForms, "retract"), base, false, state);
+    applyReport(state.batch.transactFacts(state.store, eavForms, "retract"), base, false, state);
   };
   const transact = (ops: unknown): TxReport => {
+    // the report (its stores before and after) goes to the action: a transaction of its own,
+    // then the batch sealed, so that later ones copy what they change
     const report = transactStore(state.store, ops);
+    state.batch.seal();
     applyReport(report, base, false, state);
     return report;
   };
@@ -117,6 +125,8 @@ export function makeSessionContext(base: EngineActionContext, state: FireState, 
     insertUnconditional: upsertUnconditional,
     query: (name, params) => base.query(name, params),
     get store() {
+      // the store escapes to the action: later transactions of the fire must not write it
+      state.batch.seal();
       return state.store;
     },
     effects: {

@@ -15,7 +15,7 @@
  * is withdrawn, until no transient is left.
  */
 import { TRANSIENT, eavKey, isEav, type EAV, type Eid, type TxOp } from "../eav/index.js";
-import { createStore, transact, transactFacts, transactOps, type Store, type StoreOptions, type SchemaInput, type TxReport } from "../store/index.js";
+import { TxBatch, createStore, transact, transactFacts, type Store, type StoreOptions, type SchemaInput, type TxReport } from "../store/index.js";
 import {
   compileRules,
   newRuleSession,
@@ -143,7 +143,7 @@ export class Session {
    */
   fire(call: FireCallOptions = {}): Session {
     const { options, factType } = this.shared;
-    const state: FireState = { store: this.store, transients: [...this.pendingTransients] };
+    const state: FireState = { store: this.store, batch: new TxBatch(), transients: [...this.pendingTransients] };
     const maxFirings = call.maxFirings ?? options.maxFirings;
     const listener = call.listener ?? options.listener;
     // Facts truth maintenance took out of the store during this fire. If the engine puts one back
@@ -160,7 +160,7 @@ export class Session {
         if (withdrawn.size === 0 || !isEav(fact) || !withdrawnEids.has(fact.e) || fact.a === TRANSIENT) return;
         const f = fact as EAV; // facts in working memory carry resolved eids
         if (withdrawn.delete(eavKey(f)) && !state.store.has(f)) {
-          state.store = transactOps(state.store, [{ kind: "add", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" }]).after;
+          state.store = state.batch.transactOps(state.store, [{ kind: "add", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" }]).after;
         }
       }),
       context: (base: Parameters<typeof makeSessionContext>[0]) => makeSessionContext(base, state, factType),
@@ -173,7 +173,7 @@ export class Session {
             withdrawnEids.add(f.e);
           }
         }
-        if (ops.length > 0) state.store = transactOps(state.store, ops).after;
+        if (ops.length > 0) state.store = state.batch.transactOps(state.store, ops).after;
       },
     };
     let engine = this.engine.fire(fireOptions);

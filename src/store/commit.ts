@@ -18,11 +18,12 @@ export interface Committed {
 }
 
 /**
- * Builds the indexes after `run`. The store before is untouched: every index is updated through
- * `withMutations`, which copies the nodes it changes.
+ * Builds the indexes after `run`. The store before is untouched, unless `edit` (a `TxBatch`'s
+ * token) lets the entity indexes write in place the nodes the batch made: then the store before is
+ * spent, and only the new one may be read.
  * @example const { indexes, added, retracted } = commit(run)
  */
-export function commit(run: TxRun): Committed {
+export function commit(run: TxRun, edit?: object): Committed {
   const base = run.store.indexes;
   const added: EAV[] = [];
   const retracted: EAV[] = [];
@@ -31,7 +32,7 @@ export function commit(run: TxRun): Committed {
     const rec = recordAfter(w, added, retracted);
     if (rec !== w.base) records.push([w.eid, rec]);
   }
-  const eav = records.length === 0 ? base.eav : base.eav.withChanges(records);
+  const eav = records.length === 0 ? base.eav : base.eav.withChanges(records, edit);
   const maxEid = Math.max(base.maxEid, run.maxExplicit, run.next - 1);
   if (added.length === 0 && retracted.length === 0) {
     return { indexes: maxEid === base.maxEid ? base : { ...base, maxEid }, added, retracted };
@@ -41,7 +42,7 @@ export function commit(run: TxRun): Committed {
       eav,
       avIdentity: avAfter(base.avIdentity, run.avIdentity),
       avValue: avAfter(base.avValue, run.avValue),
-      vae: vaeAfter(base.vae, run.vae),
+      vae: vaeAfter(base.vae, run.vae, edit),
       size: base.size + added.length - retracted.length,
       maxEid,
     },
@@ -207,11 +208,11 @@ function avAfter(base: AvIndex, work: AvWork): AvIndex {
   return out;
 }
 
-function vaeAfter(base: VaeIndex, work: VaeWork): VaeIndex {
+function vaeAfter(base: VaeIndex, work: VaeWork, edit: object | undefined): VaeIndex {
   if (work.changes.size === 0) return base;
   const out: Array<readonly [Eid, Referrers | undefined]> = [];
   for (const [target, changes] of work.changes) out.push([target, applyRefChanges(base.get(target), changes)]);
-  return base.withChanges(out);
+  return base.withChanges(out, edit);
 }
 
 /**

@@ -69,25 +69,29 @@ export class EidMap<V> {
     return trieGet(this.root, this.shift, e) as V | undefined;
   }
 
-  /** A new map with `changes` applied in order (`undefined` deletes). */
-  withChanges(changes: Iterable<readonly [Eid, V | undefined]>): EidMap<V> {
-    // this batch's token: nodes carrying it were made by this call and are written in place
-    const edit = {};
+  /**
+   * A new map with `changes` applied in order (`undefined` deletes). `edit` is the token of the
+   * batch: nodes carrying it are written in place, so only a caller that never reads the maps made
+   * earlier with the same token passes one (see `TxBatch`); by default the call is its own batch.
+   */
+  withChanges(changes: Iterable<readonly [Eid, V | undefined]>, edit: object = {}): EidMap<V> {
     let root = this.root;
     let shift = this.shift;
     let size = this.size;
     let others = this.others;
     let othersChanged: Array<readonly [Eid, V | undefined]> | undefined;
+    // an owned root is written in place: whether anything changed is tracked, not seen on the root
+    let changed = false;
     for (const [e, v] of changes) {
       if (!isTrieKey(e)) {
         (othersChanged ??= []).push([e, v]);
         continue;
       }
-      const had = trieGet(root, shift, e) !== undefined;
-      if (v === undefined) {
-        if (!had) continue;
-        size--;
-      } else if (!had) size++;
+      const old = trieGet(root, shift, e);
+      if (old === v) continue;
+      if (v === undefined) size--;
+      else if (old === undefined) size++;
+      changed = true;
       while (e >>> shift >= WIDTH) {
         // grow: the old root becomes the first child of a new one
         const up = newNode(edit);
@@ -125,7 +129,7 @@ export class EidMap<V> {
         }
       });
     }
-    return root === this.root && others === this.others ? this : new EidMap(root, shift, others, size);
+    return !changed && others === this.others ? this : new EidMap(root, shift, others, size);
   }
 
   /** `[eid, value]` pairs: numeric eids in ascending order, then the others. Not a hot path. */

@@ -3,7 +3,7 @@
  * through the store (cardinality, identity upserts, unique values, ref tempids, component cascades)
  * and the store's net delta is what the rule engine sees, in the same fire.
  */
-import { isEav, isTripleShape, type EAV } from "../eav/index.js";
+import { isEav, isTripleShape, type Attribute, type EAV } from "../eav/index.js";
 import { transact as transactStore, type Store, type TxBatch, type TxReport } from "../store/index.js";
 import type { Bindings } from "../rules/spec.js";
 import type { EngineActionContext, QueryRow } from "../rules/index.js";
@@ -42,6 +42,12 @@ export interface FireState {
    * fine while only `store` is read; sealed whenever a store escapes to the caller's code.
    */
   readonly batch: TxBatch;
+  /**
+   * The attributes of the EAV facts rules have inserted logically (in this fire or before): only
+   * they can be derived facts, so only their redundant adds matter to the engine when the caller
+   * upserts (see `TxOptions.redundantFor`). Grows only.
+   */
+  readonly derived: Set<Attribute>;
   /** Transient facts inserted during this fire, to retract when it reaches its fixpoint. */
   transients: EAV[];
 }
@@ -71,6 +77,11 @@ function visitFacts(x: unknown, factType: FactTypeFn, eavForms: unknown[], objec
  */
 export function applyReport(report: TxReport, base: EngineActionContext, logical: boolean, state: FireState): void {
   state.store = report.after;
+  if (logical) {
+    for (const f of report.added) state.derived.add(f.a);
+    for (const f of report.redundant) state.derived.add(f.a);
+    for (const f of report.transients) state.derived.add(f.a);
+  }
   // redundant adds first: their new support must be in place before the retractions withdraw anything
   if (report.redundant.length > 0) insertInto(base, logical, report.redundant);
   if (report.retracted.length > 0) base.retract(report.retracted);

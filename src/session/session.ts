@@ -14,7 +14,7 @@
  * when the fire reaches its fixpoint, after which the engine fires again so that what they supported
  * is withdrawn, until no transient is left.
  */
-import { TRANSIENT, eavKey, isEav, type EAV, type Eid, type TxOp } from "../eav/index.js";
+import { TRANSIENT, eavKey, isEav, type Attribute, type EAV, type Eid, type TxOp } from "../eav/index.js";
 import { TxBatch, createStore, transact, transactFacts, type Store, type StoreOptions, type SchemaInput, type TxReport } from "../store/index.js";
 import {
   compileRules,
@@ -74,6 +74,9 @@ interface Shared {
   readonly options: SessionOptions;
 }
 
+/** No attribute derived yet. */
+const NO_DERIVED: ReadonlySet<Attribute> = new Set();
+
 /**
  * Creates an empty EAV session. Nothing else changes; compiled networks are cached by the identity
  * of the rules array and the schema.
@@ -86,7 +89,7 @@ export function createSession(config: SessionConfig = {}): Session {
   const store = createStore({ ...(options.store ?? {}), ...(config.schema === undefined ? {} : { schema: config.schema }) });
   const factType = options.factType ?? defaultFactType;
   const network = compiledNetwork(config.rules ?? [], store, options, factType);
-  return new Session({ network, factType, options }, store, newRuleSession(network), new Map(), []);
+  return new Session({ network, factType, options }, store, newRuleSession(network), new Map(), [], NO_DERIVED);
 }
 
 /** An immutable EAV session value. Every method returns a new session or a result; none mutates. */
@@ -100,6 +103,8 @@ export class Session {
     /** The tempid map of the last transaction (upsert, retract or transact) made by the caller. */
     readonly tempids: ReadonlyMap<string | number, Eid>,
     private readonly pendingTransients: readonly EAV[],
+    /** The attributes rules have derived facts of (see `FireState.derived`). */
+    private readonly derived: ReadonlySet<Attribute>,
     /** What the last `fire()` did, or undefined. */
     readonly lastFire?: FireReport,
   ) {}
@@ -133,7 +138,7 @@ export class Session {
    * @example session.transact([["db/retractEntity", ["person/email", "ann@example.com"]]])
    */
   transact(ops: unknown): Session {
-    return this.applyReport(transact(this.store, ops), this.engine);
+    return this.applyReport(transact(this.store, ops, { redundantFor: this.derived }), this.engine);
   }
 
   /**
@@ -143,7 +148,7 @@ export class Session {
    */
   fire(call: FireCallOptions = {}): Session {
     const { options, factType } = this.shared;
-    const state: FireState = { store: this.store, batch: new TxBatch(), transients: [...this.pendingTransients] };
+    const state: FireState = { store: this.store, batch: new TxBatch(), derived: new Set(this.derived), transients: [...this.pendingTransients] };
     const maxFirings = call.maxFirings ?? options.maxFirings;
     const listener = call.listener ?? options.listener;
     // Facts truth maintenance took out of the store during this fire. If the engine puts one back
@@ -184,7 +189,8 @@ export class Session {
       engine = engine.retract(batch).fire(fireOptions);
       report = mergeReports(report, engine.lastFire);
     }
-    return new Session(this.shared, state.store, engine, this.tempids, [], report);
+    const derived = state.derived.size === this.derived.size ? this.derived : state.derived;
+    return new Session(this.shared, state.store, engine, this.tempids, [], derived, report);
   }
 
   /**
@@ -215,8 +221,8 @@ export class Session {
     const { eavForms, objects } = splitFacts(facts, this.shared.factType);
     let engine = this.engine;
     if (objects.length > 0) engine = mode === "add" ? engine.insert(objects) : engine.retract(objects);
-    if (eavForms.length === 0) return new Session(this.shared, this.store, engine, new Map(), this.pendingTransients);
-    return this.applyReport(transactFacts(this.store, eavForms, mode), engine);
+    if (eavForms.length === 0) return new Session(this.shared, this.store, engine, new Map(), this.pendingTransients, this.derived);
+    return this.applyReport(transactFacts(this.store, eavForms, mode, { redundantFor: this.derived }), engine);
   }
 
   private applyReport(report: TxReport, engine0: RuleSession): Session {
@@ -228,7 +234,7 @@ export class Session {
     const adds = report.transients.length > 0 ? [...report.added, ...report.transients] : report.added;
     if (adds.length > 0) engine = engine.insert(adds);
     const transients = report.transients.length > 0 ? [...this.pendingTransients, ...report.transients] : this.pendingTransients;
-    return new Session(this.shared, report.after, engine, report.tempids, transients);
+    return new Session(this.shared, report.after, engine, report.tempids, transients, this.derived);
   }
 }
 

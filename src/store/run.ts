@@ -88,6 +88,8 @@ export class TxRun {
     readonly store: Store,
     seed: ReadonlyMap<Tempid, Eid> | undefined,
     next: number | undefined,
+    /** The attributes whose redundant adds are collected (all when undefined; see `TxOptions`). */
+    private readonly redundantFor: ReadonlySet<Attribute> | undefined,
   ) {
     this.tempids = new TempidTable(seed);
     const ix = store.indexes;
@@ -189,7 +191,7 @@ export class TxRun {
     if (info.many) {
       const k = valueKey(v);
       if (w.hasMany(a, k)) {
-        this.redundant.push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsMany(a, k) });
+        if (this.redundantFor?.has(a) !== false) this.redundant.push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsMany(a, k) });
         return;
       }
       this.checkUnique(e, info, v, op);
@@ -198,7 +200,7 @@ export class TxRun {
       const old = w.getOne(a);
       if (old !== ABSENT) {
         if (valueEquals(old, v)) {
-          this.redundant.push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsOne(a) });
+          if (this.redundantFor?.has(a) !== false) this.redundant.push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsOne(a) });
           return;
         }
         this.removeMut(w, info, old, undefined);

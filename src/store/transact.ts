@@ -1,7 +1,7 @@
 /**
  * `transact`: pure, atomic transactions over a {@link Store}, returning a {@link TxReport}.
  */
-import { formatEid, isLiteralTempid, normalizeFacts, normalizeInChunks, normalizeTx, type EAV, type Eid, type InputMode, type Tempid, type TxOp } from "../eav/index.js";
+import { formatEid, isLiteralTempid, normalizeFacts, normalizeInChunks, normalizeTx, type Attribute, type EAV, type Eid, type InputMode, type Tempid, type TxOp } from "../eav/index.js";
 import { commit, redundantAdds } from "./commit.js";
 import { prepare, type Prepared } from "./prepare.js";
 import { Retry, Unchunkable, fail } from "./fail.js";
@@ -39,8 +39,18 @@ export interface TxReport {
  * const { after, tempids } = transact(store, [{ "eav/eid": "ann", "person/name": "Ann" }]);
  * after.entity(tempids.get("ann")!) // { "eav/eid": 1, "person/name": "Ann" }
  */
-export function transact(store: Store, input: unknown): TxReport {
-  return run(store, { kind: "input", input, mode: "tx" });
+export function transact(store: Store, input: unknown, options: TxOptions = {}): TxReport {
+  return run(store, { kind: "input", input, mode: "tx" }, undefined, options.redundantFor);
+}
+
+/** Options of one transaction. */
+export interface TxOptions {
+  /**
+   * Report redundant adds (`TxReport.redundant`) only of these attributes; by default of all. A
+   * session asks only for the attributes its rules have derived: only there can a redundant add
+   * change what the rule engine knows (a derived fact becoming unconditional).
+   */
+  readonly redundantFor?: ReadonlySet<Attribute>;
 }
 
 /**
@@ -49,8 +59,8 @@ export function transact(store: Store, input: unknown): TxReport {
  * way; malformed input throws `eav/invalid-fact`.
  * @example transactFacts(store, [{ "person/email": "ann@example.com", "person/name": "Ann" }], "add").added
  */
-export function transactFacts(store: Store, facts: unknown, mode: "add" | "retract"): TxReport {
-  return run(store, { kind: "input", input: facts, mode });
+export function transactFacts(store: Store, facts: unknown, mode: "add" | "retract", options: TxOptions = {}): TxReport {
+  return run(store, { kind: "input", input: facts, mode }, undefined, options.redundantFor);
 }
 
 /**
@@ -78,14 +88,14 @@ const CHUNK_OPS = 4096;
  * upsert of a tempid already handed an eid) or an explicit eid after fresh ones were handed out
  * (see `TxRun.executeChunkMut`) restarts from scratch in one chunk, which is the reference path.
  */
-function run(store: Store, source: Source, edit?: object): TxReport {
+function run(store: Store, source: Source, edit?: object, redundantFor?: ReadonlySet<Attribute>): TxReport {
   const nested = store.options.txConflictsMode !== "ignore";
   let whole: Prepared | undefined = source.kind === "ops" ? prepare(source.ops, store.schema, true, nested, 0) : undefined;
   const upserted = new Map<Tempid, Eid>();
   let seed: Map<Tempid, Eid> | undefined;
   let next: number | undefined;
   for (;;) {
-    const attempt = new TxRun(store, seed, next);
+    const attempt = new TxRun(store, seed, next, redundantFor);
     try {
       if (whole !== undefined) attempt.executeChunkMut(whole, false);
       else {

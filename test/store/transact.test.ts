@@ -2,8 +2,8 @@
 // /work/shared/reference/store-semantics.md (case ids R01-R25 in the row names).
 import { describe, expect, it } from "vitest";
 import { kw, normalizeTx } from "../../src/eav/index.js";
-import { createStore, transact, transactOps } from "../../src/store/index.js";
-import { expectCode, lines, state, storeWith, tempids } from "./helpers.js";
+import { createStore, transact, transactFacts, transactOps } from "../../src/store/index.js";
+import { SCHEMA, expectCode, lines, state, storeWith, tempids } from "./helpers.js";
 
 const ANN = { "eav/eid": "ann", "person/email": "ann@x", "person/name": "Ann" };
 const BOB = { "eav/eid": "bob", "person/email": "bob@x", "person/name": "Bob" };
@@ -289,5 +289,22 @@ describe("keyword eids (named entities)", () => {
     expect(s.entity(global)).toEqual({ "eav/eid": global, "person/email": "g@x", "person/address": 1 });
     s = transact(s, [["db/retract", global, "person/address"]]).after;
     expect(state(s)).toEqual([':global person/email "g@x"']);
+  });
+});
+
+describe("TxOptions.redundantFor", () => {
+  it("reports redundant adds of the listed attributes only, and changes nothing else", () => {
+    const s0 = transact(createStore({ schema: SCHEMA }), [{ "eav/eid": 1, "person/name": "Ann", "person/age": 30 }]).after;
+    const input = [{ "eav/eid": 1, "person/name": "Ann", "person/age": 30 }];
+    const all = transactFacts(s0, input, "add");
+    const some = transactFacts(s0, input, "add", { redundantFor: new Set(["person/age"]) });
+    const none = transact(s0, input, { redundantFor: new Set() });
+    expect(lines(all.redundant)).toEqual(["1 person/age 30", "1 person/name \"Ann\""]);
+    expect(lines(some.redundant)).toEqual(["1 person/age 30"]);
+    expect(none.redundant).toEqual([]);
+    for (const r of [all, some, none]) {
+      expect(r.after).toBe(s0);
+      expect(r.added).toEqual([]);
+    }
   });
 });

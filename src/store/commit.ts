@@ -177,17 +177,35 @@ function replacesOnly(base: EntityRecord, changes: ReadonlyArray<readonly [Attri
  * datom). Bounded, like the undeclared-attribute cache: past the bound lists are simply not shared.
  */
 const attrLists = new Map<string, readonly Attribute[]>();
-let lastInterned: readonly Attribute[] = [];
+/**
+ * The lists interned last, most recent first: a load writes many entities of one kind in a row,
+ * and a fire's actions flip entities between a few kinds (an order with or without its derived
+ * discount). Comparing a few short lists is cheaper than building the key string.
+ */
+const recentLists: Array<readonly Attribute[]> = [];
+const RECENT = 4;
 function internAttrs(attrs: readonly Attribute[]): readonly Attribute[] {
-  // a load writes many entities of one kind in a row: try the last list before building a key
-  if (sameList(lastInterned, attrs)) return lastInterned;
+  for (let i = 0; i < recentLists.length; i++) {
+    const known = recentLists[i]!;
+    if (sameList(known, attrs)) {
+      if (i > 0) touchRecent(known, i);
+      return known;
+    }
+  }
   const key = attrs.join("\u0000");
-  const known = attrLists.get(key);
-  if (known !== undefined) return (lastInterned = known);
-  const list = attrs.slice();
-  if (attrLists.size < 10_000) attrLists.set(key, list);
-  lastInterned = list;
+  let list = attrLists.get(key);
+  if (list === undefined) {
+    list = attrs.slice();
+    if (attrLists.size < 10_000) attrLists.set(key, list);
+  }
+  touchRecent(list, recentLists.length < RECENT ? recentLists.length : RECENT - 1);
   return list;
+}
+
+/** Mutates the module's recent-list cache: `list` moves to the front from cell `from` (dropped there). */
+function touchRecent(list: readonly Attribute[], from: number): void {
+  for (let j = from; j > 0; j--) recentLists[j] = recentLists[j - 1]!;
+  recentLists[0] = list;
 }
 
 function sameList(x: readonly Attribute[], y: readonly Attribute[]): boolean {

@@ -27,12 +27,15 @@ export function commit(run: TxRun, edit?: object): Committed {
   const base = run.store.indexes;
   const added: EAV[] = [];
   const retracted: EAV[] = [];
-  const records: Array<readonly [Eid, EntityRecord | undefined]> = [];
-  for (const w of run.ents.values()) {
+  const eids: Eid[] = [];
+  const records: Array<EntityRecord | undefined> = [];
+  for (const w of run.touched) {
     const rec = recordAfter(w, added, retracted);
-    if (rec !== w.base) records.push([w.eid, rec]);
+    if (rec === w.base) continue;
+    eids.push(w.eid);
+    records.push(rec);
   }
-  const eav = records.length === 0 ? base.eav : base.eav.withChanges(records, edit);
+  const eav = records.length === 0 ? base.eav : base.eav.withChanges(eids, records, edit);
   const maxEid = Math.max(base.maxEid, run.maxExplicit, run.next - 1);
   if (added.length === 0 && retracted.length === 0) {
     return { indexes: maxEid === base.maxEid ? base : { ...base, maxEid }, added, retracted };
@@ -228,9 +231,13 @@ function avAfter(base: AvIndex, work: AvWork): AvIndex {
 
 function vaeAfter(base: VaeIndex, work: VaeWork, edit: object | undefined): VaeIndex {
   if (work.changes.size === 0) return base;
-  const out: Array<readonly [Eid, Referrers | undefined]> = [];
-  for (const [target, changes] of work.changes) out.push([target, applyRefChanges(base.get(target), changes)]);
-  return base.withChanges(out, edit);
+  const targets: Eid[] = [];
+  const referrers: Array<Referrers | undefined> = [];
+  for (const [target, changes] of work.changes) {
+    targets.push(target);
+    referrers.push(applyRefChanges(base.get(target), changes));
+  }
+  return base.withChanges(targets, referrers, edit);
 }
 
 /**

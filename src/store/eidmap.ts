@@ -42,7 +42,7 @@ const EMPTY_NODE: TrieNode = newNode({});
 /**
  * Immutable eid-keyed map. Every method leaves it unchanged; {@link EidMap.withChanges} returns a
  * new one sharing structure.
- * @example EidMap.empty<string>().withChanges([[1, "a"]]).get(1) // "a"
+ * @example EidMap.empty<string>().withChanges([1], ["a"]).get(1) // "a"
  */
 export class EidMap<V> {
   private constructor(
@@ -70,11 +70,12 @@ export class EidMap<V> {
   }
 
   /**
-   * A new map with `changes` applied in order (`undefined` deletes). `edit` is the token of the
+   * A new map with `values[i]` set for `eids[i]`, in order (`undefined` deletes): parallel arrays,
+   * not pairs (a load's 100k pairs were garbage the size of the index). `edit` is the token of the
    * batch: nodes carrying it are written in place, so only a caller that never reads the maps made
    * earlier with the same token passes one (see `TxBatch`); by default the call is its own batch.
    */
-  withChanges(changes: Iterable<readonly [Eid, V | undefined]>, edit: object = {}): EidMap<V> {
+  withChanges(eids: readonly Eid[], values: ReadonlyArray<V | undefined>, edit: object = {}): EidMap<V> {
     let root = this.root;
     let shift = this.shift;
     let size = this.size;
@@ -82,7 +83,9 @@ export class EidMap<V> {
     let othersChanged: Array<readonly [Eid, V | undefined]> | undefined;
     // an owned root is written in place: whether anything changed is tracked, not seen on the root
     let changed = false;
-    for (const [e, v] of changes) {
+    for (let c = 0; c < eids.length; c++) {
+      const e = eids[c]!;
+      const v = values[c];
       if (!isTrieKey(e)) {
         (othersChanged ??= []).push([e, v]);
         continue;

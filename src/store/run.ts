@@ -31,7 +31,7 @@ import type { Mode, StoreWarning } from "./options.js";
 import type { Prepared } from "./prepare.js";
 import type { AttrInfo } from "./schema.js";
 import type { Store } from "./store.js";
-import { ABSENT, AvWork, VaeWork, WorkEntity } from "./work.js";
+import { ABSENT, AvWork, EidTable, VaeWork, WorkEntity } from "./work.js";
 import { TempidTable } from "./tempids.js";
 
 type Op = TxOp;
@@ -52,10 +52,13 @@ export class TxRun {
   /** Eids handed to tempids used as ref values: each must end up with an asserted datom. */
   readonly valueTempids = new Map<Eid, Tempid>();
   /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
-  readonly defined = new Set<Eid>();
+  readonly defined: EidTable<true>;
   /** Per map key of the current chunk: the map's entity once resolved (an array: keys are small and dense). */
   private groupEids: Array<Eid | undefined> = [];
-  readonly ents = new Map<Eid, WorkEntity>();
+  /** The working entities by eid... */
+  private readonly ents: EidTable<WorkEntity>;
+  /** ...and in the order they were first touched (the order of the report's datoms). */
+  readonly touched: WorkEntity[] = [];
   readonly avIdentity: AvWork;
   readonly avValue: AvWork;
   readonly vae: VaeWork;
@@ -97,6 +100,8 @@ export class TxRun {
     this.avValue = new AvWork(ix.avValue);
     this.vae = new VaeWork(ix.vae);
     this.firstFresh = ix.maxEid + 1;
+    this.defined = new EidTable(this.firstFresh);
+    this.ents = new EidTable(this.firstFresh);
     this.next = next ?? this.firstFresh;
     this.handedOut = seed !== undefined && seed.size > 0;
     const mode = store.options.txConflictsMode;
@@ -167,7 +172,7 @@ export class TxRun {
       e = mapEid;
     } else if (isTempid(e0)) {
       e = this.vectorTempid(e0, info, v);
-      this.defined.add(e);
+      this.defined.setMut(e, true);
     } else {
       e = this.entid(e0, true, op)!;
     }
@@ -328,21 +333,21 @@ export class TxRun {
       const eid = this.tempids.get(t) ?? this.allocate();
       this.tempids.set(t, eid);
       this.groupEids[key] = eid;
-      this.defined.add(eid);
+      this.defined.setMut(eid, true);
       return;
     }
     const allocated = this.tempids.get(t);
     if (allocated !== undefined && allocated !== upserted) throw new Retry(t, upserted);
     this.tempids.set(t, upserted);
     this.groupEids[key] = upserted;
-    this.defined.add(upserted);
+    this.defined.setMut(upserted, true);
   }
 
   /** DataScript's `check-value-tempids`: a tempid used only as a ref value is an error (R12). */
   private checkValueTempids(): void {
     // generated tempids count too: an empty nested map `{}` defines no entity (as in DataScript)
     const unused: Tempid[] = [];
-    for (const [eid, t] of this.valueTempids) if (!this.defined.has(eid)) unused.push(t);
+    for (const [eid, t] of this.valueTempids) if (this.defined.get(eid) === undefined) unused.push(t);
     if (unused.length > 0) {
       fail("store/tempid-only-as-value", `tempids used only as a ref value, never as an entity: ${unused.map((t) => formatEid(t)).join(", ")}`, { tempids: unused });
     }
@@ -399,7 +404,8 @@ export class TxRun {
       const ix = this.store.indexes;
       const base = typeof e === "number" && e > ix.maxEid ? undefined : ix.eav.get(e);
       w = new WorkEntity(e, base, size ?? Math.max(base?.attrs.length ?? 0, 4));
-      this.ents.set(e, w);
+      this.ents.setMut(e, w);
+      this.touched.push(w);
     }
     return w;
   }

@@ -222,7 +222,8 @@ function avAfter(base: AvIndex, work: AvWork): AvIndex {
   // a copy of the small outer level; the inner maps are immutable and updated in their own way
   const out = new Map(base);
   for (const [a, changes] of work.changes) {
-    const inner = (base.get(a) ?? AvMap.empty()).withChanges(changes);
+    // the run is over: its working map is handed over (an empty index may keep it)
+    const inner = (base.get(a) ?? AvMap.empty()).withChanges(changes, true);
     if (inner.size === 0) out.delete(a);
     else out.set(a, inner);
   }

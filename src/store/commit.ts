@@ -63,6 +63,7 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
   const e = w.eid;
   const base = w.base;
   if (base === undefined && many === undefined) return freshRecord(w, added);
+  if (base !== undefined && (many === undefined || many.size === 0) && replacesOnlyOne(w, base)) return replacedRecord(w, base, added, retracted);
   const changes: Array<[Attribute, Slot | typeof ABSENT]> = [];
   for (let j = 0; j < oneCount; j++) {
     const a = oneAttrs[j]!;
@@ -166,6 +167,39 @@ function valueSetOf(added: ReadonlyMap<unknown, Value>): IMap<unknown, Value> {
   if (added.size !== 1) return IMap<unknown, Value>(added);
   const [k, v] = added.entries().next().value as [unknown, Value];
   return IMap<unknown, Value>().set(k, v);
+}
+
+/**
+ * True when the run only set card-one values of attributes `base` already holds (the common
+ * identity upsert of a few attributes): {@link replacedRecord} then builds the record directly.
+ */
+function replacesOnlyOne(w: WorkEntity, base: EntityRecord): boolean {
+  for (let j = 0; j < w.oneCount; j++) {
+    if (w.oneVals[j] === ABSENT) return false;
+    const i = base.attrs.indexOf(w.oneAttrs[j]!);
+    if (i < 0 || isValueSet(base.slots[i])) return false;
+  }
+  return true;
+}
+
+/**
+ * The record after card-one replacements only: the base's attribute list, a copy of its slots
+ * with the new values (the base itself when every value is the one it held); pushes the delta.
+ * No change list, no pairs: an update's per-entity garbage (issue 7).
+ */
+function replacedRecord(w: WorkEntity, base: EntityRecord, added: EAV[], retracted: EAV[]): EntityRecord {
+  let slots: Slot[] | undefined;
+  for (let j = 0; j < w.oneCount; j++) {
+    const a = w.oneAttrs[j]!;
+    const v = w.oneVals[j] as Value;
+    const i = base.attrs.indexOf(a);
+    const before = base.slots[i] as Value;
+    if (valueEquals(before, v)) continue;
+    retracted.push(new EAV(w.eid, a, before));
+    added.push(new EAV(w.eid, a, v));
+    (slots ??= base.slots.slice())[i] = v;
+  }
+  return slots === undefined ? base : new EntityRecord(base.attrs, slots);
 }
 
 /** True when every change sets a value of an attribute `base` already holds (none removed, none new). */

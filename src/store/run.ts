@@ -5,109 +5,29 @@
  * a tempid that already got a fresh eid (DataScript's `retry-with-tempid`): the caller restarts
  * with that tempid pinned.
  */
-import { assertNever, type ErrorData } from "../errors.js";
+import { assertNever } from "../errors.js";
 import {
   EAV,
-  GeneratedTempid,
   TRANSIENT,
   formatEid,
   formatValue,
   isEid,
-  isLookupRef,
   isTempid,
   valueEquals,
   valueKey,
   type Attribute,
   type Eid,
-  type EntityRef,
-  type LookupRef,
   type Tempid,
-  type TxOp,
   type Value,
 } from "../eav/index.js";
-import { ConflictLog } from "./conflicts.js";
-import { Retry, Unchunkable, fail, fmt } from "./fail.js";
-import type { Mode, StoreWarning } from "./options.js";
+import { Unchunkable, fail, fmt } from "./fail.js";
 import type { Prepared } from "./prepare.js";
 import type { AttrInfo } from "./schema.js";
-import type { Store } from "./store.js";
-import { ABSENT, AvWork, EidTable, VaeWork, WorkEntity } from "./work.js";
-import { TempidTable } from "./tempids.js";
+import { ABSENT, type WorkEntity } from "./work.js";
+import { TxState, type AddOp, type Op, type RetractOp } from "./attempt.js";
 
-type Op = TxOp;
-type AddOp = Extract<TxOp, { kind: "add" }>;
-type RetractOp = Extract<TxOp, { kind: "retract" }>;
-
-/** An add found already present when it ran (see {@link TxRun.redundant}). */
-export interface Redundant {
-  readonly fact: EAV;
-  readonly work: WorkEntity;
-  readonly fromBase: boolean;
-}
-
-/** The working state and the rules of one attempt. Mutable; lives inside one `transactOps` call. */
-export class TxRun {
-  /** The tempids resolved so far (see tempids.ts). */
-  readonly tempids: TempidTable;
-  /** Eids handed to tempids used as ref values: each must end up with an asserted datom. */
-  readonly valueTempids = new Map<Eid, Tempid>();
-  /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
-  readonly defined: EidTable<true>;
-  /** Per map key of the current chunk: the map's entity once resolved (an array: keys are small and dense). */
-  private groupEids: Array<Eid | undefined> = [];
-  /** The working entities by eid... */
-  private readonly ents: EidTable<WorkEntity>;
-  /** ...and in the order they were first touched (the order of the report's datoms). */
-  readonly touched: WorkEntity[] = [];
-  readonly avIdentity: AvWork;
-  readonly avValue: AvWork;
-  readonly vae: VaeWork;
-  readonly transients: EAV[] = [];
-  /**
-   * Resolved adds found already present when they ran (commit.ts `redundantAdds` keeps those
-   * present before and after), each with the working entity it was found on and whether the value
-   * found was the entity's value before the transaction (then no lookup in the old store is needed).
-   */
-  readonly redundant: Redundant[] = [];
-  readonly warnings: StoreWarning[] = [];
-  private readonly conflicts: ConflictLog | undefined;
-  /** The next fresh eid: above every eid of the store and every explicit eid of the tx (R18). */
-  next: number;
-  /** The largest positive integer eid written in the chunks run so far. */
-  maxExplicit = 0;
-  /** The first eid this attempt may hand out (the store's maxEid + 1). */
-  private readonly firstFresh: number;
-  /** True once a fresh eid was handed out (or came in the seed). */
-  private handedOut: boolean;
-  /** The chunk being run (see {@link executeChunkMut}). */
-  private prep!: Prepared;
-
-  /**
-   * `seed`: the tempids of the previous attempt (a retry keeps them, as DataScript's
-   * retry-with-tempid does, plus the upserted one); `next`: where that attempt's counter stopped,
-   * so that a retry never hands out an eid a kept tempid holds.
-   */
-  constructor(
-    readonly store: Store,
-    seed: ReadonlyMap<Tempid, Eid> | undefined,
-    next: number | undefined,
-    /** The attributes whose redundant adds are collected (all when undefined; see `TxOptions`). */
-    private readonly redundantFor: ReadonlySet<Attribute> | undefined,
-  ) {
-    this.tempids = new TempidTable(seed);
-    const ix = store.indexes;
-    this.avIdentity = new AvWork(ix.avIdentity);
-    this.avValue = new AvWork(ix.avValue);
-    this.vae = new VaeWork(ix.vae);
-    this.firstFresh = ix.maxEid + 1;
-    this.defined = new EidTable(this.firstFresh);
-    this.ents = new EidTable(this.firstFresh);
-    this.next = next ?? this.firstFresh;
-    this.handedOut = seed !== undefined && seed.size > 0;
-    const mode = store.options.txConflictsMode;
-    this.conflicts = mode === "ignore" ? undefined : new ConflictLog((code, message, data, op) => this.violation(mode, code, message, data, op));
-  }
-
+/** One attempt at a transaction: its ops applied in order to the working state. Mutable; lives inside one `transactOps` call. */
+export class TxRun extends TxState {
   /**
    * Mutates the working state: applies a chunk of the transaction's ops in order (a transaction is
    * one chunk or, normalised in chunks, several; see `normalizeInChunks`). Throws
@@ -238,176 +158,6 @@ export class TxRun {
     if (typecheckMode !== "ignore" && info.check !== undefined && !info.ref && !info.check(v)) {
       this.violation(typecheckMode, "store/type-violation", `cannot add ${fmt(e, info.ident, v)}: ${formatValue(v)} is not of type ${info.typeName}`, { attribute: info.ident, value: v, eids: [e], valueType: info.typeName }, op);
     }
-  }
-
-  /** Reports a failed check according to its mode. */
-  violation(mode: Mode, code: StoreWarning["code"], message: string, data: ErrorData, op: Op | undefined): void {
-    if (mode === "enforce") fail(code, message, data, op);
-    if (mode === "warn") this.warnings.push({ code, message: op === undefined ? message : `${message} (at ${op.path})`, data: op === undefined ? data : { ...data, path: op.path } });
-  }
-
-  // ---- tempids ---------------------------------------------------------------------------------
-
-  private allocate(): number {
-    this.handedOut = true;
-    return this.next++;
-  }
-
-  /** A tempid in the value of a ref attribute: its eid, allocated now if it has none yet. */
-  private valueTempid(t: Tempid, op: AddOp | RetractOp, info: AttrInfo): Eid {
-    let eid = this.tempids.get(t);
-    if (eid === undefined) {
-      eid = this.allocate();
-      this.tempids.set(t, eid);
-    }
-    // a nested entity map: Datomic wants it under a component or with a unique attribute
-    if (t instanceof GeneratedTempid && this.conflicts !== undefined && !info.component && !this.prep.hasUnique.has(t)) {
-      this.violation(this.store.options.txConflictsMode, "store/invalid-nested-entity", `the nested entity under :${info.ident} must be a component or have a unique attribute`, { attribute: info.ident }, op);
-    }
-    this.valueTempids.set(eid, t);
-    return eid;
-  }
-
-  /** A tempid in e of a list form: upserts through a unique-identity attribute (R07). */
-  private vectorTempid(t: Tempid, info: AttrInfo, v: Value): Eid {
-    const upserted = info.identity ? this.holder(info, v) : undefined;
-    const allocated = this.tempids.get(t);
-    if (upserted !== undefined && allocated !== undefined && upserted !== allocated) throw new Retry(t, upserted);
-    const eid = upserted ?? allocated ?? this.allocate();
-    this.tempids.set(t, eid);
-    return eid;
-  }
-
-  /**
-   * The entity of an entity map, resolved once when the map starts, from its eav/eid and all its
-   * identity attributes together (R07-R09, R15): DataScript's map branch. Explicit eids and lookup
-   * refs always resolve here; a tempid only when one of the identity values upserts it.
-   */
-  private resolveMap(key: number): void {
-    const e0 = this.prep.groupE[key];
-    if (e0 === undefined) return; // a map without attributes (no ops)
-    const first = this.prep.ops[this.prep.groupFirst[key]!]!;
-    const explicit = isTempid(e0) ? undefined : this.entid(e0, true, first)!;
-    let upserted: Eid | undefined;
-    let by: AddOp | undefined;
-    for (const j of this.prep.groupIdentity[key] ?? []) {
-      const op = this.prep.ops[j] as AddOp;
-      const info = this.prep.infos[j]!;
-      let v: Value | undefined = op.v;
-      if (info.ref) v = isTempid(v) ? undefined : isLookupRef(v) ? this.lookupRef(v, false, op) : v;
-      if (v === undefined) continue;
-      const found = this.holder(info, v);
-      if (found === undefined) continue;
-      if (upserted === undefined) {
-        upserted = found;
-        by = op;
-      } else if (found !== upserted) {
-        fail(
-          "store/unique-conflict",
-          `conflicting upserts: [:${by!.a} ${formatValue(by!.v)}] resolves to entity ${formatEid(upserted)}, but [:${op.a} ${formatValue(op.v)}] resolves to entity ${formatEid(found)}`,
-          { attribute: op.a, value: op.v, eids: [upserted, found] },
-          op,
-        );
-      }
-    }
-    if (explicit !== undefined) {
-      if (upserted !== undefined && upserted !== explicit) {
-        fail(
-          "store/unique-conflict",
-          `conflicting upsert: [:${by!.a} ${formatValue(by!.v)}] resolves to entity ${formatEid(upserted)}, but the entity map has eav/eid ${formatEid(explicit)}`,
-          { attribute: by!.a, value: by!.v, eids: [explicit, upserted] },
-          by,
-        );
-      }
-      this.groupEids[key] = explicit;
-      return;
-    }
-    const t = e0 as Tempid;
-    if (upserted === undefined) {
-      // no upsert now. With identity attributes the map's adds resolve their tempid one by one,
-      // like list forms (DataScript explodes the map and allocates lazily), so that a value
-      // asserted meanwhile by a nested map can still upsert it. Without any, every add would
-      // get the tempid's eid or a fresh one: resolve it once (eids differ from DataScript's
-      // only in numbering).
-      if (this.prep.groupIdentity[key] !== undefined) return;
-      const eid = this.tempids.get(t) ?? this.allocate();
-      this.tempids.set(t, eid);
-      this.groupEids[key] = eid;
-      this.defined.setMut(eid, true);
-      return;
-    }
-    const allocated = this.tempids.get(t);
-    if (allocated !== undefined && allocated !== upserted) throw new Retry(t, upserted);
-    this.tempids.set(t, upserted);
-    this.groupEids[key] = upserted;
-    this.defined.setMut(upserted, true);
-  }
-
-  /** DataScript's `check-value-tempids`: a tempid used only as a ref value is an error (R12). */
-  private checkValueTempids(): void {
-    // generated tempids count too: an empty nested map `{}` defines no entity (as in DataScript)
-    const unused: Tempid[] = [];
-    for (const [eid, t] of this.valueTempids) if (this.defined.get(eid) === undefined) unused.push(t);
-    if (unused.length > 0) {
-      fail("store/tempid-only-as-value", `tempids used only as a ref value, never as an entity: ${unused.map((t) => formatEid(t)).join(", ")}`, { tempids: unused });
-    }
-  }
-
-  private noTempid(e: EntityRef, op: Op): void {
-    if (isTempid(e)) {
-      fail("store/tempid-in-retract", `cannot use tempid ${formatEid(e)} in ${op.kind}: tempids are allowed in adds only`, { tempid: e, eids: [e] }, op);
-    }
-  }
-
-  // ---- ids and lookups -------------------------------------------------------------------------
-
-  /** The entity holding `v` under the unique attribute (current state of the tx). */
-  private holder(info: AttrInfo, v: Value): Eid | undefined {
-    return (info.identity ? this.avIdentity : this.avValue).get(info.ident, valueKey(v));
-  }
-
-  /** Resolves an eid or lookup ref; `strict` makes an unresolved lookup ref an error (R15). */
-  private entid(ref: EntityRef, strict: boolean, op: Op): Eid | undefined {
-    if (!isLookupRef(ref)) return ref as Eid;
-    return this.lookupRef(ref, strict, op);
-  }
-
-  /** Resolves a lookup ref (the caller checked its shape: the check runs a regex, once is enough). */
-  private lookupRef(ref: LookupRef, strict: boolean, op: Op): Eid | undefined {
-    const [a, v] = ref;
-    const info = this.store.schema.info(a);
-    if (!info.unique) {
-      fail("store/lookup-ref-attr-not-unique", `lookup ref ${formatEid(ref)}: :${a} is not unique (declare it unique "identity" or "value")`, { attribute: a, value: v }, op);
-    }
-    const found = this.holder(info, v);
-    if (found === undefined && strict) {
-      fail("store/entity-not-found", `nothing found for lookup ref ${formatEid(ref)}`, { attribute: a, value: v }, op);
-    }
-    return found;
-  }
-
-  /** A ref attribute's value as an eid: eids as they are, lookup refs resolved (strictly). */
-  private refTarget(v: Value, op: Op, info: AttrInfo): Eid {
-    if (isEid(v)) return v;
-    if (isLookupRef(v)) return this.lookupRef(v, true, op)!;
-    return fail("store/invalid-eid", `:${info.ident} is a ref attribute: its value must be an entity id, a tempid or a lookup ref, got ${formatValue(v)}`, { attribute: info.ident, value: v }, op);
-  }
-
-  /**
-   * The working copy of an entity, made on first touch. `size`: how many card-one attributes the
-   * caller expects the tx to write on it (an entity map's size); by default the entity's own.
-   */
-  work(e: Eid, size?: number): WorkEntity {
-    let w = this.ents.get(e);
-    if (w === undefined) {
-      // eids above the store's maxEid (fresh allocations, new explicit eids) have no record yet
-      const ix = this.store.indexes;
-      const base = typeof e === "number" && e > ix.maxEid ? undefined : ix.eav.get(e);
-      w = new WorkEntity(e, base, size ?? Math.max(base?.attrs.length ?? 0, 4));
-      this.ents.setMut(e, w);
-      this.touched.push(w);
-    }
-    return w;
   }
 
   // ---- retractions -----------------------------------------------------------------------------

@@ -38,7 +38,7 @@ export type AddOp = Extract<TxOp, { kind: "add" }>;
 export type RetractOp = Extract<TxOp, { kind: "retract" }>;
 
 
-/** An add found already present when it ran (see {@link TxRun.redundant}). */
+/** An add found already present when it ran (see {@link TxState.redundant}). */
 export interface Redundant {
   readonly fact: EAV;
   readonly work: WorkEntity;

@@ -25,14 +25,8 @@ export {
   eavKey,
   formatEid,
 } from "./eav.js";
+export { type TxOp, type SchemaView, type EntityMap, type FactInput, type TxEntry, type TxInput, NO_SCHEMA } from "./tx-types.js";
 export {
-  type TxOp,
-  type SchemaView,
-  type EntityMap,
-  type FactInput,
-  type TxEntry,
-  type TxInput,
-  NO_SCHEMA,
   normalizeTx,
   normalizeFacts,
   normalizeInChunks,

@@ -53,6 +53,7 @@ export {
   transact,
   transactOps,
   transactFacts,
+  TxBatch,
   PRESETS,
   type TxReport,
   type SchemaEntry,

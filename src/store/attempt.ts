@@ -98,8 +98,8 @@ export abstract class TxState {
     const ix = store.indexes;
     this.avIdentity = new AvWork(ix.avIdentity);
     this.avValue = new AvWork(ix.avValue);
-    this.vae = new VaeWork(ix.vae);
     this.firstFresh = ix.maxEid + 1;
+    this.vae = new VaeWork(ix.vae, this.firstFresh);
     this.defined = new EidTable(this.firstFresh);
     this.ents = new EidTable(this.firstFresh);
     this.next = next ?? this.firstFresh;

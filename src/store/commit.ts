@@ -265,13 +265,10 @@ function avAfter(base: AvIndex, work: AvWork): AvIndex {
 }
 
 function vaeAfter(base: VaeIndex, work: VaeWork, edit: object | undefined): VaeIndex {
-  if (work.changes.size === 0) return base;
-  const targets: Eid[] = [];
-  const referrers: Array<Referrers | undefined> = [];
-  for (const [target, changes] of work.changes) {
-    targets.push(target);
-    referrers.push(applyRefChanges(base.get(target), changes));
-  }
+  const targets = work.targets;
+  if (targets.length === 0) return base;
+  const referrers = new Array<Referrers | undefined>(targets.length);
+  for (let i = 0; i < targets.length; i++) referrers[i] = applyRefChanges(base.get(targets[i]!), work.changesOf(targets[i]!));
   return base.withChanges(targets, referrers, edit);
 }
 

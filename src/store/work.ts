@@ -165,21 +165,38 @@ export class AvWork {
 
 /** Overlay of the VAE index: per target, the ref changes of the tx in order. */
 export class VaeWork {
-  readonly changes = new Map<Eid, RefChange[]>();
+  /** Per target its changes (targets new in the tx, a load's, by offset: see {@link EidTable})... */
+  private readonly logs: EidTable<RefChange[]>;
+  /** ...and the targets in the order first changed. */
+  readonly targets: Eid[] = [];
 
-  constructor(private readonly base: VaeIndex) {}
+  /** `firstFresh`: the first eid the transaction may hand out. */
+  constructor(
+    private readonly base: VaeIndex,
+    firstFresh: number,
+  ) {
+    this.logs = new EidTable(firstFresh);
+  }
+
+  /** The changes of `target` in order (it is one of {@link targets}). */
+  changesOf(target: Eid): readonly RefChange[] {
+    return this.logs.get(target) ?? [];
+  }
 
   /** Mutates: records that `source` now points (or no longer points) at `target` through `attr`. */
   setMut(target: Eid, attr: Attribute, source: Eid, present: boolean): void {
-    const log = this.changes.get(target);
-    if (log === undefined) this.changes.set(target, [{ attr, source, present }]);
-    else log.push({ attr, source, present });
+    const log = this.logs.get(target);
+    if (log !== undefined) log.push({ attr, source, present });
+    else {
+      this.logs.setMut(target, [{ attr, source, present }]);
+      this.targets.push(target);
+    }
   }
 
   /** Every `[attribute, source]` currently pointing at `target`. */
   incoming(target: Eid): Array<[Attribute, Eid]> {
     const pairs = referrerPairs(this.base.get(target));
-    for (const c of this.changes.get(target) ?? []) {
+    for (const c of this.logs.get(target) ?? []) {
       const i = pairs.findIndex((p) => p.source === c.source && p.attr === c.attr);
       if (c.present && i < 0) pairs.push({ attr: c.attr, source: c.source });
       else if (!c.present && i >= 0) pairs.splice(i, 1);

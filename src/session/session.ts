@@ -3,9 +3,11 @@
  *
  * Invariant (tested by property): after every call, the store's datoms are exactly the non-transient
  * EAV facts in the engine's working memory. Every change reaches the engine as the store's NET delta:
- * - the caller's upsert/retract/transact go through `transactOps` first, then the delta is queued
- *   in the engine (retractions before additions, so a card-one replace is seen as such);
- * - inside `fire()`, actions use the context of `context.ts`, which does the same mid-fire;
+ * - the caller's upsert/retract/transact go through the store first (`transactFacts`, `transact`),
+ *   then the delta is queued in the engine (retractions before additions, so a card-one replace is
+ *   seen as such);
+ * - inside `fire()`, actions use the context of `context.ts`, which does the same mid-fire, all of
+ *   a fire's transactions in one `TxBatch`;
  * - truth maintenance withdrawing a derived EAV calls `onWithdraw`, which retracts it from the store.
  * A withdrawn card-one value that had replaced an older value leaves the attribute empty: the old
  * value does not come back (Clara's answer; see test/session/truth-maintenance.test.ts).

@@ -234,7 +234,8 @@ export class Session {
     if (report.redundant.length > 0) engine = engine.insert(report.redundant);
     if (report.retracted.length > 0) engine = engine.retract(report.retracted);
     const adds = report.transients.length > 0 ? [...report.added, ...report.transients] : report.added;
-    if (adds.length > 0) engine = engine.insert(adds);
+    // the report's arrays are the store's fresh ones, never changed again: no copy
+    if (adds.length > 0) engine = engine.insertOwned(adds);
     const transients = report.transients.length > 0 ? [...this.pendingTransients, ...report.transients] : this.pendingTransients;
     return new Session(this.shared, report.after, engine, report.tempids, transients, this.derived);
   }

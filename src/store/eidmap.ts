@@ -26,7 +26,8 @@ const TRIE_LIMIT = 1 << 24;
 /** A trie node: 64 cells (children, or values in a leaf), then the token of the batch that made it. */
 type TrieNode = unknown[];
 
-function isTrieKey(e: Eid): e is number {
+/** True for the keys the trie holds (integers in [0, 2^24)); other keys go to the Map. */
+export function isTrieKey(e: unknown): e is number {
   return typeof e === "number" && e >= 0 && e < TRIE_LIMIT && Math.floor(e) === e;
 }
 

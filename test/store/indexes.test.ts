@@ -21,15 +21,31 @@ function rng(seed: number): () => number {
   };
 }
 
+/** How a test writes its unique values: `code(i)`, `tag(i)` and a moved tag `moved(tx)`. */
+interface Values {
+  readonly code: (i: number) => string | number;
+  readonly tag: (i: number) => string | number;
+  readonly moved: (tx: number) => string | number;
+}
+
+// integer values in [0, 2^24) live in a trie by value, others in a Map with an overlay: both
+// sides, and values that look like integers but are not held by the trie (negative, fractional,
+// past 2^24), in one index
+const mixed = (i: number): string | number => [`s${i}`, i, -i - 1, i + 0.5, 2 ** 24 + i, 2 ** 24 - 1 - i][i % 6]!;
+
 describe("unique-value indexes under churn", () => {
-  it("answer lookups like a plain model through rebuilds, and earlier stores keep their answers", () => {
+  it.each<[string, Values]>([
+    ["string values", { code: (i) => `c${i}`, tag: (i) => `t${i}`, moved: (tx) => `u${tx}` }],
+    ["integer values (the trie)", { code: (i) => i * 3, tag: (i) => 1_000_000 + i, moved: (tx) => 5_000_000 + tx }],
+    ["mixed values", { code: mixed, tag: (i) => mixed(i + 100_000), moved: (tx) => mixed(tx + 200_000) }],
+  ])("%s: lookups answer like a plain model through rebuilds, and earlier stores keep their answers", (_, val) => {
     const next = rng(7);
     let store: Store = createStore({ schema });
     // model: code -> eid and tag -> eid; eid -> [code, tag]
-    const byCode = new Map<string, number>();
-    const byTag = new Map<string, number>();
-    const ofEid = new Map<number, { code: string; tag: string }>();
-    const snapshots: Array<{ store: Store; codes: ReadonlyArray<readonly [string, number | undefined]> }> = [];
+    const byCode = new Map<string | number, number>();
+    const byTag = new Map<string | number, number>();
+    const ofEid = new Map<number, { code: string | number; tag: string | number }>();
+    const snapshots: Array<{ store: Store; codes: ReadonlyArray<readonly [string | number, number | undefined]> }> = [];
     let fresh = 0;
     for (let tx = 0; tx < 300; tx++) {
       const r = next() % 10;
@@ -38,7 +54,7 @@ describe("unique-value indexes under churn", () => {
         const maps = [];
         for (let i = 0; i < 1 + (next() % 40); i++) {
           fresh++;
-          maps.push({ "item/code": `c${fresh}`, "item/tag": `t${fresh}`, "item/n": fresh });
+          maps.push({ "item/code": val.code(fresh), "item/tag": val.tag(fresh), "item/n": fresh });
         }
         const report = transact(store, maps);
         store = report.after;
@@ -61,29 +77,29 @@ describe("unique-value indexes under churn", () => {
           ofEid.delete(e);
         }
       } else {
-        // upsert by identity, moving the unique tag to a new value; sometimes re-use a freed code
+        // upsert by identity, moving the unique tag to a new value
         const eids = [...ofEid.keys()];
         const e = eids[next() % eids.length]!;
         const { code, tag } = ofEid.get(e)!;
-        const newTag = `u${tx}`;
+        const newTag = val.moved(tx);
         store = transact(store, [{ "item/code": code, "item/tag": newTag }]).after;
         expect(store.lookup("item/code", code)).toBe(e);
         byTag.delete(tag);
         byTag.set(newTag, e);
         ofEid.set(e, { code, tag: newTag });
       }
-      if (tx % 25 === 0) snapshots.push({ store, codes: [...[...byCode].slice(0, 50), ["c0", undefined] as const] });
+      if (tx % 25 === 0) snapshots.push({ store, codes: [...[...byCode].slice(0, 50), [val.code(0), undefined] as const] });
     }
     expect(byCode.size).toBeGreaterThan(200);
     for (const [code, eid] of byCode) expect(store.lookup("item/code", code)).toBe(eid);
     for (const [tag, eid] of byTag) expect(store.lookup("item/tag", tag)).toBe(eid);
     for (let i = 1; i <= fresh; i++) {
-      if (!byCode.has(`c${i}`)) expect(store.lookup("item/code", `c${i}`)).toBeUndefined();
-      if (!byTag.has(`t${i}`)) expect(store.lookup("item/tag", `t${i}`)).toBeUndefined();
+      if (!byCode.has(val.code(i))) expect(store.lookup("item/code", val.code(i))).toBeUndefined();
+      if (!byTag.has(val.tag(i))) expect(store.lookup("item/tag", val.tag(i))).toBeUndefined();
     }
     for (const { store: s, codes } of snapshots) for (const [code, eid] of codes) expect(s.lookup("item/code", code)).toBe(eid);
     // a freed identity value is free again: a new entity may take it
-    const freed = [...Array(fresh).keys()].map((i) => `c${i + 1}`).find((c) => !byCode.has(c))!;
+    const freed = [...Array(fresh).keys()].map((i) => val.code(i + 1)).find((c) => !byCode.has(c))!;
     const report = transact(store, [{ "eav/eid": "x", "item/code": freed }]);
     expect(report.after.lookup("item/code", freed)).toBe(report.tempids.get("x"));
   });

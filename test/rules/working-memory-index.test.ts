@@ -1,6 +1,6 @@
-// Working memory's attribute -> entity index keeps dense integer entity ids in an array from the
-// first id it sees and every other key (keywords, ids below that first id or far past the array)
-// in a Map. Whatever the mix, the engine must behave as a set of facts: joins on the entity see
+// Working memory's attribute -> entity index keeps integer entity ids in pages near the first id it
+// sees (below it too) and every other key (keywords, ids far from the pages, ids whose page was not
+// worth allocating yet) in a Map (runtime/keymap.ts; keymap.test.ts tests it alone). Whatever the mix, the engine must behave as a set of facts: joins on the entity see
 // exactly the facts present, retractions and several values per (entity, attribute) work, a failed
 // fire leaves everything as it was and old session values stay valid.
 import fc from "fast-check";

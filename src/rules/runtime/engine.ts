@@ -28,6 +28,7 @@
  */
 import { EavError } from "../../errors.js";
 import { formatValue } from "../../eav/value.js";
+import { isEav } from "../../eav/eav.js";
 import { isTruthy, type CompiledExpr } from "../expr.js";
 import type { NetworkCore } from "../plan.js";
 import type { Bindings, QuerySpec } from "../spec.js";
@@ -297,7 +298,7 @@ class Fire implements Rt {
     }
     const type = net.factType(fact);
     if (net.wmTypes.size > 0 && !net.isEavFact(fact) && net.wmTypes.has(type)) refuseTyped(fact, type);
-    e = new FactEntry(fact, this.nextId());
+    e = new FactEntry(fact, this.nextId(), wm.vkeyOf(fact));
     if (uncond) e.state = UNCOND_STATE;
     else if (support !== null) {
       e.state = support;
@@ -325,17 +326,28 @@ class Fire implements Rt {
 
   private retractFact(fact: unknown): void {
     const e = this.state.wm.get(fact);
-    if (e !== undefined) this.removeEntry(e, "explicit");
+    if (e === undefined) return;
+    // Read the caller's fact instead of the stored one where they cannot differ: an EAV found in
+    // the index has the same attribute and entity and an equal value, and with the default fieldOf
+    // (implied by a non-empty wmTypes, see compile.ts) the alpha tests give the same answers. The
+    // stored fact is one cache miss away on a big memory; a retraction that touches no token then
+    // never reads it (join 100k: retract-only ~2.2 -> ~1.9 us per fact, issue 7).
+    const net = this.net;
+    this.removeEntry(e, "explicit", net.factKey === null && net.wmTypes.size > 0 && isEav(fact) ? fact : e.fact);
   }
 
-  /** Removes a fact: first from every node's right side, then every token holding it. */
-  private removeEntry(e: FactEntry, reason: "explicit" | "withdrawn"): void {
+  /**
+   * Removes a fact: first from every node's right side, then every token holding it. `probe` is
+   * `e.fact` or a fact that working memory and the alpha network cannot tell from it (see
+   * retractFact); only its type, index keys and alpha tests are read.
+   */
+  private removeEntry(e: FactEntry, reason: "explicit" | "withdrawn", probe: unknown = e.fact): void {
     const net = this.net;
     this.setState(e, (e.uncond ? UNCOND_STATE : 0) | RETRACTED);
-    this.state.wm.remove(this.j, e);
+    this.state.wm.remove(this.j, e, probe);
     this.retracted.push(e.fact);
     this.listener?.retracted?.(e.fact, this.firingRule, reason);
-    const fact = e.fact;
+    const fact = probe;
     const alphas = net.alphaByType.get(net.factType(fact));
     if (alphas !== undefined) {
       for (const al of alphas) if (al.matches(fact, net.fieldOf)) for (const s of al.successors) s.rightRemove(this, e);

@@ -481,6 +481,11 @@ class Fire implements Rt {
     return tupleKey(values);
   }
 
+  cacheKey(t: Token, key: unknown): void {
+    // an older token is shared with older versions: caching would need a journal entry, not worth it
+    if (t.id > this.born) t.key = key;
+  }
+
   field(fact: unknown, field: string): unknown {
     return this.net.fieldOf(fact, field);
   }

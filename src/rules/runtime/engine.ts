@@ -439,7 +439,7 @@ class Fire implements Rt {
   }
 
   private wmVisible(node: BetaNode, alpha: AlphaFilter, e: FactEntry): boolean {
-    return (e !== this.adding || this.hasArrived(node)) && alpha.matches(e.fact, this.net.fieldOf);
+    return (e !== this.adding || this.hasArrived(node)) && (alpha.passesAll || alpha.matches(e.fact, this.net.fieldOf));
   }
 
   private hasArrived(node: BetaNode): boolean {

@@ -135,6 +135,8 @@ export class RootNode extends BetaNode {
  */
 export interface AlphaFilter {
   readonly type: string;
+  /** Every fact of the type passes (`matches` need not be called). */
+  readonly passesAll: boolean;
   matches(fact: unknown, fieldOf: FieldOf): boolean;
 }
 

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { eav, type EAV } from "../../src/eav/index.js";
 import { compileRules, newRuleSession, pattern, query, rule, type EngineActionContext, type Listener } from "../../src/rules/index.js";
+import { objectArray } from "../../src/rules/runtime/memory.js";
 import { attr, mark } from "./helpers.js";
 
 const net = compileRules([
@@ -58,5 +59,17 @@ describe("fire report", () => {
     // the rule's match goes: the fact stays (unconditional now); in the old value it would go
     expect(attr(s2.retract([eav(1, "p/x", 2995)]).fire(), "p/big")).toEqual(["1:true"]);
     expect(attr(s1.retract([eav(1, "p/x", 2995)]).fire(), "p/big")).toEqual([]);
+  });
+});
+
+describe("objectArray (the fire's lists)", () => {
+  it("is a new, empty array each time, holding anything pushed", () => {
+    const a = objectArray<unknown>();
+    const b = objectArray<unknown>();
+    expect(a).not.toBe(b);
+    expect(a).toEqual([]);
+    a.push(1, { x: 1 }, "s", null);
+    expect(a).toEqual([1, { x: 1 }, "s", null]);
+    expect(b).toEqual([]);
   });
 });

@@ -37,7 +37,7 @@ import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
 import type { EngineState } from "./state.js";
 import type { FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
-import { Activation, FactEntry, JoinToken, keyOf, linkToken, matchOf, NO_KEY, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
+import { Activation, FactEntry, JoinToken, keyOf, linkToken, matchOf, NO_KEY, objectArray, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
 import type { AlphaFilter, BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
@@ -67,23 +67,23 @@ class Fire implements Rt {
   readonly net: NetworkCore;
   private readonly agenda = new Agenda();
   private readonly listener: Listener | undefined;
-  private readonly withdrawQueue: FactEntry[] = [];
+  private readonly withdrawQueue: FactEntry[] = objectArray();
   /** Facts that lost a support but kept others: is one of those left well-founded? (tms.ts) */
-  private readonly checkQueue: FactEntry[] = [];
+  private readonly checkQueue: FactEntry[] = objectArray();
   /** Accumulator groups changed since the last flush: node -> join key -> changed groups (or null). */
   private dirty: Map<DirtyNode, Map<unknown, Set<unknown> | null>> | null = null;
   private readonly firings: Record<string, number> = {};
   /** The latest firings' rule names, a ring indexed by `total % RECENT`. */
-  private readonly recent: string[] = [];
+  private readonly recent: string[] = objectArray();
   private total = 0;
   /**
    * The facts that entered working memory, in order (cells `0 .. nInserted - 1`). Sized up front
    * for the pending inserts and trimmed at the end: pushing 500k facts one by one copied the
    * growing array about ten times (~14 MB of a load's allocation, in large-object space).
    */
-  private inserted: unknown[] = [];
+  private inserted: unknown[] = objectArray();
   private nInserted = 0;
-  private readonly retracted: unknown[] = [];
+  private readonly retracted: unknown[] = objectArray();
   /** Load-order index of the rule whose action's changes are being applied (noLoop), else -1. */
   private firingProduction = -1;
   private firingRule: string | null = null;
@@ -93,7 +93,7 @@ class Fire implements Rt {
    * arrives; seen earlier too, a token would pair with it twice).
    */
   private adding: FactEntry | null = null;
-  private readonly arrived: BetaNode[] = [];
+  private readonly arrived: BetaNode[] = objectArray();
   /**
    * How many cells of `arrived` count. Reset per fact instead of `arrived.length = 0`, which drops
    * the array's backing store so that the next push allocates a new one: ~110 bytes per fact, a

@@ -21,6 +21,7 @@
  * an undo leaves an empty page behind, which changes memory use, never what the map holds.
  */
 import { ABSENT, jdelete, jset, type Journal } from "./journal.js";
+import { objectArray } from "./memory.js";
 
 /** log2 of the page size. */
 const PAGE_BITS = 8;
@@ -46,9 +47,9 @@ export class KeyMap<V> {
   /** The page number of the first integer key seen, or -1 before it. */
   private basePage = -1;
   /** Pages `basePage`, `basePage + 1`, ... (undefined: not allocated). */
-  private readonly hi: Array<Page<V> | undefined> = [];
+  private readonly hi: Array<Page<V> | undefined> = objectArray();
   /** Pages `basePage - 1`, `basePage - 2`, ... */
-  private readonly lo: Array<Page<V> | undefined> = [];
+  private readonly lo: Array<Page<V> | undefined> = objectArray();
   private sparse: Map<unknown, V> | null = null;
   /**
    * Whether a key that a page could hold (a small non-negative integer) was ever put in the Map.

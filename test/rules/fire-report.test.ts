@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { eav, type EAV } from "../../src/eav/index.js";
 import { compileRules, newRuleSession, pattern, query, rule, type EngineActionContext, type Listener } from "../../src/rules/index.js";
-import { objectArray } from "../../src/rules/runtime/memory.js";
+import { objectArray } from "../../src/rules/runtime/arrays.js";
 import { attr, mark } from "./helpers.js";
 
 const net = compileRules([

@@ -7,7 +7,7 @@ import { formatValue } from "../../eav/value.js";
 import type { Bindings, QuerySpec } from "../spec.js";
 import type { EngineActionContext } from "./api.js";
 import type { Row } from "./query.js";
-import { objectArray } from "./memory.js";
+import { objectArray } from "./arrays.js";
 
 /** An action's buffered operations: a logical insert, an unconditional insert, a retraction. */
 export const LOGICAL = 0;

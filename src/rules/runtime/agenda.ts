@@ -14,7 +14,8 @@
  * The agenda never outlives a fire: `fire()` runs to a fixpoint (or throws and rolls back), so it
  * needs no journal.
  */
-import { type Activation, objectArray } from "./memory.js";
+import type { Activation } from "./memory.js";
+import { objectArray } from "./arrays.js";
 
 /** The activations of one (salience, production), oldest first (the top is the newest). */
 class Group {

@@ -37,6 +37,7 @@
 import { EavError } from "../../errors.js";
 import { formatValue } from "../../eav/value.js";
 import { isEav } from "../../eav/eav.js";
+import { objectArray } from "./arrays.js";
 import { isTruthy, type CompiledExpr } from "../expr.js";
 import type { NetworkCore } from "../plan.js";
 import type { Bindings, QuerySpec } from "../spec.js";
@@ -45,7 +46,7 @@ import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
 import type { EngineState } from "./state.js";
 import type { FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
-import { Activation, FactEntry, JoinToken, keyOf, linkToken, matchOf, NO_KEY, objectArray, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
+import { Activation, FactEntry, JoinToken, keyOf, linkToken, matchOf, NO_KEY, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
 import type { AlphaFilter, BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";

@@ -21,7 +21,7 @@
  * an undo leaves an empty page behind, which changes memory use, never what the map holds.
  */
 import { ABSENT, jdelete, jset, type Journal } from "./journal.js";
-import { objectArray } from "./memory.js";
+import { objectArray } from "./arrays.js";
 
 /** log2 of the page size. */
 const PAGE_BITS = 8;

@@ -364,7 +364,6 @@ class Builder {
     for (const n of this.nodes) {
       const only = n.children.length === 1 ? n.children[0] : undefined;
       if (n instanceof JoinNode && only instanceof TerminalNode) n.fusedTerminal = only;
-      if (only !== undefined) only.ownsKey = true;
     }
     const factType = this.options.factType;
     return {

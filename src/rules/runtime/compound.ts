@@ -112,10 +112,10 @@ export class BetaNegationNode extends BetaNode {
     return { left: new KeyMap(), count: new Map() };
   }
   leftAdd(rt: Rt, t: Token): void {
-    negLeftAdd(rt, this, rt.mem[this.id] as NegMem, this.addedKey(rt, t, this.leftLocs), t);
+    negLeftAdd(rt, this, rt.mem[this.id] as NegMem, rt.leftKey(t, this.level - 1, this.leftLocs), t);
   }
   leftRemove(rt: Rt, t: Token): void {
-    bucketRemove(rt.j, (rt.mem[this.id] as NegMem).left, this.removedKey(rt, t, this.leftLocs), t);
+    bucketRemove(rt.j, (rt.mem[this.id] as NegMem).left, rt.leftKey(t, this.level - 1, this.leftLocs), t);
   }
   /** A token of the conjunction arrived. */
   tokenAdd(rt: Rt, t: Token): void {
@@ -183,7 +183,7 @@ export class AccumulateNode extends BetaNode {
   }
   leftAdd(rt: Rt, t: Token): void {
     const m = rt.mem[this.id] as AccMem;
-    const k = this.addedKey(rt, t, this.leftLocs);
+    const k = rt.leftKey(t, this.level - 1, this.leftLocs);
     bucketAdd(rt.j, m.left, k, t);
     const g = m.groups.get(k);
     if (g === undefined && this.accumulator.emptyMatches === false) return;
@@ -192,7 +192,7 @@ export class AccumulateNode extends BetaNode {
   }
   leftRemove(rt: Rt, t: Token): void {
     const m = rt.mem[this.id] as AccMem;
-    bucketRemove(rt.j, m.left, this.removedKey(rt, t, this.leftLocs), t);
+    bucketRemove(rt.j, m.left, rt.leftKey(t, this.level - 1, this.leftLocs), t);
   }
   override rightAdd(rt: Rt, e: FactEntry): void {
     const m = rt.mem[this.id] as AccMem;

@@ -24,8 +24,9 @@
  * - On a big memory an update is bound by cache misses (each object reached at random is one, ~0.2 us
  *   on this box), not by instructions, so the update path avoids reads it does not need: a fact
  *   entry keeps its value's key (FactEntry.vkey), a retraction reads the caller's equal EAV instead
- *   of the stored one, a join skips the alpha test of a pattern without tests, a token caches its
- *   join key for its node's only child (Token.key), and integer keys live in pages (keymap.ts).
+ *   of the stored one, a join skips the alpha test of a pattern without tests, and integer keys
+ *   live in pages (keymap.ts). (Caching a token's join key in the token, to skip the walk up to the
+ *   facts that bind it on removal, measured no gain: those ancestors are in cache by then.)
  * - A big load allocates nothing per fact beyond its entry and tokens: no iterator results, no
  *   one-item bucket arrays, no growing copies (pages, a report list sized up front); join 100k,
  *   sampling heap profiler: 164 -> 85 MB allocated by the load's fire (issue 7).
@@ -488,11 +489,6 @@ class Fire implements Rt {
     const values: unknown[] = [];
     for (let i = 0; i < n; i++) values.push(fieldOf(fact, fields[i] as string));
     return tupleKey(values);
-  }
-
-  cacheKey(t: Token, key: unknown): void {
-    // an older token is shared with older versions: caching would need a journal entry, not worth it
-    if (t.id > this.born) t.key = key;
   }
 
   field(fact: unknown, field: string): unknown {

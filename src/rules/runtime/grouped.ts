@@ -53,7 +53,7 @@ export class GroupedAccumulateNode extends BetaNode {
   }
   leftAdd(rt: Rt, t: Token): void {
     const m = rt.mem[this.id] as GroupedMem;
-    const k = this.addedKey(rt, t, this.leftLocs);
+    const k = rt.leftKey(t, this.level - 1, this.leftLocs);
     bucketAdd(rt.j, m.left, k, t);
     const groups = m.groups.get(k);
     if (groups === undefined) return;
@@ -63,7 +63,7 @@ export class GroupedAccumulateNode extends BetaNode {
   }
   leftRemove(rt: Rt, t: Token): void {
     const m = rt.mem[this.id] as GroupedMem;
-    bucketRemove(rt.j, m.left, this.removedKey(rt, t, this.leftLocs), t);
+    bucketRemove(rt.j, m.left, rt.leftKey(t, this.level - 1, this.leftLocs), t);
     jdelete(rt.j, m.outputs, t);
   }
   override rightAdd(rt: Rt, e: FactEntry): void {

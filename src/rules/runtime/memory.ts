@@ -87,9 +87,6 @@ export function supportsOf(by: Supports): Iterable<Activation> {
 }
 const NO_SUPPORTS: readonly Activation[] = [];
 
-/** {@link Token.key} of a token whose key is not cached. */
-export const NO_CACHED_KEY: unique symbol = Symbol("no cached key");
-
 /**
  * A partial match at a beta node: its parent token plus what this node added (`data`: the
  * accumulated result, or null; a {@link JoinToken} holds its fact entry there).
@@ -98,13 +95,6 @@ export class Token {
   child: Token | null = null;
   next: Token | null = null;
   prev: Token | null = null;
-  /**
-   * This token's join key in the left memory of its node's only child ({@link NO_CACHED_KEY} until
-   * that child cached it, see nodes.ts `BetaNode.ownsKey`). Removing the token then needs no walk
-   * up to the facts that bind the key: on 100k entities that walk was two or three cache misses
-   * per removal (issue 7). Written once, only while the token is new (no journal entry).
-   */
-  key: unknown = NO_CACHED_KEY;
   constructor(
     /** The runtime node id that produced this token. */
     readonly node: number,

@@ -9,7 +9,7 @@
  */
 import { jdelete, jset } from "./journal.js";
 import type { Journal } from "./journal.js";
-import { type Bucket, bucketAdd, bucketItems, bucketRemove, bucketSingle, childAt, type FactEntry, NO_CACHED_KEY, type Token } from "./memory.js";
+import { type Bucket, bucketAdd, bucketItems, bucketRemove, bucketSingle, childAt, type FactEntry, type Token } from "./memory.js";
 import { KeyMap } from "./keymap.js";
 import type { FieldOf } from "../accumulators.js";
 import type { Test } from "../spec.js";
@@ -48,8 +48,6 @@ export interface Rt {
   removeToken(t: Token): void;
   /** The join key of a token for the given variable locations. */
   leftKey(t: Token, level: number, locs: readonly VarLoc[]): unknown;
-  /** Caches `key` in `t` (Token.key) when `t` was created in this fire; else does nothing. */
-  cacheKey(t: Token, key: unknown): void;
   /** The join key of a fact for the given fields. */
   rightKey(fact: unknown, fields: readonly string[]): unknown;
   /** A field of a fact (the network's fieldOf). */
@@ -85,11 +83,6 @@ export abstract class BetaNode {
    * join's tokens (memory.ts, `Activation`). Set once the network is built (compile.ts), else null.
    */
   fusedTerminal: BetaNode | null = null;
-  /**
-   * This node is its parent's only child (set once the network is built, compile.ts): it caches the
-   * left key of each parent token in the token ({@link Token.key}), and reads it back on removal.
-   */
-  ownsKey = false;
   constructor(
     readonly id: number,
     /** Level of the tokens this node produces (its parent's plus one). */
@@ -99,17 +92,6 @@ export abstract class BetaNode {
   ) {}
   /** A fresh, empty memory for this node. */
   abstract createMemory(): unknown;
-  /** The left key of a parent token arriving here (for `locs`), cached in it if this node owns it. */
-  protected addedKey(rt: Rt, t: Token, locs: readonly VarLoc[]): unknown {
-    const k = rt.leftKey(t, this.level - 1, locs);
-    if (this.ownsKey) rt.cacheKey(t, k);
-    return k;
-  }
-  /** The left key of a parent token leaving (for `locs`): the cached one, or computed again. */
-  protected removedKey(rt: Rt, t: Token, locs: readonly VarLoc[]): unknown {
-    const k = t.key;
-    return this.ownsKey && k !== NO_CACHED_KEY ? k : rt.leftKey(t, this.level - 1, locs);
-  }
   /** A token of the parent arrived. */
   abstract leftAdd(rt: Rt, t: Token): void;
   /** A token of the parent is being removed (its children are removed after this). */
@@ -167,10 +149,7 @@ abstract class AlphaFed extends BetaNode {
     super(id, level, usedBy);
   }
   protected lkey(rt: Rt, t: Token): unknown {
-    return this.addedKey(rt, t, this.leftLocs);
-  }
-  protected lkeyRemoved(rt: Rt, t: Token): unknown {
-    return this.removedKey(rt, t, this.leftLocs);
+    return rt.leftKey(t, this.level - 1, this.leftLocs);
   }
   protected rkey(rt: Rt, e: FactEntry): unknown {
     return rt.rightKey(e.fact, this.rightFields);
@@ -221,7 +200,7 @@ export class JoinNode extends AlphaFed {
     }
   }
   leftRemove(rt: Rt, t: Token): void {
-    bucketRemove(rt.j, (rt.mem[this.id] as JoinMem).left, this.lkeyRemoved(rt, t), t);
+    bucketRemove(rt.j, (rt.mem[this.id] as JoinMem).left, this.lkey(rt, t), t);
   }
   override rightAdd(rt: Rt, e: FactEntry): void {
     const m = rt.mem[this.id] as JoinMem;
@@ -318,7 +297,7 @@ export class NegationNode extends AlphaFed {
     negLeftAdd(rt, this, rt.mem[this.id] as NegMem, this.lkey(rt, t), t);
   }
   leftRemove(rt: Rt, t: Token): void {
-    bucketRemove(rt.j, (rt.mem[this.id] as NegMem).left, this.lkeyRemoved(rt, t), t);
+    bucketRemove(rt.j, (rt.mem[this.id] as NegMem).left, this.lkey(rt, t), t);
   }
   override rightAdd(rt: Rt, e: FactEntry): void {
     negCountUp(rt, this, rt.mem[this.id] as NegMem, this.rkey(rt, e));

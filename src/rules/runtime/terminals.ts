@@ -64,10 +64,10 @@ export class QueryNode extends BetaNode {
     return new KeyMap();
   }
   leftAdd(rt: Rt, t: Token): void {
-    bucketAdd(rt.j, rt.mem[this.id] as QueryMem, this.addedKey(rt, t, this.params), t);
+    bucketAdd(rt.j, rt.mem[this.id] as QueryMem, rt.leftKey(t, this.level - 1, this.params), t);
   }
   leftRemove(rt: Rt, t: Token): void {
-    bucketRemove(rt.j, rt.mem[this.id] as QueryMem, this.removedKey(rt, t, this.params), t);
+    bucketRemove(rt.j, rt.mem[this.id] as QueryMem, rt.leftKey(t, this.level - 1, this.params), t);
   }
   /** The matching tokens (at level `this.level - 1`) for a parameter key. Reads only. */
   matches(mem: unknown, key: unknown): readonly Token[] {

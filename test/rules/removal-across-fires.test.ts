@@ -1,7 +1,7 @@
-// A node that is its parent's only child caches each parent token's join key in the token when it
-// arrives (runtime/nodes.ts, BetaNode.ownsKey; memory.ts, Token.key) and reads it back when the
-// token leaves its left memory. If the cached key were wrong or stale, the token would stay behind
-// in the memory and pair with facts that arrive after it is gone.
+// A token removed in a later fire than the one that made it must leave every left memory it was
+// put in (its node's children compute its join key again to find it): if it stayed behind, it
+// would pair with facts that arrive after it is gone. Join chains keyed by different variables and
+// a negation, with nodes that are their parent's only child and nodes shared by two queries.
 import { describe, expect, it } from "vitest";
 import { eav } from "../../src/eav/index.js";
 import { compileRules, newRuleSession, not_, pattern, query, type Network, type RuleSession } from "../../src/rules/index.js";
@@ -22,7 +22,7 @@ const negNets: ReadonlyArray<readonly [string, Network]> = [
 
 const rows = (s: RuleSession, q: string): string[] => s.query(q).map((r) => JSON.stringify(r)).sort();
 
-describe("cached join keys of tokens", () => {
+describe("tokens removed in a later fire", () => {
   it.each(nets)("a token removed in a later fire leaves every left memory of a join chain (%s)", (_how, net) => {
     const s1 = newRuleSession(net)
       .insert([eav(1, "o/status", "open"), eav(1, "o/amount", 5), eav(1, "o/customer", 9), eav(9, "c/tier", "gold")])

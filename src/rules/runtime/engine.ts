@@ -44,12 +44,12 @@ import type { NetworkCore } from "../plan.js";
 import type { Bindings, QuerySpec } from "../spec.js";
 import { Agenda } from "./agenda.js";
 import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
-import type { EngineState } from "./state.js";
+import { EngineState } from "./state.js";
 import type { FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
 import { Activation, FactEntry, JoinToken, keyOf, linkToken, matchOf, NO_KEY, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
-import type { AlphaFilter, BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
+import { type AlphaFilter, type BetaNode, type DirtyNode, type NodeInfo, RootNode, type Rt, type TestNode, type VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
 import type { TerminalNode } from "./terminals.js";
 import { loopLimitError } from "./loop-limit.js";
@@ -69,7 +69,37 @@ const RECENT = 256;
  * `j` for the caller to undo.
  */
 export function runFire(state: EngineState, pending: readonly PendingOp[], options: FireOptions<unknown>, j: Journal): FireReport {
+  anchors ??= makeAnchors();
   return new Fire(state, options, j).run(pending);
+}
+
+/**
+ * One instance of each object a fire makes and drops (the fire, its agenda, an action's context, an
+ * expression environment), built on an empty network and kept for the life of the module. Why: V8
+ * reaches a class's hidden class (once its fields are defined) only weakly, through the transition
+ * tree, so when the last fire's objects are garbage a full GC frees those hidden classes and throws
+ * away every optimized function that checks for them ("weak objects"): the first update after a
+ * major GC re-optimized ~30 functions and ran several times slower (join 100k, --trace-deopt,
+ * issue 7). Holds no session's memory.
+ */
+let anchors: readonly unknown[] | null = null;
+
+function makeAnchors(): readonly unknown[] {
+  // the same keys in the same order as the compiler's NetworkCore (compile.ts), for the same shape
+  const core: NetworkCore = {
+    nodes: [new RootNode(0, 0, [])],
+    alphaByType: new Map(),
+    alphaAll: [],
+    queries: new Map(),
+    factType: () => "",
+    fieldOf: () => undefined,
+    factKey: null,
+    functions: {},
+    isEavFact: isEav,
+    wmTypes: new Set(),
+  };
+  const fire = new Fire(new EngineState(core), {}, NO_JOURNAL);
+  return [fire, new BaseContext(fire, {}, ""), new MatchEnv(fire, new Token(0, null, null, 0), 0, [], {})];
 }
 
 class Fire implements Rt {

@@ -1,6 +1,6 @@
-// Working memory's attribute -> entity index keeps dense integer entity ids in an array from the
-// first id it sees and every other key (keywords, ids below that first id or far past the array)
-// in a Map. Whatever the mix, the engine must behave as a set of facts: joins on the entity see
+// Working memory's attribute -> entity index keeps integer entity ids in pages near the first id it
+// sees (below it too) and every other key (keywords, ids far from the pages, ids whose page was not
+// worth allocating yet) in a Map (runtime/keymap.ts; keymap.test.ts tests it alone). Whatever the mix, the engine must behave as a set of facts: joins on the entity see
 // exactly the facts present, retractions and several values per (entity, attribute) work, a failed
 // fire leaves everything as it was and old session values stay valid.
 import fc from "fast-check";
@@ -89,5 +89,43 @@ describe("working memory's entity index", () => {
     expect(t0.facts()).toHaveLength(4);
     // and the state after the failure accepts new changes normally
     expect(actualPairs(t0.insert([eav(1001, "p/x", 5), eav(1001, "p/y", 6)]).fire())).toEqual(["1000:1:3", "1001:5:6", ":a:2:4"]);
+  });
+
+  // A fact entry keeps its value's key (FactEntry.vkey) and a retraction reads the caller's fact
+  // rather than the stored one (engine.ts, retractFact): both must agree with value equality.
+  it.each([
+    ["a structured value", () => [1, { b: [2, 3] }] as const],
+    ["NaN", () => Number.NaN],
+    ["-0 for 0", () => -0],
+    ["a keyword", () => kw("k")],
+    ["a Date", () => new Date(5)],
+  ])("finds and retracts a fact by an equal, distinct value: %s", (_name, make) => {
+    const constant = compileRules([
+      // an alpha test on the value, a join reading the index, a query over the result
+      query("both", [], [pattern("?e", "p/x", make() as never), pattern("?e", "p/y", "?y")]),
+      query("ys", [], [pattern("?e", "p/y", "?y")]),
+    ]);
+    const stored = eav(1, "p/x", make() as never);
+    const s1 = newRuleSession(constant).insert([stored, eav(1, "p/y", 1), eav(1, "p/x", "other")]).fire();
+    expect(s1.query("both")).toEqual([{ e: 1, y: 1 }]);
+    // re-inserting an equal fact changes nothing; retracting one removes the stored fact
+    expect(s1.insert([eav(1, "p/x", make() as never)]).fire().lastFire?.inserted).toEqual([]);
+    const s2 = s1.retract([eav(1, "p/x", make() as never)]).fire();
+    expect(s2.query("both")).toEqual([]);
+    expect(s2.lastFire?.retracted).toHaveLength(1);
+    expect(s2.lastFire?.retracted[0]).toBe(stored); // the stored object is reported, not the probe
+    expect(s2.facts()).toHaveLength(2);
+    // an old value still sees the fact (the index is rewound through its journal)
+    expect(s1.query("both")).toEqual([{ e: 1, y: 1 }]);
+  });
+
+  it("several values per (entity, attribute) are found and retracted by value", () => {
+    const s1 = newRuleSession(net).insert([eav(7, "p/x", [1]), eav(7, "p/x", [2]), eav(7, "p/x", 3), eav(7, "p/y", 0)]).fire();
+    expect(s1.query("pairs")).toHaveLength(3);
+    const s2 = s1.retract([eav(7, "p/x", [2])]).fire();
+    expect(s2.query("pairs").map((r) => r.x)).toEqual([[1], 3]);
+    const s3 = s2.retract([eav(7, "p/x", [1]), eav(7, "p/x", 3)]).insert([eav(7, "p/x", [1])]).fire();
+    expect(s3.query("pairs").map((r) => r.x)).toEqual([[1]]);
+    expect(s3.lastFire?.inserted).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import { formatValue } from "../../eav/value.js";
 import type { Bindings, QuerySpec } from "../spec.js";
 import type { EngineActionContext } from "./api.js";
 import type { Row } from "./query.js";
+import { objectArray } from "./arrays.js";
 
 /** An action's buffered operations: a logical insert, an unconditional insert, a retraction. */
 export const LOGICAL = 0;
@@ -31,7 +32,7 @@ export interface LiveReader {
  * @example const ctx = new BaseContext(fire, { e: 1 }, "r"); ctx.insert(fact); ctx.ops // [0, fact]
  */
 export class BaseContext implements EngineActionContext {
-  readonly ops: unknown[] = [];
+  readonly ops: unknown[] = objectArray();
   closed = false;
   constructor(
     private readonly fire: LiveReader,

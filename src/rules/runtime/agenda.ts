@@ -15,10 +15,11 @@
  * needs no journal.
  */
 import type { Activation } from "./memory.js";
+import { objectArray } from "./arrays.js";
 
 /** The activations of one (salience, production), oldest first (the top is the newest). */
 class Group {
-  readonly items: Activation[] = [];
+  readonly items: Activation[] = objectArray();
   /** Cancelled activations still in `items`. */
   dead = 0;
   /** In the heap of groups (an emptied group stays there until a pop finds it empty). */
@@ -37,7 +38,7 @@ function before(a: Group, b: Group): boolean {
 
 /** A priority queue of activations. Mutable; lives inside one fire. */
 export class Agenda {
-  private readonly heap: Group[] = [];
+  private readonly heap: Group[] = objectArray();
   /** production -> salience -> group. */
   private readonly groups = new Map<number, Map<number, Group>>();
   /** The group used last: activations come in runs of one rule. */

@@ -10,12 +10,20 @@ import type { BetaNode } from "./nodes.js";
 export class AlphaNode {
   /** Nodes fed by this alpha node, in creation order (set while compiling). */
   readonly successors: BetaNode[] = [];
+  /**
+   * No tests and no equalities: every fact of the type passes. A join reading working memory then
+   * skips `matches`, which would read the fact itself, often its only read of it (a cache miss on
+   * a big memory, issue 7).
+   */
+  readonly passesAll: boolean;
   constructor(
     readonly id: number,
     readonly type: string,
     readonly tests: readonly (readonly [field: string, value: unknown])[],
     readonly equalities: readonly (readonly [string, string])[],
-  ) {}
+  ) {
+    this.passesAll = tests.length === 0 && equalities.length === 0;
+  }
   /** True when `fact` passes the tests. Reads only. */
   matches(fact: unknown, fieldOf: FieldOf): boolean {
     for (const [f, v] of this.tests) if (!equals(fieldOf(fact, f), v)) return false;

@@ -21,6 +21,15 @@
  *   settled on the spot; the full check is queued and runs after plain withdrawals.
  * - An activation is its rule's last join token when that join feeds only the terminal (memory.ts),
  *   and the agenda keeps a stack per (salience, rule) (agenda.ts): Manners makes and cancels millions.
+ * - On a big memory an update is bound by cache misses (each object reached at random is one, ~0.2 us
+ *   on this box), not by instructions, so the update path avoids reads it does not need: a fact
+ *   entry keeps its value's key (FactEntry.vkey), a retraction reads the caller's equal EAV instead
+ *   of the stored one, a join skips the alpha test of a pattern without tests, and integer keys
+ *   live in pages (keymap.ts). (Caching a token's join key in the token, to skip the walk up to the
+ *   facts that bind it on removal, measured no gain: those ancestors are in cache by then.)
+ * - A big load allocates nothing per fact beyond its entry and tokens: no iterator results, no
+ *   one-item bucket arrays, no growing copies (pages, a report list sized up front); join 100k,
+ *   sampling heap profiler: 164 -> 85 MB allocated by the load's fire (issue 7).
  * Measured on the shared 2-core box (about 4x slower than a laptop on a Map micro-benchmark), bench
  * harness on the built package, engine straight: join load 1.3-1.7 us/datom and 205 B/datom retained
  * (100k entities); Manners 64 in 0.3-0.4 s and 128 in 1.3-1.6 s (1.7-2.3 s before these and the
@@ -28,17 +37,19 @@
  */
 import { EavError } from "../../errors.js";
 import { formatValue } from "../../eav/value.js";
+import { isEav } from "../../eav/eav.js";
+import { objectArray } from "./arrays.js";
 import { isTruthy, type CompiledExpr } from "../expr.js";
 import type { NetworkCore } from "../plan.js";
 import type { Bindings, QuerySpec } from "../spec.js";
 import { Agenda } from "./agenda.js";
 import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
-import type { EngineState } from "./state.js";
+import { EngineState } from "./state.js";
 import type { FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
 import { Activation, FactEntry, JoinToken, keyOf, linkToken, matchOf, NO_KEY, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
-import type { AlphaFilter, BetaNode, DirtyNode, NodeInfo, Rt, TestNode, VarLoc } from "./nodes.js";
+import { type AlphaFilter, type BetaNode, type DirtyNode, type NodeInfo, RootNode, type Rt, type TestNode, type VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
 import type { TerminalNode } from "./terminals.js";
 import { loopLimitError } from "./loop-limit.js";
@@ -47,6 +58,8 @@ import { BaseContext, failure, LOGICAL, type OpKind, RETRACT, UNCONDITIONAL } fr
 
 /** The group argument of an ungrouped accumulator's markDirty. */
 const UNGROUPED: unique symbol = Symbol("ungrouped");
+/** Above this many pending inserts, the report's list of inserted facts is sized up front. */
+const PRESIZE = 1024;
 /** How many recent firings the loop-limit error looks at. */
 const RECENT = 256;
 
@@ -56,7 +69,37 @@ const RECENT = 256;
  * `j` for the caller to undo.
  */
 export function runFire(state: EngineState, pending: readonly PendingOp[], options: FireOptions<unknown>, j: Journal): FireReport {
+  anchors ??= makeAnchors();
   return new Fire(state, options, j).run(pending);
+}
+
+/**
+ * One instance of each object a fire makes and drops (the fire, its agenda, an action's context, an
+ * expression environment), built on an empty network and kept for the life of the module. Why: V8
+ * reaches a class's hidden class (once its fields are defined) only weakly, through the transition
+ * tree, so when the last fire's objects are garbage a full GC frees those hidden classes and throws
+ * away every optimized function that checks for them ("weak objects"): the first update after a
+ * major GC re-optimized ~30 functions and ran several times slower (join 100k, --trace-deopt,
+ * issue 7). Holds no session's memory.
+ */
+let anchors: readonly unknown[] | null = null;
+
+function makeAnchors(): readonly unknown[] {
+  // the same keys in the same order as the compiler's NetworkCore (compile.ts), for the same shape
+  const core: NetworkCore = {
+    nodes: [new RootNode(0, 0, [])],
+    alphaByType: new Map(),
+    alphaAll: [],
+    queries: new Map(),
+    factType: () => "",
+    fieldOf: () => undefined,
+    factKey: null,
+    functions: {},
+    isEavFact: isEav,
+    wmTypes: new Set(),
+  };
+  const fire = new Fire(new EngineState(core), {}, NO_JOURNAL);
+  return [fire, new BaseContext(fire, {}, ""), new MatchEnv(fire, new Token(0, null, null, 0), 0, [], {})];
 }
 
 class Fire implements Rt {
@@ -64,17 +107,23 @@ class Fire implements Rt {
   readonly net: NetworkCore;
   private readonly agenda = new Agenda();
   private readonly listener: Listener | undefined;
-  private readonly withdrawQueue: FactEntry[] = [];
+  private readonly withdrawQueue: FactEntry[] = objectArray();
   /** Facts that lost a support but kept others: is one of those left well-founded? (tms.ts) */
-  private readonly checkQueue: FactEntry[] = [];
+  private readonly checkQueue: FactEntry[] = objectArray();
   /** Accumulator groups changed since the last flush: node -> join key -> changed groups (or null). */
   private dirty: Map<DirtyNode, Map<unknown, Set<unknown> | null>> | null = null;
   private readonly firings: Record<string, number> = {};
   /** The latest firings' rule names, a ring indexed by `total % RECENT`. */
-  private readonly recent: string[] = [];
+  private readonly recent: string[] = objectArray();
   private total = 0;
-  private readonly inserted: unknown[] = [];
-  private readonly retracted: unknown[] = [];
+  /**
+   * The facts that entered working memory, in order (cells `0 .. nInserted - 1`). Sized up front
+   * for the pending inserts and trimmed at the end: pushing 500k facts one by one copied the
+   * growing array about ten times (~14 MB of a load's allocation, in large-object space).
+   */
+  private inserted: unknown[] = objectArray();
+  private nInserted = 0;
+  private readonly retracted: unknown[] = objectArray();
   /** Load-order index of the rule whose action's changes are being applied (noLoop), else -1. */
   private firingProduction = -1;
   private firingRule: string | null = null;
@@ -84,7 +133,13 @@ class Fire implements Rt {
    * arrives; seen earlier too, a token would pair with it twice).
    */
   private adding: FactEntry | null = null;
-  private readonly arrived: BetaNode[] = [];
+  private readonly arrived: BetaNode[] = objectArray();
+  /**
+   * How many cells of `arrived` count. Reset per fact instead of `arrived.length = 0`, which drops
+   * the array's backing store so that the next push allocates a new one: ~110 bytes per fact, a
+   * third of what a 500k-datom load allocated (sampling heap profile, issue 7).
+   */
+  private nArrived = 0;
   /** Ids above this belong to objects created in this fire (see memory.ts, `linkToken`). */
   private readonly born: number;
   /** The context of the action running (or the last one, closed), for {@link Fire.makeEffects}. */
@@ -109,11 +164,15 @@ class Fire implements Rt {
       jfield(this.j, st, "initialized", true);
       for (const c of this.net.nodes[0]?.children ?? []) c.leftAdd(this, st.root);
     }
-    for (const op of pending) {
-      for (const f of op.facts) {
-        if (op.kind === "insert") this.addFact(f, true, null);
-        else this.retractFact(f);
-      }
+    let expected = 0;
+    for (let i = 0; i < pending.length; i++) if ((pending[i] as PendingOp).kind === "insert") expected += (pending[i] as PendingOp).facts.length;
+    if (expected > PRESIZE) this.inserted = new Array<unknown>(expected);
+    // indexed loops: a for-of over a 500k-fact load allocated an iterator result per fact (~20 MB)
+    for (let i = 0; i < pending.length; i++) {
+      const op = pending[i] as PendingOp;
+      const facts = op.facts;
+      if (op.kind === "insert") for (let k = 0; k < facts.length; k++) this.addFact(facts[k], true, null);
+      else for (let k = 0; k < facts.length; k++) this.retractFact(facts[k]);
       this.settle();
     }
     const max = this.options.maxFirings ?? DEFAULT_MAX_FIRINGS;
@@ -121,6 +180,7 @@ class Fire implements Rt {
       if (this.total >= max) throw loopLimitError(max, this.recentInOrder(), new Map(Object.entries(this.firings)));
       this.fire(a);
     }
+    this.inserted.length = this.nInserted;
     return { firings: this.total, byRule: this.firings, inserted: this.inserted, retracted: this.retracted };
   }
 
@@ -278,18 +338,18 @@ class Fire implements Rt {
     }
     const type = net.factType(fact);
     if (net.wmTypes.size > 0 && !net.isEavFact(fact) && net.wmTypes.has(type)) refuseTyped(fact, type);
-    e = new FactEntry(fact, this.nextId());
+    e = new FactEntry(fact, this.nextId(), wm.vkeyOf(fact));
     if (uncond) e.state = UNCOND_STATE;
     else if (support !== null) {
       e.state = support;
       support.supports(e);
     }
     wm.add(this.j, e);
-    this.inserted.push(fact);
+    this.inserted[this.nInserted++] = fact;
     this.listener?.inserted?.(fact, this.firingRule, support !== null);
     const fieldOf = net.fieldOf;
     this.adding = e;
-    this.arrived.length = 0;
+    this.nArrived = 0;
     const alphas = net.alphaByType.get(type);
     if (alphas !== undefined) {
       for (const al of alphas) if (al.matches(fact, fieldOf)) for (const s of al.successors) s.rightAdd(this, e);
@@ -306,17 +366,28 @@ class Fire implements Rt {
 
   private retractFact(fact: unknown): void {
     const e = this.state.wm.get(fact);
-    if (e !== undefined) this.removeEntry(e, "explicit");
+    if (e === undefined) return;
+    // Read the caller's fact instead of the stored one where they cannot differ: an EAV found in
+    // the index has the same attribute and entity and an equal value, and with the default fieldOf
+    // (implied by a non-empty wmTypes, see compile.ts) the alpha tests give the same answers. The
+    // stored fact is one cache miss away on a big memory; a retraction that touches no token then
+    // never reads it (join 100k: retract-only ~2.2 -> ~1.9 us per fact, issue 7).
+    const net = this.net;
+    this.removeEntry(e, "explicit", net.factKey === null && net.wmTypes.size > 0 && isEav(fact) ? fact : e.fact);
   }
 
-  /** Removes a fact: first from every node's right side, then every token holding it. */
-  private removeEntry(e: FactEntry, reason: "explicit" | "withdrawn"): void {
+  /**
+   * Removes a fact: first from every node's right side, then every token holding it. `probe` is
+   * `e.fact` or a fact that working memory and the alpha network cannot tell from it (see
+   * retractFact); only its type, index keys and alpha tests are read.
+   */
+  private removeEntry(e: FactEntry, reason: "explicit" | "withdrawn", probe: unknown = e.fact): void {
     const net = this.net;
     this.setState(e, (e.uncond ? UNCOND_STATE : 0) | RETRACTED);
-    this.state.wm.remove(this.j, e);
+    this.state.wm.remove(this.j, e, probe);
     this.retracted.push(e.fact);
     this.listener?.retracted?.(e.fact, this.firingRule, reason);
-    const fact = e.fact;
+    const fact = probe;
     const alphas = net.alphaByType.get(net.factType(fact));
     if (alphas !== undefined) {
       for (const al of alphas) if (al.matches(fact, net.fieldOf)) for (const s of al.successors) s.rightRemove(this, e);
@@ -408,11 +479,17 @@ class Fire implements Rt {
   }
 
   private wmVisible(node: BetaNode, alpha: AlphaFilter, e: FactEntry): boolean {
-    return (e !== this.adding || this.arrived.includes(node)) && alpha.matches(e.fact, this.net.fieldOf);
+    return (e !== this.adding || this.hasArrived(node)) && (alpha.passesAll || alpha.matches(e.fact, this.net.fieldOf));
+  }
+
+  private hasArrived(node: BetaNode): boolean {
+    const arrived = this.arrived;
+    for (let i = 0; i < this.nArrived; i++) if (arrived[i] === node) return true;
+    return false;
   }
 
   wmArrived(node: BetaNode, e: FactEntry): void {
-    if (e === this.adding) this.arrived.push(node);
+    if (e === this.adding) this.arrived[this.nArrived++] = node;
   }
 
   removeToken(t: Token): void {

@@ -1,45 +1,78 @@
 /**
  * A journaled map for the engine's memories whose keys are mostly entity ids: working memory's
  * attribute -> entity index (wm.ts) and the beta memories keyed by join key (a join on `?o` keys
- * its tokens by the order's eid). Non-negative integer keys index an array from the first one seen
- * (entity ids are mostly dense: a store allocates them in order); other keys (strings, keywords,
- * tuples, integers far from the array) go to a Map. A key lives in one of the two.
+ * its tokens by the order's eid). Small non-negative integer keys live in fixed-size pages of
+ * {@link PAGE} cells, found through two page directories that grow away from the page of the first
+ * integer key seen (`hi` upwards, `lo` downwards); other keys (strings, keywords, tuples, integers
+ * far from the pages, or keys whose page was not worth allocating yet) go to a Map. A key lives in
+ * one of the two.
  *
- * Why: a Map entry cost ~40 bytes and a hash probe per access; an array cell is 8 bytes read by
- * index, and on 100k entities the probes were the cache misses that made an update's cost grow with
- * the data (bench: the join workload, issue 7). Every mutation is journaled: an array cell like an
- * object field (undo writes the old value back; `undefined` is "absent"), the Map as a Map.
+ * Why: a Map entry cost ~40 bytes and a hash probe per access; a page cell is 8 bytes read by index,
+ * and on 100k entities the probes were the cache misses that made an update's cost grow with the
+ * data (bench: the join workload, issue 7). Why pages rather than one array from the first key:
+ * (1) keys arriving in random order (a join keyed by `?c`, customers met through their orders)
+ * mostly landed below the first key or past the array's slack, hence in the Map; a page is
+ * allocated wherever the keys are, as long as the pages stay dense enough; (2) a page never grows,
+ * so a bulk load copies no array (the copies of growing arrays were ~15 MB of a 500k-datom load's
+ * allocation, garbage in large-object space until the next major GC).
+ *
+ * Every mutation is journaled: a page cell like an object field (undo writes the old value back;
+ * `undefined` is "absent"), the Map as a Map. Allocating a page or a directory slot is not journaled:
+ * an undo leaves an empty page behind, which changes memory use, never what the map holds.
  */
 import { ABSENT, jdelete, jset, type Journal } from "./journal.js";
+import { objectArray } from "./arrays.js";
 
-/** How far past the end of the array a new integer key may land and still go into it. */
-const SLACK = 1024;
+/** log2 of the page size. */
+const PAGE_BITS = 8;
+/** Cells per page (2 KB of pointers). */
+export const PAGE = 1 << PAGE_BITS;
+const LOW = PAGE - 1;
+/** Cells that may be allocated whatever the fill: the first few pages are always worth it. */
+const SLACK_CELLS = 4 * PAGE;
 /**
- * The array grows only while at least 1 cell in DENSITY holds a value: keys spread thinly over a
+ * Pages are allocated only while there is at least 1 entry per DENSITY allocated cells (plus the
+ * slack), so pages cost at most DENSITY cells (32 bytes) per entry: keys spread thinly over a
  * large id range (an attribute few entities have, in a big store) stay in the Map instead of
- * costing 8 bytes per id of the range.
+ * costing a page each.
  */
 const DENSITY = 4;
+/** How far past either end of a directory a new page may be (in pages): farther keys go to the Map. */
+const DIR_SLACK = 64;
+
+type Page<V> = Array<V | undefined>;
 
 /** A journaled map from keys to values (never `undefined`). */
 export class KeyMap<V> {
-  /** The key of `dense[0]`, or -1 before the first integer key. */
-  private base = -1;
-  private readonly dense: Array<V | undefined> = [];
+  /** The page number of the first integer key seen, or -1 before it. */
+  private basePage = -1;
+  /** Pages `basePage`, `basePage + 1`, ... (undefined: not allocated). */
+  private readonly hi: Array<Page<V> | undefined> = objectArray();
+  /** Pages `basePage - 1`, `basePage - 2`, ... */
+  private readonly lo: Array<Page<V> | undefined> = objectArray();
   private sparse: Map<unknown, V> | null = null;
   /**
-   * Cells of `dense` holding a value, as counted by `put` and `drop` (an undo writes cells back
-   * without counting, so after one this is an estimate: it only steers where new keys go).
+   * Whether a key that a page could hold (a small non-negative integer) was ever put in the Map.
+   * Until then a key absent from its page is absent, and neither `get` nor `put` probes the Map.
+   * Never reset (an undo may leave it true with no such key left, which only costs a probe).
+   */
+  private intsInSparse = false;
+  /** Cells in allocated pages. */
+  private cells = 0;
+  /**
+   * Page cells holding a value, as counted by `put` and `drop` (an undo writes cells back without
+   * counting, so after one this is an estimate: it only steers where new keys go).
    */
   private filled = 0;
 
   /** The value under `k`, or undefined. Reads only. */
   get(k: unknown): V | undefined {
-    if (typeof k === "number" && this.base >= 0) {
-      const i = k - this.base;
-      if (i >= 0 && i < this.dense.length && (i | 0) === i) {
-        const v = this.dense[i];
-        if (v !== undefined) return v;
+    if (typeof k === "number" && (k | 0) === k && k >= 0 && this.basePage >= 0) {
+      const p = (k >> PAGE_BITS) - this.basePage;
+      const page = p >= 0 ? this.hi[p] : this.lo[-p - 1];
+      if (page !== undefined) {
+        const v = page[k & LOW];
+        if (v !== undefined || !this.intsInSparse) return v;
       }
     }
     return this.sparse === null ? undefined : this.sparse.get(k);
@@ -47,10 +80,24 @@ export class KeyMap<V> {
 
   /** Sets `k` to `v`. Mutates (journaled). */
   put(j: Journal, k: unknown, v: V): void {
-    const held = this.heldAt(k);
-    if (held >= 0) {
-      j.push(this.dense, held, this.dense[held]);
-      this.dense[held] = v;
+    const page = this.pageOf(k);
+    if (page !== undefined) {
+      const i = (k as number) & LOW;
+      const old = page[i];
+      if (old !== undefined) {
+        j.push(page, i, old);
+        page[i] = v;
+        return;
+      }
+      // a key absent from its page may be in the Map (it arrived before its page was allocated)
+      const m = this.sparse;
+      if (this.intsInSparse && m !== null && m.has(k)) {
+        jset(j, m, k, v);
+        return;
+      }
+      j.push(page, i, undefined);
+      page[i] = v;
+      this.filled++;
       return;
     }
     const m = this.sparse;
@@ -58,14 +105,16 @@ export class KeyMap<V> {
       jset(j, m, k, v);
       return;
     }
-    const i = this.denseIndex(k);
-    if (i >= 0) {
-      j.push(this.dense, i, undefined);
-      this.dense[i] = v;
+    const fresh = this.newPage(k);
+    if (fresh !== undefined) {
+      const i = (k as number) & LOW;
+      j.push(fresh, i, undefined);
+      fresh[i] = v;
       this.filled++;
     } else {
       // jset without its lookup: the key is known to be absent
       const s = (this.sparse ??= new Map());
+      if (typeof k === "number" && (k | 0) === k && k >= 0) this.intsInSparse = true;
       j.push(s, k, ABSENT);
       s.set(k, v);
     }
@@ -73,34 +122,66 @@ export class KeyMap<V> {
 
   /** Removes `k` if present. Mutates (journaled). */
   drop(j: Journal, k: unknown): void {
-    const held = this.heldAt(k);
-    if (held >= 0) {
-      j.push(this.dense, held, this.dense[held]);
-      this.dense[held] = undefined;
-      this.filled--;
-    } else if (this.sparse !== null) jdelete(j, this.sparse, k);
+    const page = this.pageOf(k);
+    if (page !== undefined) {
+      const i = (k as number) & LOW;
+      const old = page[i];
+      if (old !== undefined) {
+        j.push(page, i, old);
+        page[i] = undefined;
+        this.filled--;
+        return;
+      }
+    }
+    if (this.sparse !== null) jdelete(j, this.sparse, k);
   }
 
   /** Every value, in no particular order. Reads only. */
   *values(): IterableIterator<V> {
-    for (const v of this.dense) if (v !== undefined) yield v;
+    for (const dir of [this.hi, this.lo]) {
+      for (const page of dir) {
+        if (page === undefined) continue;
+        for (const v of page) if (v !== undefined) yield v;
+      }
+    }
     if (this.sparse !== null) yield* this.sparse.values();
   }
 
-  /** The array index a new key goes to, or -1 for the Map. Sets `base` on the first integer key. */
-  private denseIndex(k: unknown): number {
-    if (typeof k !== "number" || !Number.isInteger(k) || k < 0) return -1;
-    if (this.base < 0) this.base = k; // set once; an undone fire leaves it, which is harmless
-    const i = k - this.base;
-    if (i < 0) return -1;
-    if (i < this.dense.length) return i;
-    return i < this.dense.length + SLACK && (this.filled + 1) * DENSITY >= i + 1 ? i : -1;
+  /**
+   * How the entries are held: allocated pages, page cells holding a value (as counted), and
+   * entries in the Map. Reads only; for tests and diagnostics.
+   * @example new KeyMap().layout() // { pages: 0, filled: 0, sparse: 0 }
+   */
+  layout(): { pages: number; filled: number; sparse: number } {
+    return { pages: this.cells / PAGE, filled: this.filled, sparse: this.sparse === null ? 0 : this.sparse.size };
   }
 
-  /** The array index holding key `k`, or -1 (in the Map, or absent). */
-  private heldAt(k: unknown): number {
-    if (typeof k !== "number" || this.base < 0) return -1;
-    const i = k - this.base;
-    return i >= 0 && i < this.dense.length && (i | 0) === i && this.dense[i] !== undefined ? i : -1;
+  /** The allocated page that would hold integer key `k`, or undefined. */
+  private pageOf(k: unknown): Page<V> | undefined {
+    if (typeof k !== "number" || (k | 0) !== k || k < 0 || this.basePage < 0) return undefined;
+    const p = (k >> PAGE_BITS) - this.basePage;
+    return p >= 0 ? this.hi[p] : this.lo[-p - 1];
+  }
+
+  /**
+   * A new page for integer key `k` when one is worth allocating (the pages stay dense enough and
+   * the directory does not jump far), else undefined (the key goes to the Map). Sets `basePage` on
+   * the first integer key. Only called when `k` has no page.
+   */
+  private newPage(k: unknown): Page<V> | undefined {
+    if (typeof k !== "number" || (k | 0) !== k || k < 0) return undefined;
+    // entries in the Map count too: keys that arrived before their page was worth allocating
+    const entries = this.filled + (this.sparse === null ? 0 : this.sparse.size);
+    if (this.cells + PAGE > (entries + 1) * DENSITY + SLACK_CELLS) return undefined;
+    if (this.basePage < 0) this.basePage = k >> PAGE_BITS; // set once; an undone fire leaves it, which is harmless
+    const p = (k >> PAGE_BITS) - this.basePage;
+    const dir = p >= 0 ? this.hi : this.lo;
+    const at = p >= 0 ? p : -p - 1;
+    if (at >= dir.length + DIR_SLACK) return undefined;
+    while (dir.length < at) dir.push(undefined);
+    const page: Page<V> = new Array<V | undefined>(PAGE);
+    dir[at] = page;
+    this.cells += PAGE;
+    return page;
   }
 }

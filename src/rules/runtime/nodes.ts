@@ -9,7 +9,7 @@
  */
 import { jdelete, jset } from "./journal.js";
 import type { Journal } from "./journal.js";
-import { type Bucket, bucketAdd, bucketItems, bucketRemove, childAt, type FactEntry, type Token } from "./memory.js";
+import { type Bucket, bucketAdd, bucketItems, bucketRemove, bucketSingle, childAt, type FactEntry, type Token } from "./memory.js";
 import { KeyMap } from "./keymap.js";
 import type { FieldOf } from "../accumulators.js";
 import type { Test } from "../spec.js";
@@ -117,6 +117,8 @@ export class RootNode extends BetaNode {
  */
 export interface AlphaFilter {
   readonly type: string;
+  /** Every fact of the type passes (`matches` need not be called). */
+  readonly passesAll: boolean;
   matches(fact: unknown, fieldOf: FieldOf): boolean;
 }
 
@@ -183,14 +185,19 @@ export class JoinNode extends AlphaFed {
     const k = this.lkey(rt, t);
     bucketAdd(rt.j, m.left, k, t);
     if (this.rootParent) return;
-    if (this.wm === null) {
-      for (const e of bucketItems(m.right.get(k))) rt.emit(this, t, e.fact, e);
+    const got = this.wm === null ? m.right.get(k) : rt.wmRight(this, this.wm, k);
+    if (got === undefined || got === null) return;
+    // indexed loops over a bucket, no single-item array: see memory.ts, bucketSingle
+    const one = bucketSingle(got);
+    if (one !== null) {
+      rt.emit(this, t, one.fact, one);
       return;
     }
-    const got = rt.wmRight(this, this.wm, k);
-    if (got === null) return;
-    if (!Array.isArray(got)) rt.emit(this, t, (got as FactEntry).fact, got as FactEntry);
-    else for (const e of got as readonly FactEntry[]) rt.emit(this, t, e.fact, e);
+    const items = bucketItems(got);
+    for (let i = 0; i < items.length; i++) {
+      const e = items[i] as FactEntry;
+      rt.emit(this, t, e.fact, e);
+    }
   }
   leftRemove(rt: Rt, t: Token): void {
     bucketRemove(rt.j, (rt.mem[this.id] as JoinMem).left, this.lkey(rt, t), t);
@@ -200,7 +207,15 @@ export class JoinNode extends AlphaFed {
     const k = this.rkey(rt, e);
     if (this.wm !== null) rt.wmArrived(this, e);
     else if (!this.rootParent) bucketAdd(rt.j, m.right, k, e);
-    for (const t of bucketItems(m.left.get(k))) rt.emit(this, t, e.fact, e);
+    const b = m.left.get(k);
+    if (b === undefined) return;
+    const one = bucketSingle(b);
+    if (one !== null) {
+      rt.emit(this, one, e.fact, e);
+      return;
+    }
+    const items = bucketItems(b);
+    for (let i = 0; i < items.length; i++) rt.emit(this, items[i] as Token, e.fact, e);
   }
   override rightRemove(rt: Rt, e: FactEntry): void {
     // the tokens holding e are removed by the engine through e's token list
@@ -242,12 +257,21 @@ export function negCountDown(rt: Rt, node: CountingNegation, m: NegMem, k: unkno
 
 /** Every parent token under `k` starts (`pass`) or stops passing. */
 function negFlip(rt: Rt, node: CountingNegation, m: NegMem, k: unknown, pass: boolean): void {
-  for (const t of bucketItems(m.left.get(k))) {
-    if (pass) rt.emit(node, t, null, null);
-    else {
-      const c = childAt(t, node.id);
-      if (c !== null) rt.removeToken(c);
-    }
+  const b = m.left.get(k);
+  if (b === undefined) return;
+  const one = bucketSingle(b);
+  if (one !== null) negFlipOne(rt, node, one, pass);
+  else {
+    const items = bucketItems(b);
+    for (let i = 0; i < items.length; i++) negFlipOne(rt, node, items[i] as Token, pass);
+  }
+}
+
+function negFlipOne(rt: Rt, node: CountingNegation, t: Token, pass: boolean): void {
+  if (pass) rt.emit(node, t, null, null);
+  else {
+    const c = childAt(t, node.id);
+    if (c !== null) rt.removeToken(c);
   }
 }
 

@@ -30,7 +30,7 @@ export class WorkingMemory {
     if (!isEav(fact)) return this.byKey.get(fact);
     const slot = this.byAttr.get(fact.a)?.get(keyOf(fact.e));
     if (slot === undefined) return undefined;
-    if (slot instanceof FactEntry) return sameKey(keyOf((slot.fact as EAV).v), keyOf(fact.v)) ? slot : undefined;
+    if (slot instanceof FactEntry) return sameKey(slot.vkey, keyOf(fact.v)) ? slot : undefined;
     return slot.get(keyOf(fact.v));
   }
 
@@ -52,7 +52,15 @@ export class WorkingMemory {
     return isEav(fact) ? null : fact;
   }
 
-  /** Adds an entry (no equal fact may be present). Mutates (journaled). */
+  /**
+   * The `vkey` a new entry for `fact` must carry (see FactEntry): its value's key when the fact goes
+   * to the EAV index, else undefined. Reads only.
+   */
+  vkeyOf(fact: unknown): unknown {
+    return this.factKey === null && isEav(fact) ? keyOf(fact.v) : undefined;
+  }
+
+  /** Adds an entry (no equal fact may be present; its `vkey` from {@link vkeyOf}). Mutates (journaled). */
   add(j: Journal, e: FactEntry): void {
     const fact = e.fact;
     const key = this.keyFor(fact);
@@ -68,28 +76,31 @@ export class WorkingMemory {
     if (slot === undefined) byE.put(j, ek, e);
     else if (slot instanceof FactEntry) {
       const m = new Map<unknown, FactEntry>([
-        [keyOf((slot.fact as EAV).v), slot],
-        [keyOf(f.v), e],
+        [slot.vkey, slot],
+        [e.vkey, e],
       ]);
       byE.put(j, ek, m);
-    } else jset(j, slot, keyOf(f.v), e);
+    } else jset(j, slot, e.vkey, e);
   }
 
-  /** Removes an entry. Mutates (journaled). */
-  remove(j: Journal, e: FactEntry): void {
-    const key = this.keyFor(e.fact);
+  /**
+   * Removes an entry. `probe` is its fact or one found equal to it by {@link get} (its keys are
+   * read instead of the stored fact's, which may be a cache miss away). Mutates (journaled).
+   */
+  remove(j: Journal, e: FactEntry, probe: unknown = e.fact): void {
+    const key = this.keyFor(probe);
     if (key !== null) {
       jdelete(j, this.byKey, key);
       return;
     }
-    const f = e.fact as EAV;
+    const f = probe as EAV;
     const byE = this.byAttr.get(f.a);
     if (byE === undefined) return;
     const ek = keyOf(f.e);
     const slot = byE.get(ek);
     if (slot === e) byE.drop(j, ek);
     else if (slot instanceof Map) {
-      jdelete(j, slot, keyOf(f.v));
+      jdelete(j, slot, e.vkey);
       if (slot.size === 1) byE.put(j, ek, slot.values().next().value as FactEntry);
     }
   }

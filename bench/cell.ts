@@ -47,8 +47,8 @@ interface Timed {
   readonly firings?: Readonly<Record<string, number>>;
   /**
    * Heap retained after step 1, and the process's peak RSS when this run ended: the first run's
-   * peak is the cell's figure (later runs collect with plain major GCs, which leave the heap as
-   * large as it grew, so a peak read after them would add the runs up).
+   * peak is the cell's figure (V8 keeps the heap as large as it grew, so a peak read after later
+   * runs would add the runs up).
    */
   readonly memory?: { readonly retainedBytes: number; readonly peakRssBytes: number };
   /** Phases whose time is not counted (measured, but distorted by the memory measurement). */

@@ -83,12 +83,7 @@ export class KeyMap<V> {
     const page = this.pageOf(k);
     if (page !== undefined) {
       const i = (k as number) & LOW;
-      const old = page[i];
-      if (old !== undefined) {
-        j.push(page, i, old);
-        page[i] = v;
-        return;
-      }
+      if (overwrite(j, page, i, v)) return;
       // a key absent from its page may be in the Map (it arrived before its page was allocated)
       const m = this.sparse;
       if (this.intsInSparse && m !== null && m.has(k)) {
@@ -123,15 +118,9 @@ export class KeyMap<V> {
   /** Removes `k` if present. Mutates (journaled). */
   drop(j: Journal, k: unknown): void {
     const page = this.pageOf(k);
-    if (page !== undefined) {
-      const i = (k as number) & LOW;
-      const old = page[i];
-      if (old !== undefined) {
-        j.push(page, i, old);
-        page[i] = undefined;
-        this.filled--;
-        return;
-      }
+    if (page !== undefined && overwrite(j, page, (k as number) & LOW, undefined)) {
+      this.filled--;
+      return;
     }
     if (this.sparse !== null) jdelete(j, this.sparse, k);
   }
@@ -184,4 +173,13 @@ export class KeyMap<V> {
     this.cells += PAGE;
     return page;
   }
+}
+
+/** Writes `v` over the value in cell `i` of `page` (journaled); false, writing nothing, when the cell is empty. */
+function overwrite<V>(j: Journal, page: Array<V | undefined>, i: number, v: V | undefined): boolean {
+  const old = page[i];
+  if (old === undefined) return false;
+  j.push(page, i, old);
+  page[i] = v;
+  return true;
 }

@@ -105,6 +105,28 @@ export class TxRun extends TxState {
     this.assertMut(e, info, v, op, group === undefined ? undefined : this.prep.groupSize[group]);
   }
 
+  // ---- the direct front end (direct.ts): entities resolved, no ops ------------------------------
+
+  /**
+   * An add on a resolved entity, its ref value an eid or a lookup ref (not a tempid): what
+   * {@link add} does once it has resolved them. `size`: the entity map's size, if any.
+   */
+  addResolved(e: Eid, info: AttrInfo, v0: Value, size: number | undefined): void {
+    const v = info.ref ? this.refTarget(v0, DIRECT_OP, info) : v0;
+    this.checkSchema(e, info, v, DIRECT_OP);
+    this.assertMut(e, info, v, DIRECT_OP, size);
+  }
+
+  /** A retraction on a resolved entity (see {@link addResolved}). */
+  retractResolved(e: Eid, info: AttrInfo, v0: Value): void {
+    this.retractAt(e, info, info.ref ? this.refTarget(v0, DIRECT_OP, info) : v0, DIRECT_OP);
+  }
+
+  /** The entity holding identity value `v` now (an entity map's resolution). */
+  identityHolder(info: AttrInfo, v: Value): Eid | undefined {
+    return this.holder(info, v);
+  }
+
   /**
    * DataScript's `transact-add`: card-one replaces, card-many is a set, unique values are checked.
    * `size`: the size of the add's entity map, if it has one (see {@link work}).
@@ -170,8 +192,14 @@ export class TxRun extends TxState {
     const e = this.entid(op.e, false, op);
     if (e === undefined || op.a === TRANSIENT) return;
     if (info.ref) v = this.refTarget(v, op, info);
+    this.retractAt(e, info, v, op);
+  }
+
+  /** Removes `[e a v]` if present (`v` resolved). */
+  private retractAt(e: Eid, info: AttrInfo, v: Value, op: Op): void {
     const w = this.work(e);
-    const present = info.many ? w.hasMany(op.a, valueKey(v)) : ((old) => old !== ABSENT && valueEquals(old, v))(w.getOne(op.a));
+    const a = info.ident;
+    const present = info.many ? w.hasMany(a, valueKey(v)) : isOne(w.getOne(a), v);
     if (present) this.removeMut(w, info, v, op);
   }
 
@@ -220,3 +248,14 @@ export class TxRun extends TxState {
     if (op !== undefined) this.conflicts?.retracted(w.eid, a, v, op);
   }
 }
+
+/** True when a card-one slot holds `v`. */
+function isOne(old: Value | typeof ABSENT, v: Value): boolean {
+  return old !== ABSENT && valueEquals(old, v);
+}
+
+/**
+ * The op the direct front end's calls carry: its errors and warnings are never shown (it gives up
+ * on an error, and does not run with `warn` modes or conflict checks; see direct.ts).
+ */
+const DIRECT_OP: Op = { kind: "add", e: 0, a: "", v: null, path: "(direct)" };

@@ -1,11 +1,12 @@
 /**
  * `transact`: pure, atomic transactions over a {@link Store}, returning a {@link TxReport}.
  */
-import { formatEid, isLiteralTempid, normalizeFacts, normalizeInChunks, normalizeTx, type Attribute, type EAV, type Eid, type InputMode, type Tempid, type TxOp } from "../eav/index.js";
+import { formatEid, isLiteralTempid, normalizeFacts, normalizeInChunks, normalizeTx, type Attribute, type EAV, type Eid, type Tempid, type TxOp } from "../eav/index.js";
 import { commit, redundantAdds } from "./commit.js";
 import { prepare, type Prepared } from "./prepare.js";
 import { Retry, Unchunkable, fail } from "./fail.js";
 import { TxRun } from "./run.js";
+import { runDirect, type DirectSource } from "./direct.js";
 import { Store } from "./store.js";
 
 /**
@@ -74,8 +75,16 @@ export function transactOps(store: Store, ops: readonly TxOp[]): TxReport {
   return run(store, { kind: "ops", ops });
 }
 
+/**
+ * @internal For tests (test/store/direct.test.ts): `transact` (`mode = "tx"`) or `transactFacts`
+ * through the op pipeline alone, without the direct front end.
+ */
+export function transactByOps(store: Store, input: unknown, mode: "tx" | "add" | "retract", options: TxOptions = {}): TxReport {
+  return run(store, { kind: "input", input, mode }, undefined, options.redundantFor, false);
+}
+
 /** A transaction's ops: built ones (checked), or input to normalise (in chunks when it is big). */
-type Source = { readonly kind: "ops"; readonly ops: readonly TxOp[] } | { readonly kind: "input"; readonly input: unknown; readonly mode: InputMode };
+type Source = DirectSource;
 
 /**
  * Ops per chunk of a chunked transaction: big enough that per-chunk costs vanish, small enough
@@ -88,7 +97,10 @@ const CHUNK_OPS = 4096;
  * upsert of a tempid already handed an eid) or an explicit eid after fresh ones were handed out
  * (see `TxRun.executeChunkMut`) restarts from scratch in one chunk, which is the reference path.
  */
-function run(store: Store, source: Source, edit?: object, redundantFor?: ReadonlySet<Attribute>): TxReport {
+function run(store: Store, source: Source, edit?: object, redundantFor?: ReadonlySet<Attribute>, direct = true): TxReport {
+  // input whose entities are all known runs without ops (direct.ts); the rest, and any error, here
+  const directRun = direct ? runDirect(store, source, redundantFor) : undefined;
+  if (directRun !== undefined) return report(store, directRun, edit);
   const nested = store.options.txConflictsMode !== "ignore";
   let whole: Prepared | undefined = source.kind === "ops" ? prepare(source.ops, store.schema, true, nested, 0) : undefined;
   const upserted = new Map<Tempid, Eid>();

@@ -18,7 +18,7 @@
  * it with its path. test/store/direct.test.ts compares both fronts on generated transactions.
  */
 import { EavError } from "../errors.js";
-import { ALL, EAV, EID, TRANSIENT, isAttribute, isLookupRef, isPlainObject, isTripleShape, isValue, type Eid, type InputMode, type TxOp, type Value } from "../eav/index.js";
+import { ALL, EAV, EID, TRANSIENT, isAttribute, isKeyword, isLookupRef, isPlainObject, isTripleShape, isValue, type Eid, type InputMode, type TxOp, type Value } from "../eav/index.js";
 import type { AttrInfo } from "./schema.js";
 import type { Store } from "./store.js";
 import { TxRun } from "./run.js";
@@ -137,8 +137,13 @@ class DirectWalk {
     return e;
   }
 
-  /** A plain attribute's info (not reserved, not transient: those are the op pipeline's). */
-  private info(a: unknown): AttrInfo {
+  /**
+   * A plain attribute's info (not reserved, not transient: those are the op pipeline's). A keyword
+   * is read as its name, as the op pipeline does.
+   */
+  private info(a0: unknown): AttrInfo {
+    // EDN input (a rule file's action) writes attributes as keywords: they mean their names
+    const a = isKeyword(a0) ? a0.name : a0;
     if (typeof a !== "string") throw GIVE_UP;
     const info = this.store.schema.info(a);
     // declared idents were checked when the schema was built

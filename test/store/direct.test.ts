@@ -5,7 +5,7 @@
 // DataScript by differential.test.ts.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { eav, eavKey, type EAV } from "../../src/eav/index.js";
+import { eav, eavKey, kw, type EAV } from "../../src/eav/index.js";
 import { isEavError } from "../../src/errors.js";
 import { createStore, transact, transactFacts, transactOps, type Store, type StoreOptions, type TxReport } from "../../src/store/index.js";
 import { runDirect } from "../../src/store/direct.js";
@@ -104,7 +104,7 @@ const arbEntry = fc.oneof(
       }),
   },
   { weight: 2, arbitrary: fc.tuple(arbEid, arbAttrValue).map(([e, [a, v]]) => eav(e as number, a, v as never)) },
-  { weight: 2, arbitrary: fc.tuple(arbEid, arbAttrValue).map(([e, [a, v]]) => [e, a, v]) },
+  { weight: 2, arbitrary: fc.tuple(arbEid, arbAttrValue, fc.boolean()).map(([e, [a, v], keyword]) => [e, keyword ? kw(a) : a, v]) },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom("db/add", "db/retract"), arbEid, arbAttrValue).map(([op, e, [a, v]]) => [op, e, a, v]) },
 );
 
@@ -155,6 +155,7 @@ describe("direct front end", () => {
     const takes = (input: unknown, mode: "tx" | "add" | "retract" = "add"): boolean => runDirect(s, { kind: "input", input, mode }, undefined) !== undefined;
     expect(takes([{ "x/id": "id1", "x/n": 7 }, { "x/id": "id1", "x/ref": ["x/id", "id0"] }])).toBe(true);
     expect(takes(eav(2, "x/tags", "t9"))).toBe(true);
+    expect(takes([[2, kw("x/tags"), "t9"]])).toBe(true);
     expect(takes([2, "x/n", 3], "retract")).toBe(true);
     expect(takes([["db/add", 1, "x/n", 3], ["db/retract", 2, "x/tags", "t0"]], "tx")).toBe(true);
     expect(runDirect(s, { kind: "ops", ops: [{ kind: "retract", e: 2, a: "x/n", v: 1, path: "" }] }, undefined)).toBeDefined();

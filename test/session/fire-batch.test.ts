@@ -85,4 +85,32 @@ describe("a fire's store transactions", () => {
     s1.upsert({ "person/email": "late@x" }).fire();
     expect(datomsOf(s1.store)).toEqual(after);
   });
+
+  it("truth maintenance's withdrawals are in the store before an action reads or changes it", () => {
+    // the withdrawals are queued and run as one transaction when the store is next read
+    const derivedOf = (store: Store, p: number): boolean => store.has({ e: p, a: "person/derived", v: true } as EAV);
+    const seen: string[] = [];
+    const rules = [
+      rule("derive", [pat("?p", "person/on", true)], (ctx) => ctx.upsert([ctx.bindings.p, "person/derived", true])),
+      rule("read", [pat("?p", "person/read", true)], (ctx) => {
+        seen.push(`read ${String(derivedOf(ctx.store, ctx.bindings.p as number))}`);
+      }),
+      rule("write", [pat("?p", "person/write", true)], (ctx) => {
+        const r = ctx.transact([["db/add", ctx.bindings.p, "person/written", true]]);
+        seen.push(`write ${String(derivedOf(r.before, ctx.bindings.p as number))}`);
+      }),
+    ];
+    const on = people(rules).upsert([[5, "person/on", true], [6, "person/on", true]]).fire();
+    expect(on.store.datoms().filter((d) => d.a === "person/derived")).toHaveLength(2);
+    // in one fire, the caller's retraction withdraws the derived fact before the action runs
+    const s = on.retract([[5, "person/on", true]]).upsert([[5, "person/read", true]]).fire();
+    const t = on.retract([[5, "person/on", true]]).upsert([[5, "person/write", true]]).fire();
+    expect(seen).toEqual(["read false", "write false"]);
+    // and at the end of a fire where nothing reads the store
+    const u = on.retract([[6, "person/on", true]]).fire();
+    for (const [x, left] of [[s, 6], [t, 6], [u, 5]] as const) {
+      expect(x.store.datoms().filter((d) => d.a === "person/derived").map((d) => d.e)).toEqual([left]);
+      expect(storeEqualsMemory(x)).toBe(true);
+    }
+  });
 });

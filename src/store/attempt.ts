@@ -24,7 +24,7 @@ import {
   type Value,
 } from "../eav/index.js";
 import { ConflictLog } from "./conflicts.js";
-import { Retry, fail } from "./fail.js";
+import { Mispredicted, Retry, fail } from "./fail.js";
 import type { Mode, StoreWarning } from "./options.js";
 import type { Prepared } from "./prepare.js";
 import type { AttrInfo } from "./schema.js";
@@ -79,6 +79,8 @@ export abstract class TxState {
   protected readonly firstFresh: number;
   /** True once a fresh eid was handed out (or came in the seed). */
   protected handedOut: boolean;
+  /** The predicted tempids (see `predicted`) confirmed so far. */
+  private confirmed: Set<Tempid> | undefined;
   /** The chunk being run (see {@link executeChunkMut}). */
   protected prep!: Prepared;
 
@@ -93,6 +95,11 @@ export abstract class TxState {
     next: number | undefined,
     /** The attributes whose redundant adds are collected (all when undefined; see `TxOptions`). */
     protected readonly redundantFor: ReadonlySet<Attribute> | undefined,
+    /**
+     * Tempids in `seed` whose upsert was predicted (see {@link predictUpserts}), not found: when
+     * one resolves otherwise as an entity, the attempt stops with {@link Mispredicted}.
+     */
+    private readonly predicted?: ReadonlyMap<Tempid, Eid>,
   ) {
     this.tempids = new TempidTable(seed);
     const ix = store.indexes;
@@ -139,6 +146,7 @@ export abstract class TxState {
   /** A tempid in e of a list form: upserts through a unique-identity attribute (R07). */
   protected vectorTempid(t: Tempid, info: AttrInfo, v: Value): Eid {
     const upserted = info.identity ? this.holder(info, v) : undefined;
+    this.checkPrediction(t, upserted, info.identity);
     const allocated = this.tempids.get(t);
     if (upserted !== undefined && allocated !== undefined && upserted !== allocated) throw new Retry(t, upserted);
     const eid = upserted ?? allocated ?? this.allocate();
@@ -191,6 +199,7 @@ export abstract class TxState {
       return;
     }
     const t = e0 as Tempid;
+    this.checkPrediction(t, upserted, true);
     if (upserted === undefined) {
       // no upsert now. With identity attributes the map's adds resolve their tempid one by one,
       // like list forms (DataScript explodes the map and allocates lazily), so that a value
@@ -209,6 +218,21 @@ export abstract class TxState {
     this.tempids.set(t, upserted);
     this.groupEids[key] = upserted;
     this.defined.setMut(upserted, true);
+  }
+
+  /**
+   * A use of tempid `t` as an entity, `upserted` the entity its identity values resolve it to now
+   * (`identity`: the use is an identity add or an entity map). The first use of a predicted tempid
+   * must confirm the prediction; anything else stops the attempt with {@link Mispredicted}: without
+   * predictions that use would have got a fresh eid, and what it did with it (an error, say) is what
+   * the transaction does.
+   */
+  private checkPrediction(t: Tempid, upserted: Eid | undefined, identity: boolean): void {
+    if (this.predicted === undefined) return;
+    const p = this.predicted.get(t);
+    if (p === undefined || this.confirmed?.has(t) === true) return;
+    if (!identity || p !== upserted) throw new Mispredicted();
+    (this.confirmed ??= new Set()).add(t);
   }
 
   /** DataScript's `check-value-tempids`: a tempid used only as a ref value is an error (R12). */
@@ -278,4 +302,34 @@ export abstract class TxState {
     return w;
   }
 
+}
+
+/**
+ * The upserts of a transaction's tempids as the store before it predicts them: each tempid whose
+ * identity adds (in its entity map, or list forms on it) name values one entity holds in `store`,
+ * mapped to that entity. A retry starts with them all pinned (see transact.ts): without them,
+ * every tempid used as a ref value before its upserting map cost one restart of the whole
+ * transaction (DataScript's retry-with-tempid, quadratic: 1,000 such tempids took about a second).
+ * Tempids whose values name several entities are left out (the transaction reports the conflict).
+ * Nothing changes.
+ */
+export function predictUpserts(prep: Prepared, store: Store): Map<Tempid, Eid> {
+  const out = new Map<Tempid, Eid>();
+  const conflicting = new Set<Tempid>();
+  const av = store.indexes.avIdentity;
+  for (let i = 0; i < prep.ops.length; i++) {
+    const op = prep.ops[i]!;
+    const info = prep.infos[i];
+    if (op.kind !== "add" || info === undefined || !info.identity || info.ref) continue;
+    const group = prep.groups[i];
+    const e = group === undefined ? op.e : prep.groupE[group];
+    if (e === undefined || !isTempid(e)) continue;
+    const holder = av.get(info.ident)?.get(valueKey(op.v));
+    if (holder === undefined) continue;
+    const known = out.get(e);
+    if (known === undefined) out.set(e, holder);
+    else if (known !== holder) conflicting.add(e);
+  }
+  for (const t of conflicting) out.delete(t);
+  return out;
 }

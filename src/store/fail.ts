@@ -14,6 +14,12 @@ export class Retry {
 }
 
 /**
+ * Signal (not an error): a tempid whose upsert was predicted from the store before the transaction
+ * (see `predictUpserts`) resolved otherwise; restart without predictions.
+ */
+export class Mispredicted {}
+
+/**
  * Signal (not an error): a transaction normalised in chunks wrote an explicit eid after the attempt
  * handed out fresh eids; run it again in one chunk (see `TxRun.executeChunkMut`).
  */

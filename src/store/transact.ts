@@ -4,8 +4,9 @@
 import { formatEid, isLiteralTempid, normalizeFacts, normalizeInChunks, normalizeTx, type Attribute, type EAV, type Eid, type Tempid, type TxOp } from "../eav/index.js";
 import { commit, redundantAdds } from "./commit.js";
 import { prepare, type Prepared } from "./prepare.js";
-import { Retry, Unchunkable, fail } from "./fail.js";
+import { Mispredicted, Retry, Unchunkable, fail } from "./fail.js";
 import { TxRun } from "./run.js";
+import { predictUpserts } from "./attempt.js";
 import { runDirect, type DirectSource } from "./direct.js";
 import { Store } from "./store.js";
 
@@ -76,11 +77,12 @@ export function transactOps(store: Store, ops: readonly TxOp[]): TxReport {
 }
 
 /**
- * @internal For tests (test/store/direct.test.ts): `transact` (`mode = "tx"`) or `transactFacts`
- * through the op pipeline alone, without the direct front end.
+ * @internal For tests (test/store/direct.test.ts, retry.test.ts): `transact` (`mode = "tx"`) or
+ * `transactFacts` through the op pipeline alone, without the direct front end; without predicted
+ * upserts when `predict` is false.
  */
-export function transactByOps(store: Store, input: unknown, mode: "tx" | "add" | "retract", options: TxOptions = {}): TxReport {
-  return run(store, { kind: "input", input, mode }, undefined, options.redundantFor, false);
+export function transactByOps(store: Store, input: unknown, mode: "tx" | "add" | "retract", options: TxOptions = {}, predict = true): TxReport {
+  return run(store, { kind: "input", input, mode }, undefined, options.redundantFor, false, predict);
 }
 
 /** A transaction's ops: built ones (checked), or input to normalise (in chunks when it is big). */
@@ -97,17 +99,21 @@ const CHUNK_OPS = 4096;
  * upsert of a tempid already handed an eid) or an explicit eid after fresh ones were handed out
  * (see `TxRun.executeChunkMut`) restarts from scratch in one chunk, which is the reference path.
  */
-function run(store: Store, source: Source, edit?: object, redundantFor?: ReadonlySet<Attribute>, direct = true): TxReport {
+function run(store: Store, source: Source, edit?: object, redundantFor?: ReadonlySet<Attribute>, direct = true, predict = true): TxReport {
   // input whose entities are all known runs without ops (direct.ts); the rest, and any error, here
   const directRun = direct ? runDirect(store, source, redundantFor) : undefined;
   if (directRun !== undefined) return report(store, directRun, edit);
   const nested = store.options.txConflictsMode !== "ignore";
   let whole: Prepared | undefined = source.kind === "ops" ? prepare(source.ops, store.schema, true, nested, 0) : undefined;
-  const upserted = new Map<Tempid, Eid>();
+  let upserted = new Map<Tempid, Eid>();
   let seed: Map<Tempid, Eid> | undefined;
   let next: number | undefined;
+  // the upserts the store before predicts, pinned from the first retry on (see `predictUpserts`);
+  // null once one was wrong: then the retries go one tempid at a time, as DataScript's do
+  let predicted: Map<Tempid, Eid> | undefined | null = predict ? undefined : null;
+  let unpredicted: { readonly seed: Map<Tempid, Eid>; readonly next: number; readonly upserted: Map<Tempid, Eid> } | undefined;
   for (;;) {
-    const attempt = new TxRun(store, seed, next, redundantFor);
+    const attempt = new TxRun(store, seed, next, redundantFor, predicted ?? undefined);
     try {
       if (whole !== undefined) attempt.executeChunkMut(whole, false);
       else {
@@ -116,6 +122,12 @@ function run(store: Store, source: Source, edit?: object, redundantFor?: Readonl
       }
       attempt.finishMut();
     } catch (e) {
+      if (e instanceof Mispredicted) {
+        // back to the first retry, without predictions
+        predicted = null;
+        ({ seed, next, upserted } = unpredicted!);
+        continue;
+      }
       if (!(e instanceof Retry) && !(e instanceof Unchunkable)) throw e;
       if (whole === undefined) {
         // chunked attempts start over in one chunk: it knows every explicit eid before it allocates
@@ -138,6 +150,14 @@ function run(store: Store, source: Source, edit?: object, redundantFor?: Readonl
       upserted.set(e.tempid, e.eid);
       seed = attempt.tempids.all().set(e.tempid, e.eid);
       next = attempt.next;
+      if (predicted === undefined) {
+        // the first retry: every other predicted upsert is pinned too, so that tempids used as ref
+        // values before their upserting maps cost one restart in all, not one each
+        unpredicted = { seed: new Map(seed), next, upserted: new Map(upserted) };
+        predicted = predictUpserts(whole, store);
+        for (const t of upserted.keys()) predicted.delete(t);
+        for (const [t, eid] of predicted) seed.set(t, eid);
+      }
       continue;
     }
     return report(store, attempt, edit);

@@ -51,6 +51,18 @@ function named(r: TxReport): string[] {
   return r.after.datoms().map((d: EAV) => `${name(d.e)} ${d.a} ${d.a === "order/buyer" ? name(d.v) : String(d.v)}`).sort();
 }
 
+/** True when a tempid is a ref value before an entity map that upserts it by a held email (a retry). */
+function forwardUpsert(tx: readonly unknown[]): boolean {
+  const asValue = new Set<unknown>();
+  for (const x of tx) {
+    if (Array.isArray(x) || typeof x !== "object" || x === null) continue;
+    const m = x as Record<string, unknown>;
+    if ("order/buyer" in m) asValue.add(m["order/buyer"]);
+    else if (asValue.has(m["eav/eid"]) && /^e\d$/.test(String(m["person/email"]))) return true;
+  }
+  return false;
+}
+
 const arbTempid = fc.constantFrom("t0", "t1", "t2");
 const arbEmail = fc.constantFrom("e0", "e1", "e2", "e3", "new1", "new2");
 const arbEntry = fc.oneof(
@@ -77,12 +89,12 @@ describe("retries of upserted tempids", () => {
         }
         expect(named(fast.r)).toEqual(named(slow.r));
         expect([...fast.r.tempids.keys()].sort()).toEqual([...slow.r.tempids.keys()].sort());
-        if (fast.r.after.maxEid !== slow.r.after.maxEid) retried++;
+        if (forwardUpsert(tx)) retried++;
       }),
       { numRuns: RUNS * 5 },
     );
-    // the generator must reach transactions that retry (their fresh eids are numbered differently)
-    expect(retried).toBeGreaterThan(0);
+    // the generator must reach transactions that retry and succeed
+    expect(retried).toBeGreaterThan(10);
   });
 
   it("a misprediction: the tempid's first use as an entity fails as DataScript's does", () => {

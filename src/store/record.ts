@@ -54,10 +54,15 @@ export interface RefPair {
 }
 
 /**
- * The refs pointing at one entity: a small array, or (above {@link SMALL}) an immutable.js map so
- * that a hub entity with many referrers (every todo pointing at `:global`) updates in O(log n).
+ * The refs pointing at one entity. Up to {@link SMALL} of them: one flat array of pairs,
+ * `[attr0, source0, attr1, source1, ...]`. Above: an immutable.js map keyed by pair, so that a hub
+ * entity with many referrers (every todo pointing at `:global`) updates in O(log n).
+ *
+ * Why flat: a ref change looks its pair up among the target's referrers, and with one object per
+ * pair each comparison was a cache miss on a large store (issue 7: a changed `order/customer`
+ * spent about 2 us in the two customers' referrer lists); the flat array is a line or two.
  */
-export type Referrers = readonly RefPair[] | IMap<string, RefPair>;
+export type Referrers = readonly (Attribute | Eid)[] | IMap<string, RefPair>;
 
 const SMALL = 32;
 
@@ -68,7 +73,11 @@ function refKey(attr: Attribute, source: Eid): string {
 /** Every pair of a {@link Referrers}. */
 export function referrerPairs(r: Referrers | undefined): RefPair[] {
   if (r === undefined) return [];
-  return Array.isArray(r) ? [...(r as readonly RefPair[])] : [...(r as IMap<string, RefPair>).values()];
+  if (!Array.isArray(r)) return [...(r as IMap<string, RefPair>).values()];
+  const flat = r as readonly (Attribute | Eid)[];
+  const out: RefPair[] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push({ attr: flat[i] as Attribute, source: flat[i + 1] as Eid });
+  return out;
 }
 
 /** A change to the refs of one target within a transaction. */
@@ -84,14 +93,24 @@ export interface RefChange {
  */
 export function applyRefChanges(base: Referrers | undefined, changes: readonly RefChange[]): Referrers | undefined {
   if (base !== undefined && !Array.isArray(base)) return applyToMap(base as IMap<string, RefPair>, changes);
-  const list = base === undefined ? [] : [...(base as readonly RefPair[])];
+  const flat: Array<Attribute | Eid> = base === undefined ? [] : (base as readonly (Attribute | Eid)[]).slice();
   for (const c of changes) {
-    const i = list.findIndex((p) => p.source === c.source && p.attr === c.attr);
-    if (c.present && i < 0) list.push({ attr: c.attr, source: c.source });
-    else if (!c.present && i >= 0) list.splice(i, 1);
+    const i = pairIndex(flat, c.attr, c.source);
+    if (c.present && i < 0) flat.push(c.attr, c.source);
+    else if (!c.present && i >= 0) flat.splice(i, 2);
   }
-  if (list.length > SMALL) return applyToMap(IMap<string, RefPair>(), list.map((p) => ({ ...p, present: true })));
-  return list.length === 0 ? undefined : list;
+  if (flat.length > 2 * SMALL) {
+    const pairs: RefChange[] = [];
+    for (let i = 0; i < flat.length; i += 2) pairs.push({ attr: flat[i] as Attribute, source: flat[i + 1] as Eid, present: true });
+    return applyToMap(IMap<string, RefPair>(), pairs);
+  }
+  return flat.length === 0 ? undefined : flat;
+}
+
+/** The index of pair `(attr, source)` in a flat referrer array, or -1. */
+function pairIndex(flat: readonly (Attribute | Eid)[], attr: Attribute, source: Eid): number {
+  for (let i = 0; i < flat.length; i += 2) if (flat[i + 1] === source && flat[i] === attr) return i;
+  return -1;
 }
 
 function applyToMap(base: IMap<string, RefPair>, changes: readonly RefChange[]): Referrers | undefined {

@@ -27,6 +27,9 @@ import type { Attribute } from "../eav/index.js";
 /** What the direct front end may run: input of `transact`/`transactFacts`, or built ops. */
 export type DirectSource = { readonly kind: "ops"; readonly ops: readonly TxOp[] } | { readonly kind: "input"; readonly input: unknown; readonly mode: InputMode };
 
+/** Cells of a walk's cache of checked attributes (a power of two). */
+const RECENT = 8;
+
 /** Gives up the direct front end (caught below; never escapes). */
 class GiveUp {}
 const GIVE_UP = new GiveUp();
@@ -56,6 +59,9 @@ export function runDirect(store: Store, source: DirectSource, redundantFor: Read
 /** One walk over direct input. Mutable; lives inside one {@link runDirect} call. */
 class DirectWalk {
   private readonly maxEid: number;
+  /** Attributes checked already and their infos, by a small hash of the name (see {@link info}). */
+  private readonly recentAttrs: Array<string | undefined> = new Array<string | undefined>(RECENT).fill(undefined);
+  private readonly recentInfos: Array<AttrInfo | undefined> = new Array<AttrInfo | undefined>(RECENT).fill(undefined);
 
   constructor(
     private readonly store: Store,
@@ -145,9 +151,14 @@ class DirectWalk {
     // EDN input (a rule file's action) writes attributes as keywords: they mean their names
     const a = isKeyword(a0) ? a0.name : a0;
     if (typeof a !== "string") throw GIVE_UP;
+    // the attributes checked last: the maps of one transaction mostly repeat a few keys
+    const k = a.length & (RECENT - 1);
+    if (this.recentAttrs[k] === a) return this.recentInfos[k]!;
     const info = this.store.schema.info(a);
     // declared idents were checked when the schema was built
     if (!info.declared && (!isAttribute(a) || a === EID || a === ALL || a === TRANSIENT)) throw GIVE_UP;
+    this.recentAttrs[k] = a;
+    this.recentInfos[k] = info;
     return info;
   }
 

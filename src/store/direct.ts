@@ -1,8 +1,9 @@
 /**
- * The direct front end of a transaction: input whose every entity is already known, run without
+ * The direct front end of a transaction: input without tempids, whose entities are existing eids
+ * or entity maps (without `eav/eid`) that resolve by one identity value or are new, run without
  * normalising it into ops first. It covers what a session sends most: a caller's identity upserts
- * of existing entities (`{ "order/id": "o7", "order/amount": 700 }`), a rule action's EAV with a
- * resolved eid, truth maintenance's retractions.
+ * (`{ "order/id": "o7", "order/amount": 700 }`), a rule action's EAV with a resolved eid, truth
+ * maintenance's retractions.
  *
  * Why: on the benchmark's update (5,000 one-attribute upserts into a 100k-entity store) the op
  * pipeline (an op and a generated tempid per map, the prepared arrays, the map's resolution
@@ -11,10 +12,10 @@
  * How it stays the same transaction: it applies the adds and retractions through the same
  * {@link TxRun} methods, in the order the op pipeline would (an entity map resolves its entity when
  * it starts, from the working state), and commits the same way. It only takes input where that
- * order and those resolutions are all there is to it: anything else (a tempid, a new entity, a
- * nested map, a card-many array, more than one identity attribute, an explicit eid above the
- * store's, a `warn` mode, conflict checks) gives up before anything is committed, and the op
- * pipeline runs the transaction from the start. So does any error: the op pipeline then reports
+ * order and those resolutions are all there is to it: anything else (a tempid, a nested map, a
+ * card-many array, more than one identity attribute, an explicit eid above the store's, a `warn`
+ * mode, conflict checks) gives up before anything is committed, and the op pipeline runs the
+ * transaction from the start. So does any error: the op pipeline then reports
  * it with its path. test/store/direct.test.ts compares both fronts on generated transactions.
  */
 import { EavError } from "../errors.js";
@@ -110,23 +111,26 @@ class DirectWalk {
   }
 
   /**
-   * An entity map with exactly one identity attribute whose value an entity holds now (the
-   * working state: DataScript resolves a map when it starts), and no `eav/eid`.
+   * An entity map without `eav/eid` and with at most one identity attribute: the entity holding
+   * its value now (the working state: DataScript resolves a map when it starts), else a fresh eid,
+   * handed out when the map starts as the op pipeline hands out its generated tempid's (a map with
+   * no attribute defines nothing).
    */
   private entityMap(map: Record<string, unknown>): void {
     if (Object.prototype.hasOwnProperty.call(map, EID)) throw GIVE_UP;
     let e: Eid | undefined;
     let size = 0;
+    let identities = 0;
     for (const a in map) {
       if (!Object.prototype.hasOwnProperty.call(map, a)) continue;
       size++;
       const info = this.info(a);
       if (!info.identity) continue;
-      if (e !== undefined || info.ref) throw GIVE_UP;
+      if (++identities > 1 || info.ref) throw GIVE_UP;
       e = this.attempt.identityHolder(info, this.value(info, map[a]));
-      if (e === undefined) throw GIVE_UP;
     }
-    if (e === undefined) throw GIVE_UP;
+    if (size === 0) return;
+    e ??= this.attempt.freshEid();
     for (const a in map) {
       if (!Object.prototype.hasOwnProperty.call(map, a)) continue;
       const info = this.info(a);

@@ -122,6 +122,13 @@ export class TxRun extends TxState {
     this.retractAt(e, info, info.ref ? this.refTarget(v0, DIRECT_OP, info) : v0, DIRECT_OP);
   }
 
+  /** A fresh eid for a new entity map of the direct front end (what its generated tempid would get). */
+  freshEid(): Eid {
+    const e = this.allocate();
+    this.defined.setMut(e, true);
+    return e;
+  }
+
   /** The entity holding identity value `v` now (an entity map's resolution). */
   identityHolder(info: AttrInfo, v: Value): Eid | undefined {
     return this.holder(info, v);

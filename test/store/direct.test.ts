@@ -71,7 +71,9 @@ function seeded(options: StoreOptions = {}): Store {
 }
 
 /** Mostly existing ids and eids, sometimes missing ones, so that both fronts get their share. */
-const arbId = fc.oneof({ weight: 6, arbitrary: fc.nat(ENTITIES - 1).map((i) => `id${i}`) }, { weight: 1, arbitrary: fc.constant("missing") });
+const arbId = fc.oneof({ weight: 6, arbitrary: fc.nat(ENTITIES - 1).map((i) => `id${i}`) }, { weight: 2, arbitrary: fc.constantFrom("missing", "new1", "new2") });
+/** A map's identity: an id, or none at all (a new entity). */
+const arbMapId = fc.oneof({ weight: 6, arbitrary: arbId }, { weight: 1, arbitrary: fc.constant("none") });
 const arbEid = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: ENTITIES }) }, { weight: 1, arbitrary: fc.constantFrom(99, -1, "tmp") });
 const arbRefValue = fc.oneof(
   { weight: 4, arbitrary: arbEid },
@@ -94,12 +96,12 @@ const arbEntry = fc.oneof(
   {
     weight: 5,
     arbitrary: fc
-      .tuple(arbId, fc.uniqueArray(arbAttrValue, { maxLength: 3, selector: (x) => x[0] }), fc.boolean())
+      .tuple(arbMapId, fc.uniqueArray(arbAttrValue, { maxLength: 3, selector: (x) => x[0] }), fc.boolean())
       .map(([id, avs, idFirst]) => {
         const m: Record<string, unknown> = {};
-        if (idFirst) m["x/id"] = id;
+        if (idFirst && id !== "none") m["x/id"] = id;
         for (const [a, v] of avs) m[a] = v;
-        if (!idFirst && !("x/id" in m)) m["x/id"] = id;
+        if (!idFirst && !("x/id" in m) && id !== "none") m["x/id"] = id;
         return m;
       }),
   },
@@ -159,9 +161,9 @@ describe("direct front end", () => {
     expect(takes([2, "x/n", 3], "retract")).toBe(true);
     expect(takes([["db/add", 1, "x/n", 3], ["db/retract", 2, "x/tags", "t0"]], "tx")).toBe(true);
     expect(runDirect(s, { kind: "ops", ops: [{ kind: "retract", e: 2, a: "x/n", v: 1, path: "" }] }, undefined)).toBeDefined();
-    // a new entity, a tempid, an explicit eid above the store's, a nested map, a card-many array,
-    // an error: the op pipeline's
-    expect(takes([{ "x/id": "new", "x/n": 1 }])).toBe(false);
+    // a tempid, an explicit eid above the store's, a nested map, a card-many array, an error: the
+    // op pipeline's
+    expect(takes([{ "x/id": "new", "x/n": 1 }, { "x/n": 2 }, {}])).toBe(true);
     expect(takes([{ "eav/eid": "t", "x/n": 1 }])).toBe(false);
     expect(takes([[99, "x/n", 1]])).toBe(false);
     expect(takes([{ "x/id": "id1", "x/part": { "x/n": 1 } }])).toBe(false);

@@ -15,9 +15,13 @@ export type ValueSet = IMap<unknown, Value>;
 /** A card-one value, or the value set of a card-many attribute. */
 export type Slot = Value | ValueSet;
 
-/** True for a card-many slot (user values are never immutable.js maps). */
+/**
+ * True for a card-many slot (user values are never immutable.js maps). Primitives are answered
+ * without immutable.js: its test reads a symbol property, which on a number or a string goes
+ * through the prototype chain (every card-one read of the store asks this).
+ */
 export function isValueSet(x: unknown): x is ValueSet {
-  return IMap.isMap(x);
+  return typeof x === "object" && x !== null && IMap.isMap(x);
 }
 
 /**

@@ -55,6 +55,8 @@ export abstract class TxState {
   readonly defined: EidTable<true>;
   /** Per map key of the current chunk: the map's entity once resolved (an array: keys are small and dense). */
   protected groupEids: Array<Eid | undefined> = [];
+  /** The working entity {@link work} returned last. */
+  private lastWork: WorkEntity | undefined = undefined;
   /** The working entities by eid... */
   protected readonly ents: EidTable<WorkEntity>;
   /** ...and in the order they were first touched (the order of the report's datoms). */
@@ -290,6 +292,9 @@ export abstract class TxState {
    * caller expects the tx to write on it (an entity map's size); by default the entity's own.
    */
   work(e: Eid, size?: number): WorkEntity {
+    // the adds of one entity map come in a row: their entity is the one asked for last
+    const last = this.lastWork;
+    if (last !== undefined && last.eid === e) return last;
     let w = this.ents.get(e);
     if (w === undefined) {
       // eids above the store's maxEid (fresh allocations, new explicit eids) have no record yet
@@ -299,6 +304,7 @@ export abstract class TxState {
       this.ents.setMut(e, w);
       this.touched.push(w);
     }
+    this.lastWork = w;
     return w;
   }
 

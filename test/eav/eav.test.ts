@@ -8,6 +8,7 @@ import {
   eav,
   eavKey,
   formatValue,
+  isAttribute,
   isEid,
   isLookupRef,
   isTempid,
@@ -248,3 +249,18 @@ function opFields(op: TxOp): Record<string, unknown> {
   if (op.kind === "add" && op.map !== undefined) out.map = op.map;
   return out;
 }
+
+describe("isAttribute", () => {
+  it("rejects exactly what contains white space as /\\s/ defines it, starts with a colon or is empty", () => {
+    const reference = (x: string): boolean => x.length > 0 && !/\s/.test(x) && !x.startsWith(":");
+    const wrong: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const s = `a/${String.fromCharCode(c)}b`;
+      if (isAttribute(s) !== reference(s)) wrong.push(c.toString(16));
+    }
+    expect(wrong).toEqual([]);
+    for (const s of ["", ":a", ":", "a", "order/id", "a b", "\ta", "a\u3000", "a:b"]) expect(isAttribute(s)).toBe(reference(s));
+    expect(isAttribute(5)).toBe(false);
+  });
+});
+

@@ -50,7 +50,7 @@ export abstract class TxState {
   /** The tempids resolved so far (see tempids.ts). */
   readonly tempids: TempidTable;
   /** Eids handed to tempids used as ref values: each must end up with an asserted datom. */
-  readonly valueTempids = new Map<Eid, Tempid>();
+  private valueTempids: Map<Eid, Tempid> | undefined = undefined;
   /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
   readonly defined: EidTable<true>;
   /** Per map key of the current chunk: the map's entity once resolved (an array: keys are small and dense). */
@@ -141,7 +141,7 @@ export abstract class TxState {
     if (t instanceof GeneratedTempid && this.conflicts !== undefined && !info.component && !this.prep.hasUnique.has(t)) {
       this.violation(this.store.options.txConflictsMode, "store/invalid-nested-entity", `the nested entity under :${info.ident} must be a component or have a unique attribute`, { attribute: info.ident }, op);
     }
-    this.valueTempids.set(eid, t);
+    (this.valueTempids ??= new Map()).set(eid, t);
     return eid;
   }
 
@@ -241,6 +241,7 @@ export abstract class TxState {
   protected checkValueTempids(): void {
     // generated tempids count too: an empty nested map `{}` defines no entity (as in DataScript)
     const unused: Tempid[] = [];
+    if (this.valueTempids === undefined) return;
     for (const [eid, t] of this.valueTempids) if (this.defined.get(eid) === undefined) unused.push(t);
     if (unused.length > 0) {
       fail("store/tempid-only-as-value", `tempids used only as a ref value, never as an entity: ${unused.map((t) => formatEid(t)).join(", ")}`, { tempids: unused });

@@ -28,7 +28,7 @@ import type { Attribute } from "../eav/index.js";
 /** What the direct front end may run: input of `transact`/`transactFacts`, or built ops. */
 export type DirectSource = { readonly kind: "ops"; readonly ops: readonly TxOp[] } | { readonly kind: "input"; readonly input: unknown; readonly mode: InputMode };
 
-/** Cells of a walk's cache of checked attributes (a power of two). */
+/** Cells of a walk's cache of checked attributes (a power of two; the arrays below are literals). */
 const RECENT = 8;
 
 /** Gives up the direct front end (caught below; never escapes). */
@@ -61,8 +61,8 @@ export function runDirect(store: Store, source: DirectSource, redundantFor: Read
 class DirectWalk {
   private readonly maxEid: number;
   /** Attributes checked already and their infos, by a small hash of the name (see {@link info}). */
-  private readonly recentAttrs: Array<string | undefined> = new Array<string | undefined>(RECENT).fill(undefined);
-  private readonly recentInfos: Array<AttrInfo | undefined> = new Array<AttrInfo | undefined>(RECENT).fill(undefined);
+  private readonly recentAttrs: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  private readonly recentInfos: Array<AttrInfo | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
 
   constructor(
     private readonly store: Store,

@@ -144,24 +144,35 @@ export class WorkEntity {
 
 /** Overlay of an AV index: `null` marks a value no longer held. */
 export class AvWork {
-  readonly changes = new Map<Attribute, Map<unknown, Eid | null>>();
+  /** Per attribute, its changes; made on the first (most transactions change no unique value). */
+  private changeMaps: Map<Attribute, Map<unknown, Eid | null>> | undefined = undefined;
 
   constructor(private readonly base: AvIndex) {}
 
+  /** Per attribute, the changes of the transaction (empty when none). */
+  get changes(): ReadonlyMap<Attribute, ReadonlyMap<unknown, Eid | null>> {
+    return this.changeMaps ?? NO_CHANGES;
+  }
+
   /** The entity currently holding value key `k` under `a`. */
   get(a: Attribute, k: unknown): Eid | undefined {
-    const c = this.changes.get(a)?.get(k);
-    if (c !== undefined) return c ?? undefined;
+    if (this.changeMaps !== undefined) {
+      const c = this.changeMaps.get(a)?.get(k);
+      if (c !== undefined) return c ?? undefined;
+    }
     return this.base.get(a)?.get(k);
   }
 
   /** Mutates: records that `e` holds (or, with `null`, that nobody holds) value key `k` under `a`. */
   setMut(a: Attribute, k: unknown, e: Eid | null): void {
-    let m = this.changes.get(a);
-    if (m === undefined) this.changes.set(a, (m = new Map()));
+    const maps = (this.changeMaps ??= new Map());
+    let m = maps.get(a);
+    if (m === undefined) maps.set(a, (m = new Map()));
     m.set(k, e);
   }
 }
+
+const NO_CHANGES: ReadonlyMap<Attribute, ReadonlyMap<unknown, Eid | null>> = new Map();
 
 /** Overlay of the VAE index: per target, the ref changes of the tx in order. */
 export class VaeWork {

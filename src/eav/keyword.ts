@@ -1,3 +1,5 @@
+import { intern as internString } from "./intern.js";
+
 /**
  * Interned keywords, as in Clojure/EDN: `kw("todo/done") === kw("todo/done")`.
  * Used as values (`:open`) and as named entity ids (`:global`). Attributes are plain strings.
@@ -38,8 +40,10 @@ export class Keyword {
   static intern(name: string): Keyword {
     let k = Keyword.table.get(name);
     if (k === undefined) {
-      k = new Keyword(name);
-      Keyword.table.set(name, k);
+      // the name internalized: a keyword read from a rule file names an attribute, which the store
+      // and the engine look up in Maps keyed by equal strings (see intern.ts)
+      k = new Keyword(internString(name));
+      Keyword.table.set(k.name, k);
     }
     return k;
   }

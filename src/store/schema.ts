@@ -3,7 +3,7 @@
  * attribute so that a transaction asks one `Map.get` per op instead of re-reading entries.
  */
 import { EavError } from "../errors.js";
-import { ALL, EID, TRANSIENT, isAttribute, isEid, isKeyword, type Attribute, type SchemaView, type Value } from "../eav/index.js";
+import { ALL, EID, TRANSIENT, intern, isAttribute, isEid, isKeyword, type Attribute, type SchemaView, type Value } from "../eav/index.js";
 
 /** The named value types. `ref` values are entity ids; `any` accepts every value. */
 export type ValueTypeName = "string" | "number" | "integer" | "boolean" | "keyword" | "instant" | "bigint" | "ref" | "any";
@@ -113,7 +113,7 @@ function undeclared(a: Attribute): AttrInfo {
   let info = undeclaredCache.get(a);
   if (info === undefined) {
     info = {
-      ident: a, declared: false, many: false, ref: false, identity: false, uniqueValue: false,
+      ident: intern(a), declared: false, many: false, ref: false, identity: false, uniqueValue: false,
       unique: false, component: false, typeName: "untyped", check: undefined, entry: undefined,
     };
     if (undeclaredCache.size < 10_000) undeclaredCache.set(a, info);
@@ -125,7 +125,7 @@ function infoOf(entry: SchemaEntry): AttrInfo {
   const vt = entry.valueType;
   const check = vt === undefined ? undefined : typeof vt === "function" ? vt : NAMED_CHECKS[vt];
   return {
-    ident: entry.ident,
+    ident: intern(entry.ident),
     declared: true,
     many: entry.cardinality === "many",
     ref: vt === "ref",

@@ -8,6 +8,7 @@ import {
   eav,
   eavKey,
   formatValue,
+  intern,
   isAttribute,
   isEid,
   isLookupRef,
@@ -264,3 +265,11 @@ describe("isAttribute", () => {
   });
 });
 
+
+describe("intern", () => {
+  it("returns an equal string, also for names that are Object.prototype keys", () => {
+    const text = ":order/customer __proto__ constructor";
+    for (const s of [text.slice(1, 15), "__proto__", "constructor", "", "a b"]) expect(intern(s)).toBe(s);
+    expect(kw(text.slice(0, 15)).name).toBe("order/customer");
+  });
+});

@@ -376,6 +376,7 @@ class Builder {
       queries: this.queries,
       factType: factType === undefined ? defaultFactType : (f) => (isEav(f) ? f.a : factType(f)),
       fieldOf: this.fieldOf,
+      eavFields: this.options.fieldOf === undefined,
       factKey: this.options.factKey ?? null,
       functions: this.options.functions ?? {},
       isEavFact: isEav,

@@ -16,6 +16,15 @@ export class AlphaNode {
    * a big memory, issue 7).
    */
   readonly passesAll: boolean;
+  /**
+   * The pattern's one test is a primitive constant in field `v` (`[?c :customer/tier "gold"]`) and
+   * it has no equalities: then, under the default fieldOf, a fact in working memory's index passes
+   * exactly when its entry's value key (FactEntry.vkey) is that constant (primitives are their own
+   * key), and a join reading working memory tests the entry without reading the fact (issue 7).
+   */
+  readonly byValueKey: boolean;
+  /** The constant of {@link byValueKey}, else undefined. */
+  readonly valueKey: unknown;
   constructor(
     readonly id: number,
     readonly type: string,
@@ -23,6 +32,10 @@ export class AlphaNode {
     readonly equalities: readonly (readonly [string, string])[],
   ) {
     this.passesAll = tests.length === 0 && equalities.length === 0;
+    const only = tests.length === 1 && equalities.length === 0 ? tests[0] : undefined;
+    const c = only?.[1];
+    this.byValueKey = only !== undefined && only[0] === "v" && (c === null || (typeof c !== "object" && typeof c !== "function" && c !== undefined));
+    this.valueKey = this.byValueKey ? c : undefined;
   }
   /** True when `fact` passes the tests. Reads only. */
   matches(fact: unknown, fieldOf: FieldOf): boolean {

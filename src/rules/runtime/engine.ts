@@ -93,6 +93,7 @@ function makeAnchors(): readonly unknown[] {
     queries: new Map(),
     factType: () => "",
     fieldOf: () => undefined,
+    eavFields: true,
     factKey: null,
     functions: {},
     isEavFact: isEav,
@@ -479,7 +480,11 @@ class Fire implements Rt {
   }
 
   private wmVisible(node: BetaNode, alpha: AlphaFilter, e: FactEntry): boolean {
-    return (e !== this.adding || this.hasArrived(node)) && (alpha.passesAll || alpha.matches(e.fact, this.net.fieldOf));
+    if (e === this.adding && !this.hasArrived(node)) return false;
+    if (alpha.passesAll) return true;
+    // a join reading working memory implies the default fieldOf (compile.ts, wmIndexed)
+    if (alpha.byValueKey) return sameKey(e.vkey, alpha.valueKey);
+    return alpha.matches(e.fact, this.net.fieldOf);
   }
 
   private hasArrived(node: BetaNode): boolean {
@@ -504,11 +509,28 @@ class Fire implements Rt {
   // or removed from a memory (Manners: millions of keyless tokens), and each allocation cost GC time.
   leftKey(t: Token, level: number, locs: readonly VarLoc[]): unknown {
     const n = locs.length;
-    if (n === 1) return keyOf(this.valueAt(t, level, locs[0] as VarLoc));
+    if (n === 1) return this.keyAt(t, level, locs[0] as VarLoc);
     if (n === 0) return NO_KEY;
     const values: unknown[] = [];
     for (let i = 0; i < n; i++) values.push(this.valueAt(t, level, locs[i] as VarLoc));
     return tupleKey(values);
+  }
+
+  /**
+   * `keyOf(valueAt(t, level, loc))`, but an indexed EAV's value key is read from its entry
+   * (FactEntry.vkey, equal to keyOf(fact.v) under the default fieldOf) without reading the fact,
+   * a cache miss on a big memory (a join on ?c bound by [?o :order/customer ?c], issue 7).
+   */
+  private keyAt(t: Token, level: number, loc: VarLoc): unknown {
+    let x = t;
+    for (let l = level; l > loc.level; l--) x = x.parent as Token;
+    const d = x.data;
+    if (d instanceof FactEntry) {
+      if (loc.field === "v" && d.vkey !== undefined && this.net.eavFields) return d.vkey;
+      return keyOf(loc.field === null ? d.fact : this.net.fieldOf(d.fact, loc.field));
+    }
+    if (loc.index >= 0) return keyOf((d as readonly unknown[])[loc.index]);
+    return keyOf(loc.field === null ? d : this.net.fieldOf(d, loc.field));
   }
 
   rightKey(fact: unknown, fields: readonly string[]): unknown {
@@ -573,6 +595,11 @@ class Fire implements Rt {
     for (const l of scope) out[l.name.slice(1)] = this.valueAt(t, level, l);
     return out;
   }
+}
+
+/** Key equality: SameValueZero (NaN equals NaN; 0 equals -0). */
+function sameKey(a: unknown, b: unknown): boolean {
+  return a === b || (a !== a && b !== b);
 }
 
 /** A non-EAV fact typed as an attribute whose entity joins read the EAV index (NetworkCore.wmTypes). */

@@ -187,10 +187,24 @@ export function matchOf(a: Activation): Token {
  * Manners, which links and unlinks millions of tokens).
  */
 
+/*
+ * A join token whose parent is the root token (a rule's first pattern) is not on the root's list
+ * of children: nothing looks for it there (a join's tokens are found through their fact entry, and
+ * `childAt` is asked only for negation, NCC and accumulator nodes), and the root token is never
+ * removed. Why: the root's list holds one token per matching fact of every first pattern, so
+ * unlinking one touched its two neighbours, two random objects (cache misses on a big memory,
+ * issue 7), and `childAt(root, node)` walked all of them. Tested by test/rules/root-children.test.ts.
+ */
+
+/** Whether `t` is on its parent's list of children (see above). Reads only. */
+function onParentList(p: Token, t: Token): boolean {
+  return p.parent !== null || !(t.data instanceof FactEntry);
+}
+
 /** Links a new token under its parent and on its entry's token list. Mutates (journaled). */
 export function linkToken(j: Journal, t: Token, born: number): void {
   const p = t.parent;
-  if (p !== null) {
+  if (p !== null && onParentList(p, t)) {
     const head = p.child;
     t.next = head; // t is new: no journal entry needed for its own fields
     if (head !== null) {
@@ -218,7 +232,7 @@ export function linkToken(j: Journal, t: Token, born: number): void {
 /** Unlinks a token from its parent's children and its entry's token list. Mutates (journaled). */
 export function unlinkToken(j: Journal, t: Token, born: number): void {
   const p = t.parent;
-  if (p !== null) {
+  if (p !== null && onParentList(p, t)) {
     const prev = t.prev;
     const next = t.next;
     if (prev !== null) {

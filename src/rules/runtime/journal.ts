@@ -15,6 +15,8 @@
  * fields need no journal entry (the engine relies on that for activations, see engine.ts).
  */
 
+import { objectArray } from "./arrays.js";
+
 /** The marker of "no entry" in a journal triple (the key was absent, or absent from the Set). */
 export const ABSENT: unique symbol = Symbol("absent");
 /** The marker of "present in the Set" in a journal triple. */
@@ -37,8 +39,8 @@ const MAX_CHUNK = 3 * 2048;
  * sites monomorphic. Tested by test/rules/journal.test.ts.
  */
 export class Journal {
-  /** Chunks filled before `cur`, oldest first. */
-  private readonly done: unknown[][] = [];
+  /** Chunks filled before `cur`, oldest first (an elements kind for objects from the start, arrays.ts). */
+  private readonly done: unknown[][] = objectArray();
   private cur: unknown[];
   /** Slots used in `cur`. */
   private n = 0;

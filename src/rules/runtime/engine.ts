@@ -47,7 +47,9 @@ import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
 import { EngineState } from "./state.js";
 import type { FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
-import { Activation, FactEntry, JoinToken, keyOf, linkToken, matchOf, NO_KEY, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
+import { Activation, FactEntry, JoinToken, linkToken, matchOf, Token, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
+import { sameKey } from "./keys.js";
+import { bindingsAt, factKey, tokenKey, varAt } from "./read.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
 import { type AlphaFilter, type BetaNode, type DirtyNode, type NodeInfo, RootNode, type Rt, type TestNode, type VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
@@ -505,42 +507,12 @@ class Fire implements Rt {
     if (t instanceof Activation) this.activationGone(t);
   }
 
-  // No closure and no array for zero or one variable: keys are computed for every token added to
-  // or removed from a memory (Manners: millions of keyless tokens), and each allocation cost GC time.
   leftKey(t: Token, level: number, locs: readonly VarLoc[]): unknown {
-    const n = locs.length;
-    if (n === 1) return this.keyAt(t, level, locs[0] as VarLoc);
-    if (n === 0) return NO_KEY;
-    const values: unknown[] = [];
-    for (let i = 0; i < n; i++) values.push(this.valueAt(t, level, locs[i] as VarLoc));
-    return tupleKey(values);
-  }
-
-  /**
-   * `keyOf(valueAt(t, level, loc))`, but an indexed EAV's value key is read from its entry
-   * (FactEntry.vkey, equal to keyOf(fact.v) under the default fieldOf) without reading the fact,
-   * a cache miss on a big memory (a join on ?c bound by [?o :order/customer ?c], issue 7).
-   */
-  private keyAt(t: Token, level: number, loc: VarLoc): unknown {
-    let x = t;
-    for (let l = level; l > loc.level; l--) x = x.parent as Token;
-    const d = x.data;
-    if (d instanceof FactEntry) {
-      if (loc.field === "v" && d.vkey !== undefined && this.net.eavFields) return d.vkey;
-      return keyOf(loc.field === null ? d.fact : this.net.fieldOf(d.fact, loc.field));
-    }
-    if (loc.index >= 0) return keyOf((d as readonly unknown[])[loc.index]);
-    return keyOf(loc.field === null ? d : this.net.fieldOf(d, loc.field));
+    return tokenKey(this.net, t, level, locs);
   }
 
   rightKey(fact: unknown, fields: readonly string[]): unknown {
-    const fieldOf = this.net.fieldOf;
-    const n = fields.length;
-    if (n === 1) return keyOf(fieldOf(fact, fields[0] as string));
-    if (n === 0) return NO_KEY;
-    const values: unknown[] = [];
-    for (let i = 0; i < n; i++) values.push(fieldOf(fact, fields[i] as string));
-    return tupleKey(values);
+    return factKey(this.net, fact, fields);
   }
 
   field(fact: unknown, field: string): unknown {
@@ -548,10 +520,7 @@ class Fire implements Rt {
   }
 
   valueAt(t: Token, level: number, loc: VarLoc): unknown {
-    let x = t;
-    for (let l = level; l > loc.level; l--) x = x.parent as Token;
-    if (loc.index >= 0) return (x.data as readonly unknown[])[loc.index];
-    return loc.field === null ? x.value : this.net.fieldOf(x.value, loc.field);
+    return varAt(this.net, t, level, loc);
   }
 
   test(node: TestNode, t: Token): boolean {
@@ -591,15 +560,8 @@ class Fire implements Rt {
   // ---------------------------------------------------------------- bindings
 
   private bindings(t: Token, level: number, scope: readonly VarLoc[]): Bindings {
-    const out: Record<string, unknown> = {};
-    for (const l of scope) out[l.name.slice(1)] = this.valueAt(t, level, l);
-    return out;
+    return bindingsAt(this.net, t, level, scope);
   }
-}
-
-/** Key equality: SameValueZero (NaN equals NaN; 0 equals -0). */
-function sameKey(a: unknown, b: unknown): boolean {
-  return a === b || (a !== a && b !== b);
 }
 
 /** A non-EAV fact typed as an attribute whose entity joins read the EAV index (NetworkCore.wmTypes). */

@@ -21,12 +21,12 @@
  *   settled on the spot; the full check is queued and runs after plain withdrawals.
  * - An activation is its rule's last join token when that join feeds only the terminal (memory.ts),
  *   and the agenda keeps a stack per (salience, rule) (agenda.ts): Manners makes and cancels millions.
- * - On a big memory an update is bound by cache misses (each object reached at random is one, ~0.2 us
- *   on this box), not by instructions, so the update path avoids reads it does not need: a fact
- *   entry keeps its value's key (FactEntry.vkey), a retraction reads the caller's equal EAV instead
- *   of the stored one, a join skips the alpha test of a pattern without tests, and integer keys
- *   live in pages (keymap.ts). (Caching a token's join key in the token, to skip the walk up to the
- *   facts that bind it on removal, measured no gain: those ancestors are in cache by then.)
+ * - On a big memory an update pays cache misses (~14 per change, join 100k, cold; callgrind) and
+ *   instructions (~5k per change) alike, so it avoids reads and calls it does not need: entries keep
+ *   their value's key (FactEntry.vkey, read for join keys and constant tests), a retraction reads
+ *   the caller's equal EAV, the network's strings are internalized, the journal is monomorphic and
+ *   never copied, integer keys live in pages (keymap.ts; docs/ARCHITECTURE.md). Measured no gain:
+ *   a token caching its join key, an entry keeping its entity's key (8 B), bigger pages.
  * - A big load allocates nothing per fact beyond its entry and tokens: no iterator results, no
  *   one-item bucket arrays, no growing copies (pages, a report list sized up front); join 100k,
  *   sampling heap profiler: 164 -> 85 MB allocated by the load's fire (issue 7).

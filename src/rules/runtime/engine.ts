@@ -126,7 +126,9 @@ class Fire implements Rt {
    */
   private inserted: unknown[] = objectArray();
   private nInserted = 0;
-  private readonly retracted: unknown[] = objectArray();
+  /** The facts that left working memory, in order (cells `0 .. nRetracted - 1`), sized likewise. */
+  private retracted: unknown[] = objectArray();
+  private nRetracted = 0;
   /** Load-order index of the rule whose action's changes are being applied (noLoop), else -1. */
   private firingProduction = -1;
   private firingRule: string | null = null;
@@ -168,8 +170,14 @@ class Fire implements Rt {
       for (const c of this.net.nodes[0]?.children ?? []) c.leftAdd(this, st.root);
     }
     let expected = 0;
-    for (let i = 0; i < pending.length; i++) if ((pending[i] as PendingOp).kind === "insert") expected += (pending[i] as PendingOp).facts.length;
+    let expectedOut = 0;
+    for (let i = 0; i < pending.length; i++) {
+      const op = pending[i] as PendingOp;
+      if (op.kind === "insert") expected += op.facts.length;
+      else expectedOut += op.facts.length;
+    }
     if (expected > PRESIZE) this.inserted = new Array<unknown>(expected);
+    if (expectedOut > PRESIZE) this.retracted = new Array<unknown>(expectedOut);
     // indexed loops: a for-of over a 500k-fact load allocated an iterator result per fact (~20 MB)
     for (let i = 0; i < pending.length; i++) {
       const op = pending[i] as PendingOp;
@@ -184,6 +192,7 @@ class Fire implements Rt {
       this.fire(a);
     }
     this.inserted.length = this.nInserted;
+    this.retracted.length = this.nRetracted;
     return { firings: this.total, byRule: this.firings, inserted: this.inserted, retracted: this.retracted };
   }
 
@@ -388,7 +397,7 @@ class Fire implements Rt {
     const net = this.net;
     this.setState(e, (e.uncond ? UNCOND_STATE : 0) | RETRACTED);
     this.state.wm.remove(this.j, e, probe);
-    this.retracted.push(e.fact);
+    this.retracted[this.nRetracted++] = e.fact;
     this.listener?.retracted?.(e.fact, this.firingRule, reason);
     const fact = probe;
     const alphas = net.alphaByType.get(net.factType(fact));

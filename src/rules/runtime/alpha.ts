@@ -39,8 +39,18 @@ export class AlphaNode {
   }
   /** True when `fact` passes the tests. Reads only. */
   matches(fact: unknown, fieldOf: FieldOf): boolean {
-    for (const [f, v] of this.tests) if (!equals(fieldOf(fact, f), v)) return false;
-    for (const [f, g] of this.equalities) if (!equals(fieldOf(fact, f), fieldOf(fact, g))) return false;
+    // indexed loops: no iterator and no destructuring per test (every inserted and retracted fact
+    // of the type runs this)
+    const tests = this.tests;
+    for (let i = 0; i < tests.length; i++) {
+      const t = tests[i] as readonly [string, unknown];
+      if (!equals(fieldOf(fact, t[0]), t[1])) return false;
+    }
+    const eqs = this.equalities;
+    for (let i = 0; i < eqs.length; i++) {
+      const q = eqs[i] as readonly [string, string];
+      if (!equals(fieldOf(fact, q[0]), fieldOf(fact, q[1]))) return false;
+    }
     return true;
   }
 }

@@ -25,8 +25,8 @@
  *   instructions (~5k per change) alike, so it avoids reads and calls it does not need: entries keep
  *   their value's key (FactEntry.vkey, read for join keys and constant tests), a retraction reads
  *   the caller's equal EAV, the network's strings are internalized, the journal is monomorphic and
- *   never copied, integer keys live in pages (keymap.ts; docs/ARCHITECTURE.md). Measured no gain:
- *   a token caching its join key, an entry keeping its entity's key (8 B), bigger pages.
+ *   never copied, integer keys live in pages (keymap.ts; docs/ARCHITECTURE.md). No clear gain
+ *   measured: a token caching its join key, an entry keeping its entity's key (8 B), bigger pages.
  * - A big load allocates nothing per fact beyond its entry and tokens: no iterator results, no
  *   one-item bucket arrays, no growing copies (pages, a report list sized up front); join 100k,
  *   sampling heap profiler: 164 -> 85 MB allocated by the load's fire (issue 7).

@@ -1,6 +1,7 @@
 // The update path reads an indexed fact's value from its working-memory entry (FactEntry.vkey)
-// instead of the fact: join keys on a variable bound by a value (engine.ts, keyAt) and an alpha
-// test of a primitive constant in `v` on a join reading working memory (alpha.ts, byValueKey). Both
+// instead of the fact: join keys on a variable bound by a value (read.ts, keyAt) and an alpha test
+// of a primitive constant in `v` (alpha.ts, byValueKey: on a join reading working memory, and when
+// a fact enters or leaves working memory). Both
 // must agree with value equality (valueEquals) for every kind of value: -0 and 0, NaN, a bigint
 // and an equal number (different), strings, booleans, null, keywords and structured values. The
 // naive matcher below is the oracle; facts come and go over several fires, and old session values
@@ -8,7 +9,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eav, kw, valueEquals, type EAV, type Value } from "../../src/eav/index.js";
-import { compileRules, lit, newRuleSession, pattern, query, type RuleSession } from "../../src/rules/index.js";
+import { compileRules, lit, newRuleSession, not_, pattern, query, type RuleSession } from "../../src/rules/index.js";
 
 /** Values whose equality is easy to get wrong, as fact values and as constants. */
 const VALUES: readonly Value[] = [0, -0, 1, 1n, NaN, "gold", "gold ", "1", true, false, null, kw("gold"), [1, 2], { a: 1 }, new Date(5)];
@@ -20,6 +21,8 @@ const net = compileRules([
   query("same-v", [], [pattern("?a", "x/ref", "?v"), pattern("?b", "x/other", "?v")]),
   // ?c is bound by a value, then joined on the entity of a pattern with a constant: one per constant
   ...CONSTANTS.map((c, i) => query(`tier-${i}`, [], [pattern("?o", "x/cust", "?c"), pattern("?c", "x/tier", lit(c))])),
+  // a negation counts the facts passing the constant test as they come and go (rightAdd/rightRemove)
+  ...CONSTANTS.map((c, i) => query(`no-tier-${i}`, [], [pattern("?o", "x/cust", "?c"), not_(pattern("?c", "x/tier", lit(c)))])),
 ]);
 
 const ENTITIES = [1, 2, 3];
@@ -49,13 +52,17 @@ function expected(facts: readonly EAV[]): Record<string, number> {
     let n = 0;
     for (const o of by("x/cust")) for (const t of by("x/tier")) if (t.e === o.v && valueEquals(t.v, c)) n++;
     out[`tier-${i}`] = n;
+    out[`no-tier-${i}`] = by("x/cust").filter((o) => !by("x/tier").some((t) => t.e === o.v && valueEquals(t.v, c))).length;
   });
   return out;
 }
 
 function actual(s: RuleSession): Record<string, number> {
   const out: Record<string, number> = { "same-v": s.query("same-v").length };
-  CONSTANTS.forEach((_, i) => (out[`tier-${i}`] = s.query(`tier-${i}`).length));
+  CONSTANTS.forEach((_, i) => {
+    out[`tier-${i}`] = s.query(`tier-${i}`).length;
+    out[`no-tier-${i}`] = s.query(`no-tier-${i}`).length;
+  });
   return out;
 }
 

@@ -5,6 +5,8 @@
 import { equals } from "../expr.js";
 import type { FieldOf } from "../accumulators.js";
 import type { BetaNode } from "./nodes.js";
+import type { FactEntry } from "./memory.js";
+import { sameKey } from "./keys.js";
 
 /** A compiled alpha node. */
 export class AlphaNode {
@@ -36,6 +38,16 @@ export class AlphaNode {
     const c = only?.[1];
     this.byValueKey = only !== undefined && only[0] === "v" && (c === null || (typeof c !== "object" && typeof c !== "function" && c !== undefined));
     this.valueKey = this.byValueKey ? c : undefined;
+  }
+  /**
+   * `matches` for a fact whose working-memory entry is `e`: without reading the fact when every
+   * fact passes, or when `byValueKey` holds and `eavFields` (the default fieldOf) lets the entry's
+   * vkey decide (see above). Reads only.
+   */
+  passes(e: FactEntry, fact: unknown, fieldOf: FieldOf, eavFields: boolean): boolean {
+    if (this.passesAll) return true;
+    if (this.byValueKey && eavFields && e.vkey !== undefined) return sameKey(e.vkey, this.valueKey);
+    return this.matches(fact, fieldOf);
   }
   /** True when `fact` passes the tests. Reads only. */
   matches(fact: unknown, fieldOf: FieldOf): boolean {

@@ -364,7 +364,7 @@ class Fire implements Rt {
     this.nArrived = 0;
     const alphas = net.alphaByType.get(type);
     if (alphas !== undefined) {
-      for (const al of alphas) if (al.matches(fact, fieldOf)) for (const s of al.successors) s.rightAdd(this, e);
+      for (const al of alphas) if (al.passes(e, fact, fieldOf, net.eavFields)) for (const s of al.successors) s.rightAdd(this, e);
     }
     if (net.alphaAll.length > 0 && net.isEavFact(fact)) {
       for (const al of net.alphaAll) if (al.matches(fact, fieldOf)) for (const s of al.successors) s.rightAdd(this, e);
@@ -402,7 +402,7 @@ class Fire implements Rt {
     const fact = probe;
     const alphas = net.alphaByType.get(net.factType(fact));
     if (alphas !== undefined) {
-      for (const al of alphas) if (al.matches(fact, net.fieldOf)) for (const s of al.successors) s.rightRemove(this, e);
+      for (const al of alphas) if (al.passes(e, fact, net.fieldOf, net.eavFields)) for (const s of al.successors) s.rightRemove(this, e);
     }
     if (net.alphaAll.length > 0 && net.isEavFact(fact)) {
       for (const al of net.alphaAll) if (al.matches(fact, net.fieldOf)) for (const s of al.successors) s.rightRemove(this, e);

@@ -8,7 +8,7 @@ import { Map as IMap, OrderedMap } from "immutable";
 import { EavError } from "../errors.js";
 import { formatValue, type Value } from "../eav/value.js";
 import { compareValues, equals } from "./expr.js";
-import { keyOf } from "./runtime/memory.js";
+import { keyOf } from "./runtime/keys.js";
 import type { Accumulator, AccumulatorRef } from "./spec.js";
 
 /** A user accumulator factory registered by name: arguments as written (`(top 3)` -> `[3]`). */

@@ -18,6 +18,7 @@ import { type BetaNode, JoinNode, NegationNode, RootNode, TestNode, type VarLoc 
 import { QueryNode, TerminalNode } from "./runtime/terminals.js";
 import type { AccumulateCondition, PatternCondition, ProductionSpec, QuerySpec } from "./spec.js";
 import { describePattern, describeTest, identityOf } from "./describe.js";
+import { intern } from "./intern.js";
 
 type Scope = ReadonlyMap<string, VarLoc>;
 
@@ -94,7 +95,7 @@ class Builder {
       const locs = [...scope.values()];
       const end =
         p.kind === "rule"
-          ? new TerminalNode(this.nodes.length, level, [p.name], p.name, order, p.action, p.salience ?? 0, p.noLoop === true, locs)
+          ? new TerminalNode(this.nodes.length, level, [p.name], intern(p.name), order, p.action, p.salience ?? 0, p.noLoop === true, locs)
           : new QueryNode(this.nodes.length, level, [p.name], p.name, p.params.map((v) => scope.get(v) as VarLoc), locs);
       this.add(end, node, null, { kind: p.kind === "rule" ? "terminal" : "query", condition: p.kind === "rule" ? `=> ${p.name}` : `query ${p.name}(${p.params.join(" ")})` });
       branches.push(end.id);
@@ -302,7 +303,9 @@ class Builder {
     const key = `${type}|${tests.map(([f, v]) => `${f}=${canonicalText(v)}`).join(",")}|${equalities.map(([f, g]) => `${f}=${g}`).join(",")}`;
     let a = this.alphaKeys.get(key);
     if (a === undefined) {
-      a = new AlphaNode(this.alphas.length, type, tests, equalities);
+      // internalized: compared with the facts' attributes and values on every insert (intern.ts)
+      const constants = tests.map(([f, v]): [string, unknown] => [f, typeof v === "string" ? intern(v) : v]);
+      a = new AlphaNode(this.alphas.length, intern(type), constants, equalities);
       this.alphas.push(a);
       this.alphaKeys.set(key, a);
     }
@@ -373,6 +376,7 @@ class Builder {
       queries: this.queries,
       factType: factType === undefined ? defaultFactType : (f) => (isEav(f) ? f.a : factType(f)),
       fieldOf: this.fieldOf,
+      eavFields: this.options.fieldOf === undefined,
       factKey: this.options.factKey ?? null,
       functions: this.options.functions ?? {},
       isEavFact: isEav,

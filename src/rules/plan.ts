@@ -87,6 +87,11 @@ export interface NetworkCore {
   readonly queries: ReadonlyMap<string, { readonly spec: QuerySpec; readonly nodes: readonly QueryNode[] }>;
   readonly factType: (fact: unknown) => string;
   readonly fieldOf: FieldOf;
+  /**
+   * `fieldOf` is the default one: an EAV's field `v` is its own value, so a join key on it may be
+   * read from the fact's entry in working memory (FactEntry.vkey) instead of the fact.
+   */
+  readonly eavFields: boolean;
   /** The custom fact key, or null for the default (EAVs by value, other facts by identity). */
   readonly factKey: ((fact: unknown) => unknown) | null;
   readonly functions: Readonly<Record<string, HostFunction>>;

@@ -9,7 +9,7 @@ import type { QuerySpec } from "./spec.js";
 import { runFire } from "./runtime/engine.js";
 import { EngineState } from "./runtime/state.js";
 import type { EngineActionContext, FireOptions, FireReport, PendingOp } from "./runtime/api.js";
-import { advance, NO_JOURNAL, reroot, StateSnapshot, undoJournal, Version, type Journal } from "./runtime/journal.js";
+import { advance, Journal, NO_JOURNAL, reroot, StateSnapshot, undoJournal, Version } from "./runtime/journal.js";
 import { queryRows, type Row } from "./runtime/query.js";
 
 interface PendingList {
@@ -88,7 +88,7 @@ export class RuleSession {
     ops.reverse();
     // a state that never fired is restored by swapping in fresh memories: no journal needed
     const pristine = !st.initialized;
-    const j: Journal = pristine ? NO_JOURNAL : [];
+    const j: Journal = pristine ? NO_JOURNAL : new Journal();
     let report: FireReport;
     st.busy = true;
     try {

@@ -1,5 +1,5 @@
-// The fire report's lists of facts in and out, for loads big enough that the engine sizes the list
-// of inserted facts up front (runtime/engine.ts, PRESIZE), and the re-insertion of facts already
+// The fire report's lists of facts in and out, for loads and retractions big enough that the engine
+// sizes the lists of inserted and retracted facts up front (runtime/engine.ts, PRESIZE), and the re-insertion of facts already
 // present: a no-op for an unconditional fact (nothing reported, nothing matched again), and for a
 // fact that only a rule supports, the step that makes it unconditional (it then survives the loss
 // of that support).
@@ -32,6 +32,22 @@ describe("fire report", () => {
     expect(inserted.slice(0, 3000)).toEqual(facts);
     expect(inserted.slice(3000)).toEqual(derived.reverse()); // newest activation first
     expect(s.lastFire?.retracted).toEqual([]);
+  });
+
+  it("lists every retracted fact once, in order, with no holes, for a big retraction with absent facts and withdrawals", () => {
+    const facts = xs(1, 3001);
+    const s1 = newRuleSession(net).insert(facts).fire();
+    // 2000 present facts (10 with a derived p/big each), then 500 absent ones and a repeat: not reported
+    const out = xs(1001, 3001);
+    const s2 = s1.retract(out).retract(xs(5001, 5501)).retract(out.slice(0, 300)).insert(xs(9001, 9003)).fire();
+    const retracted = s2.lastFire?.retracted ?? [];
+    expect(retracted).toHaveLength(2000 + 10);
+    expect(Object.keys(retracted)).toHaveLength(2010); // no holes
+    // the p/big facts are withdrawn when the retraction op settles, after its p/x facts
+    expect(retracted.slice(0, 2000)).toEqual(out);
+    expect(new Set(retracted.slice(2000))).toEqual(new Set(xs(2991, 3001).map((f) => eav(f.e, "p/big", true))));
+    expect(s2.lastFire?.inserted.slice(0, 2)).toEqual(xs(9001, 9003)); // then their p/big
+    expect(s2.query("xs")).toHaveLength(1002);
   });
 
   it("a second big fire of facts already present reports and matches nothing", () => {

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { kw } from "../../src/eav/index.js";
-import { undoJournal, type Journal } from "../../src/rules/runtime/journal.js";
+import { Journal, undoJournal } from "../../src/rules/runtime/journal.js";
 import { KeyMap, PAGE } from "../../src/rules/runtime/keymap.js";
 
 const KEYS: readonly unknown[] = [
@@ -34,7 +34,7 @@ describe("KeyMap", () => {
         const model = new Map<unknown, number>();
         const states: Array<{ j: Journal; before: Map<unknown, number | undefined>; model: Map<unknown, number> }> = [];
         for (const batch of batches) {
-          const j: Journal = [];
+          const j = new Journal();
           const before = contents(m, model);
           states.push({ j, before, model: new Map(model) });
           for (const op of batch) {
@@ -61,7 +61,7 @@ describe("KeyMap", () => {
 
   it("keeps integer keys arriving in random order in pages, not in the Map", () => {
     const m = new KeyMap<number>();
-    const j: Journal = [];
+    const j = new Journal();
     // 10,000 ids from 1 in a shuffled order (a join keyed by customer, met through random orders)
     const ids = Array.from({ length: 10_000 }, (_, i) => i + 1);
     let seed = 7;
@@ -81,7 +81,7 @@ describe("KeyMap", () => {
 
   it("keeps thinly spread integer keys in the Map instead of a page each", () => {
     const m = new KeyMap<number>();
-    const j: Journal = [];
+    const j = new Journal();
     for (let i = 0; i < 200; i++) m.put(j, 1 + i * 10 * PAGE, i);
     const l = m.layout();
     // a few pages within the slack, the rest in the Map
@@ -92,7 +92,7 @@ describe("KeyMap", () => {
 
   it("a key put in the Map before its page existed is still found, replaced and dropped", () => {
     const m = new KeyMap<string>();
-    const j: Journal = [];
+    const j = new Journal();
     m.put(j, 10 * PAGE, "first"); // sets the base page
     m.put(j, 200 * PAGE, "far"); // past the directory slack: the Map
     for (let k = 11 * PAGE; k < 11 * PAGE + 400; k++) m.put(j, k, "fill"); // more cells in use

@@ -21,12 +21,12 @@
  *   settled on the spot; the full check is queued and runs after plain withdrawals.
  * - An activation is its rule's last join token when that join feeds only the terminal (memory.ts),
  *   and the agenda keeps a stack per (salience, rule) (agenda.ts): Manners makes and cancels millions.
- * - On a big memory an update is bound by cache misses (each object reached at random is one, ~0.2 us
- *   on this box), not by instructions, so the update path avoids reads it does not need: a fact
- *   entry keeps its value's key (FactEntry.vkey), a retraction reads the caller's equal EAV instead
- *   of the stored one, a join skips the alpha test of a pattern without tests, and integer keys
- *   live in pages (keymap.ts). (Caching a token's join key in the token, to skip the walk up to the
- *   facts that bind it on removal, measured no gain: those ancestors are in cache by then.)
+ * - On a big memory an update pays cache misses (~14 per change, join 100k, cold; callgrind) and
+ *   instructions (~5k per change) alike, so it avoids reads and calls it does not need: entries keep
+ *   their value's key (FactEntry.vkey, read for join keys and constant tests), a retraction reads
+ *   the caller's equal EAV, the network's strings are internalized, the journal is monomorphic and
+ *   never copied, integer keys live in pages (keymap.ts; docs/ARCHITECTURE.md). No clear gain
+ *   measured: a token caching its join key, an entry keeping its entity's key (8 B), bigger pages.
  * - A big load allocates nothing per fact beyond its entry and tokens: no iterator results, no
  *   one-item bucket arrays, no growing copies (pages, a report list sized up front); join 100k,
  *   sampling heap profiler: 164 -> 85 MB allocated by the load's fire (issue 7).
@@ -47,7 +47,9 @@ import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
 import { EngineState } from "./state.js";
 import type { FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
-import { Activation, FactEntry, JoinToken, keyOf, linkToken, matchOf, NO_KEY, Token, tupleKey, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
+import { Activation, FactEntry, JoinToken, linkToken, matchOf, Token, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
+import { sameKey } from "./keys.js";
+import { bindingsAt, factKey, tokenKey, varAt } from "./read.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
 import { type AlphaFilter, type BetaNode, type DirtyNode, type NodeInfo, RootNode, type Rt, type TestNode, type VarLoc } from "./nodes.js";
 import { queryRows, type Row } from "./query.js";
@@ -93,6 +95,7 @@ function makeAnchors(): readonly unknown[] {
     queries: new Map(),
     factType: () => "",
     fieldOf: () => undefined,
+    eavFields: true,
     factKey: null,
     functions: {},
     isEavFact: isEav,
@@ -123,7 +126,9 @@ class Fire implements Rt {
    */
   private inserted: unknown[] = objectArray();
   private nInserted = 0;
-  private readonly retracted: unknown[] = objectArray();
+  /** The facts that left working memory, in order (cells `0 .. nRetracted - 1`), sized likewise. */
+  private retracted: unknown[] = objectArray();
+  private nRetracted = 0;
   /** Load-order index of the rule whose action's changes are being applied (noLoop), else -1. */
   private firingProduction = -1;
   private firingRule: string | null = null;
@@ -165,8 +170,14 @@ class Fire implements Rt {
       for (const c of this.net.nodes[0]?.children ?? []) c.leftAdd(this, st.root);
     }
     let expected = 0;
-    for (let i = 0; i < pending.length; i++) if ((pending[i] as PendingOp).kind === "insert") expected += (pending[i] as PendingOp).facts.length;
+    let expectedOut = 0;
+    for (let i = 0; i < pending.length; i++) {
+      const op = pending[i] as PendingOp;
+      if (op.kind === "insert") expected += op.facts.length;
+      else expectedOut += op.facts.length;
+    }
     if (expected > PRESIZE) this.inserted = new Array<unknown>(expected);
+    if (expectedOut > PRESIZE) this.retracted = new Array<unknown>(expectedOut);
     // indexed loops: a for-of over a 500k-fact load allocated an iterator result per fact (~20 MB)
     for (let i = 0; i < pending.length; i++) {
       const op = pending[i] as PendingOp;
@@ -181,6 +192,7 @@ class Fire implements Rt {
       this.fire(a);
     }
     this.inserted.length = this.nInserted;
+    this.retracted.length = this.nRetracted;
     return { firings: this.total, byRule: this.firings, inserted: this.inserted, retracted: this.retracted };
   }
 
@@ -352,7 +364,7 @@ class Fire implements Rt {
     this.nArrived = 0;
     const alphas = net.alphaByType.get(type);
     if (alphas !== undefined) {
-      for (const al of alphas) if (al.matches(fact, fieldOf)) for (const s of al.successors) s.rightAdd(this, e);
+      for (const al of alphas) if (al.passes(e, fact, fieldOf, net.eavFields)) for (const s of al.successors) s.rightAdd(this, e);
     }
     if (net.alphaAll.length > 0 && net.isEavFact(fact)) {
       for (const al of net.alphaAll) if (al.matches(fact, fieldOf)) for (const s of al.successors) s.rightAdd(this, e);
@@ -385,12 +397,12 @@ class Fire implements Rt {
     const net = this.net;
     this.setState(e, (e.uncond ? UNCOND_STATE : 0) | RETRACTED);
     this.state.wm.remove(this.j, e, probe);
-    this.retracted.push(e.fact);
+    this.retracted[this.nRetracted++] = e.fact;
     this.listener?.retracted?.(e.fact, this.firingRule, reason);
     const fact = probe;
     const alphas = net.alphaByType.get(net.factType(fact));
     if (alphas !== undefined) {
-      for (const al of alphas) if (al.matches(fact, net.fieldOf)) for (const s of al.successors) s.rightRemove(this, e);
+      for (const al of alphas) if (al.passes(e, fact, net.fieldOf, net.eavFields)) for (const s of al.successors) s.rightRemove(this, e);
     }
     if (net.alphaAll.length > 0 && net.isEavFact(fact)) {
       for (const al of net.alphaAll) if (al.matches(fact, net.fieldOf)) for (const s of al.successors) s.rightRemove(this, e);
@@ -479,7 +491,11 @@ class Fire implements Rt {
   }
 
   private wmVisible(node: BetaNode, alpha: AlphaFilter, e: FactEntry): boolean {
-    return (e !== this.adding || this.hasArrived(node)) && (alpha.passesAll || alpha.matches(e.fact, this.net.fieldOf));
+    if (e === this.adding && !this.hasArrived(node)) return false;
+    if (alpha.passesAll) return true;
+    // a join reading working memory implies the default fieldOf (compile.ts, wmIndexed)
+    if (alpha.byValueKey) return sameKey(e.vkey, alpha.valueKey);
+    return alpha.matches(e.fact, this.net.fieldOf);
   }
 
   private hasArrived(node: BetaNode): boolean {
@@ -500,25 +516,12 @@ class Fire implements Rt {
     if (t instanceof Activation) this.activationGone(t);
   }
 
-  // No closure and no array for zero or one variable: keys are computed for every token added to
-  // or removed from a memory (Manners: millions of keyless tokens), and each allocation cost GC time.
   leftKey(t: Token, level: number, locs: readonly VarLoc[]): unknown {
-    const n = locs.length;
-    if (n === 1) return keyOf(this.valueAt(t, level, locs[0] as VarLoc));
-    if (n === 0) return NO_KEY;
-    const values: unknown[] = [];
-    for (let i = 0; i < n; i++) values.push(this.valueAt(t, level, locs[i] as VarLoc));
-    return tupleKey(values);
+    return tokenKey(this.net, t, level, locs);
   }
 
   rightKey(fact: unknown, fields: readonly string[]): unknown {
-    const fieldOf = this.net.fieldOf;
-    const n = fields.length;
-    if (n === 1) return keyOf(fieldOf(fact, fields[0] as string));
-    if (n === 0) return NO_KEY;
-    const values: unknown[] = [];
-    for (let i = 0; i < n; i++) values.push(fieldOf(fact, fields[i] as string));
-    return tupleKey(values);
+    return factKey(this.net, fact, fields);
   }
 
   field(fact: unknown, field: string): unknown {
@@ -526,10 +529,7 @@ class Fire implements Rt {
   }
 
   valueAt(t: Token, level: number, loc: VarLoc): unknown {
-    let x = t;
-    for (let l = level; l > loc.level; l--) x = x.parent as Token;
-    if (loc.index >= 0) return (x.data as readonly unknown[])[loc.index];
-    return loc.field === null ? x.value : this.net.fieldOf(x.value, loc.field);
+    return varAt(this.net, t, level, loc);
   }
 
   test(node: TestNode, t: Token): boolean {
@@ -569,9 +569,7 @@ class Fire implements Rt {
   // ---------------------------------------------------------------- bindings
 
   private bindings(t: Token, level: number, scope: readonly VarLoc[]): Bindings {
-    const out: Record<string, unknown> = {};
-    for (const l of scope) out[l.name.slice(1)] = this.valueAt(t, level, l);
-    return out;
+    return bindingsAt(this.net, t, level, scope);
   }
 }
 

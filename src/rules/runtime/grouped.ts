@@ -10,7 +10,8 @@
 import { equals } from "../expr.js";
 import type { AnyAccumulator } from "../accumulators.js";
 import { jdelete, jset } from "./journal.js";
-import { type Bucket, bucketAdd, bucketItems, bucketRemove, type FactEntry, type Token, tupleKey } from "./memory.js";
+import { type Bucket, bucketAdd, bucketItems, bucketRemove, type FactEntry, type Token } from "./memory.js";
+import { tupleKey } from "./keys.js";
 import { KeyMap } from "./keymap.js";
 import { BetaNode, type Rt, type VarLoc } from "./nodes.js";
 

@@ -7,28 +7,116 @@
  * is exactly as before. A fire that succeeds hangs its journal on the *old* version, pointing at the
  * new one (Baker's "rerooting" of persistent arrays): the newest version owns the live memory, an
  * older version is reached by undoing journals, and undoing a journal records the inverse journal,
- * so the tree of versions can be walked in any direction. Linear use (the common case) pays one
- * array push per mutation and never replays anything; an old session value pays for the distance
+ * so the tree of versions can be walked in any direction. Linear use (the common case) pays three
+ * stores per mutation ({@link Journal.push}) and never replays anything; an old session value pays for the distance
  * to the live version only when it is used again.
  *
  * Objects created during the current fire are invisible to older versions, so writes to their
  * fields need no journal entry (the engine relies on that for activations, see engine.ts).
  */
 
+import { objectArray } from "./arrays.js";
+
 /** The marker of "no entry" in a journal triple (the key was absent, or absent from the Set). */
 export const ABSENT: unique symbol = Symbol("absent");
 /** The marker of "present in the Set" in a journal triple. */
 export const PRESENT: unique symbol = Symbol("present");
 
-/** A flat array of `(container, key, old)` triples, in the order the mutations happened. */
-export type Journal = unknown[];
+/** Slots in the first chunk of a journal (a multiple of 3): a small fire keeps a small journal. */
+const FIRST_CHUNK = 3 * 16;
+/** The most slots in one chunk (a multiple of 3): 48 KB, below V8's large-object size. */
+const MAX_CHUNK = 3 * 2048;
+
+/**
+ * `(container, key, old)` triples, in the order the mutations happened, in chunks that are filled
+ * and never copied (each twice the size of the previous one, up to {@link MAX_CHUNK} slots).
+ *
+ * Why a class with its own `push` rather than an array: the journal is written several times per
+ * changed fact, and (1) a growing array copied itself as it grew (memcpy and the growth builtin
+ * were ~500 instructions per change, join 100k update, callgrind), (2) an array and the frozen
+ * no-journal object made every `j.push` call site polymorphic, so none was inlined (the generic
+ * Array.prototype.push builtin: ~660 instructions per change). One class for both keeps the call
+ * sites monomorphic. Tested by test/rules/journal.test.ts.
+ */
+export class Journal {
+  /** Chunks filled before `cur`, oldest first (an elements kind for objects from the start, arrays.ts). */
+  private readonly done: unknown[][] = objectArray();
+  private cur: unknown[];
+  /** Slots used in `cur`. */
+  private n = 0;
+  /** Slots in `cur`; -1 when not recording, so that every push takes the slow path. */
+  private cap: number;
+  constructor(
+    /** False for {@link NO_JOURNAL}: `push` records nothing. */
+    readonly recording = true,
+  ) {
+    this.cur = recording ? chunk(FIRST_CHUNK) : [];
+    this.cap = recording ? FIRST_CHUNK : -1;
+  }
+
+  /** Records that `container[key]` (a field, a Map entry or a Set member) was `old`. Mutates the journal. */
+  push(container: object, key: unknown, old: unknown): void {
+    // small enough to be inlined at every call site: the rest is in `pushSlow`
+    const n = this.n;
+    if (n < this.cap) {
+      const c = this.cur;
+      c[n] = container;
+      c[n + 1] = key;
+      c[n + 2] = old;
+      this.n = n + 3;
+    } else this.pushSlow(container, key, old);
+  }
+
+  private pushSlow(container: object, key: unknown, old: unknown): void {
+    if (!this.recording) return;
+    this.done.push(this.cur);
+    const size = Math.min(2 * this.cap, MAX_CHUNK);
+    const c = chunk(size);
+    c[0] = container;
+    c[1] = key;
+    c[2] = old;
+    this.cur = c;
+    this.cap = size;
+    this.n = 3;
+  }
+
+  /** Number of recorded mutations. Reads only. */
+  get size(): number {
+    let slots = this.n;
+    for (const c of this.done) slots += c.length;
+    return slots / 3;
+  }
+
+  /** Calls `f` on every triple, the last recorded first. Reads only. */
+  forEachBackwards(f: (container: object, key: unknown, old: unknown) => void): void {
+    let c = this.cur;
+    let n = this.n;
+    for (let k = this.done.length; ; ) {
+      for (let i = n - 3; i >= 0; i -= 3) f(c[i] as object, c[i + 1], c[i + 2]);
+      if (k === 0) return;
+      c = this.done[--k] as unknown[];
+      n = c.length;
+    }
+  }
+}
+
+/**
+ * A chunk of `slots` cells whose elements kind holds objects from the start (see arrays.ts), so
+ * that the first object stored does not change it under optimized code. Not `fill(null)`: V8 runs
+ * that in C++ (~20 instructions a cell, measured).
+ */
+function chunk(slots: number): unknown[] {
+  const c = new Array<unknown>(slots);
+  c[0] = null;
+  return c;
+}
 
 /**
  * The journal of a fire that needs none: a fire on a state that never fired (a bulk load into a
  * new session) is undone by swapping in fresh memories, so recording its mutations would only cost
  * time and memory (measured: about a third of the load time went to the journal and the GC of it).
  */
-export const NO_JOURNAL: Journal = Object.freeze({ push: (): number => 0 }) as unknown as Journal;
+export const NO_JOURNAL: Journal = new Journal(false);
 
 /**
  * A whole-memory diff: the contents of a version, kept aside while another version is live.
@@ -83,11 +171,8 @@ export const reordered = new WeakSet<Set<unknown>>();
  * containers named in the journal.
  */
 export function undoJournal(journal: Journal): Journal {
-  const inverse: Journal = [];
-  for (let i = journal.length - 3; i >= 0; i -= 3) {
-    const container = journal[i] as object;
-    const key = journal[i + 1];
-    const old = journal[i + 2];
+  const inverse = new Journal();
+  journal.forEachBackwards((container, key, old) => {
     if (container instanceof Map) {
       const cur: unknown = container.get(key);
       inverse.push(container, key, cur === undefined ? ABSENT : cur);
@@ -106,7 +191,7 @@ export function undoJournal(journal: Journal): Journal {
       inverse.push(container, key, rec[key as PropertyKey]);
       rec[key as PropertyKey] = old;
     }
-  }
+  });
   return inverse;
 }
 

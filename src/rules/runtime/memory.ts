@@ -7,8 +7,6 @@
  * that hold its fact. Removing a fact or a token therefore touches exactly the tokens that depend on
  * it, never a scan of a memory (tested by the flat-cost benchmark, bench/engine-micro.ts).
  */
-import { canonicalText, isPlainObject, valueKey } from "../../eav/value.js";
-import { isKeyword } from "../../eav/keyword.js";
 import { ABSENT, jremove, reordered, type Journal } from "./journal.js";
 import type { KeyMap } from "./keymap.js";
 
@@ -92,17 +90,27 @@ const NO_SUPPORTS: readonly Activation[] = [];
  * accumulated result, or null; a {@link JoinToken} holds its fact entry there).
  */
 export class Token {
-  child: Token | null = null;
-  next: Token | null = null;
-  prev: Token | null = null;
-  constructor(
-    /** The runtime node id that produced this token. */
-    readonly node: number,
-    readonly parent: Token | null,
-    readonly data: unknown,
-    /** Creation order, for deterministic iteration of large buckets and recency. */
-    readonly id: number,
-  ) {}
+  // Fields are assigned in the constructors, not by initializers: an initializer is a function V8
+  // calls per object, and with it a token's construction was not inlined into the engine's emit
+  // (a generic construct stub per token, ~300 instructions; callgrind, issue 7).
+  declare child: Token | null;
+  declare next: Token | null;
+  declare prev: Token | null;
+  /** The runtime node id that produced this token. */
+  declare readonly node: number;
+  declare readonly parent: Token | null;
+  declare readonly data: unknown;
+  /** Creation order, for deterministic iteration of large buckets and recency. */
+  declare readonly id: number;
+  constructor(node: number, parent: Token | null, data: unknown, id: number) {
+    this.node = node;
+    this.parent = parent;
+    this.data = data;
+    this.id = id;
+    this.child = null;
+    this.next = null;
+    this.prev = null;
+  }
   /** What this level binds: the matched fact, the accumulated result, or null. */
   get value(): unknown {
     const d = this.data;
@@ -112,8 +120,13 @@ export class Token {
 
 /** A join's token: its fact entry, and its place on that entry's list of tokens. */
 export class JoinToken extends Token {
-  fnext: JoinToken | null = null;
-  fprev: JoinToken | null = null;
+  declare fnext: JoinToken | null;
+  declare fprev: JoinToken | null;
+  constructor(node: number, parent: Token | null, data: unknown, id: number) {
+    super(node, parent, data, id);
+    this.fnext = null;
+    this.fprev = null;
+  }
   /** The matched fact's entry. */
   get entry(): FactEntry {
     return this.data as FactEntry;
@@ -134,15 +147,17 @@ export type ActivationState = "pending" | "fired" | "cancelled" | "suppressed" |
  * (see {@link matchOf}). A join token's fields are unused (null) then.
  */
 export class Activation extends JoinToken {
-  state: ActivationState = "pending";
+  declare state: ActivationState;
   /**
    * Entries this activation inserted logically (its supports): one entry, or several; written only
    * while it fires. One entry is stored bare (most actions insert one fact): an array per match
    * cost ~48 bytes.
    */
-  logical: FactEntry | FactEntry[] | null = null;
+  declare logical: FactEntry | FactEntry[] | null;
   /** Its salience (set once, when created: an expression salience reads the match, this token). */
-  salience = 0;
+  declare salience: number;
+  /** Index of the production in load order. */
+  declare readonly production: number;
   /** Records a logical insert by this activation. Only while it fires (no journal needed). */
   supports(e: FactEntry): void {
     const l = this.logical;
@@ -157,10 +172,13 @@ export class Activation extends JoinToken {
     /** The fused join's fact entry, or null (see above). */
     entry: FactEntry | null,
     id: number,
-    /** Index of the production in load order. */
-    readonly production: number,
+    production: number,
   ) {
     super(node, parent, entry, id);
+    this.state = "pending";
+    this.logical = null;
+    this.salience = 0;
+    this.production = production;
   }
 }
 
@@ -187,10 +205,24 @@ export function matchOf(a: Activation): Token {
  * Manners, which links and unlinks millions of tokens).
  */
 
+/*
+ * A join token whose parent is the root token (a rule's first pattern) is not on the root's list
+ * of children: nothing looks for it there (a join's tokens are found through their fact entry, and
+ * `childAt` is asked only for negation, NCC and accumulator nodes), and the root token is never
+ * removed. Why: the root's list holds one token per matching fact of every first pattern, so
+ * unlinking one touched its two neighbours, two random objects (cache misses on a big memory,
+ * issue 7), and `childAt(root, node)` walked all of them. Tested by test/rules/root-children.test.ts.
+ */
+
+/** Whether `t` is on its parent's list of children (see above). Reads only. */
+function onParentList(p: Token, t: Token): boolean {
+  return p.parent !== null || !(t.data instanceof FactEntry);
+}
+
 /** Links a new token under its parent and on its entry's token list. Mutates (journaled). */
 export function linkToken(j: Journal, t: Token, born: number): void {
   const p = t.parent;
-  if (p !== null) {
+  if (p !== null && onParentList(p, t)) {
     const head = p.child;
     t.next = head; // t is new: no journal entry needed for its own fields
     if (head !== null) {
@@ -218,7 +250,7 @@ export function linkToken(j: Journal, t: Token, born: number): void {
 /** Unlinks a token from its parent's children and its entry's token list. Mutates (journaled). */
 export function unlinkToken(j: Journal, t: Token, born: number): void {
   const p = t.parent;
-  if (p !== null) {
+  if (p !== null && onParentList(p, t)) {
     const prev = t.prev;
     const next = t.next;
     if (prev !== null) {
@@ -357,58 +389,3 @@ const EMPTY: readonly never[] = [];
 function byId(a: { readonly id: number }, b: { readonly id: number }): number {
   return a.id - b.id;
 }
-
-// ---------------------------------------------------------------- join keys
-
-/** The key of the empty tuple (no shared variables). */
-export const NO_KEY = "\u0000";
-
-/**
- * The hash key of a tuple of values, equal exactly when the values are pairwise value-equal.
- * One value: its {@link valueKey} (primitives are their own key). Several: their canonical texts.
- */
-export function tupleKey(values: readonly unknown[]): unknown {
-  if (values.length === 0) return NO_KEY;
-  if (values.length === 1) return keyOf(values[0]);
-  let s = "";
-  for (const v of values) s += textOf(v) + "|";
-  return s;
-}
-
-/**
- * The hash key of one value: {@link valueKey} for values (EAV value equality), the object itself for
- * anything else (class instances, functions: plain-object facts may hold references to each other).
- */
-export function keyOf(v: unknown): unknown {
-  if (v === null || typeof v !== "object") return v;
-  return isValueObject(v) ? valueKey(v) : v;
-}
-
-function textOf(v: unknown): string {
-  // fast paths for the common primitives; the type letter and the length prefix keep the
-  // concatenation in tupleKey unambiguous
-  switch (typeof v) {
-    case "number":
-      return v === 0 ? "n0" : v !== v ? "nNaN" : `n${v}`;
-    case "string":
-      return `s${v.length}:${v}`;
-    case "boolean":
-      return v ? "T" : "F";
-    default:
-      if (v === null) return "z";
-      if (isKeyword(v)) return `k${v.name.length}:${v.name}`;
-  }
-  if (v !== null && (typeof v === "object" || typeof v === "function") && !isValueObject(v)) {
-    let id = objectIds.get(v);
-    if (id === undefined) objectIds.set(v, (id = ++lastObjectId));
-    return `#ref ${id}`;
-  }
-  return `o${canonicalText(v)}\u0000`;
-}
-
-function isValueObject(v: object): boolean {
-  return v instanceof Date || Array.isArray(v) || isKeyword(v) || isPlainObject(v);
-}
-
-const objectIds = new WeakMap<object, number>();
-let lastObjectId = 0;

@@ -119,6 +119,9 @@ export interface AlphaFilter {
   readonly type: string;
   /** Every fact of the type passes (`matches` need not be called). */
   readonly passesAll: boolean;
+  /** Whether an indexed entry passes exactly when its `vkey` is `valueKey` (see AlphaNode). */
+  readonly byValueKey: boolean;
+  readonly valueKey: unknown;
   matches(fact: unknown, fieldOf: FieldOf): boolean;
 }
 

@@ -6,7 +6,7 @@ import { EavError } from "../../errors.js";
 import type { NetworkCore } from "../plan.js";
 import type { QuerySpec } from "../spec.js";
 import type { Token } from "./memory.js";
-import { tupleKey } from "./memory.js";
+import { tupleKey } from "./keys.js";
 import type { VarLoc } from "./nodes.js";
 
 /** A query result row: variable names without `?` to values. */

@@ -10,7 +10,8 @@
 import { isEav, type EAV } from "../../eav/eav.js";
 import { jdelete, jset, type Journal } from "./journal.js";
 import { KeyMap } from "./keymap.js";
-import { FactEntry, keyOf } from "./memory.js";
+import { FactEntry } from "./memory.js";
+import { keyOf } from "./keys.js";
 
 type Slot = FactEntry | Map<unknown, FactEntry>;
 

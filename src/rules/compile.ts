@@ -18,7 +18,7 @@ import { type BetaNode, JoinNode, NegationNode, RootNode, TestNode, type VarLoc 
 import { QueryNode, TerminalNode } from "./runtime/terminals.js";
 import type { AccumulateCondition, PatternCondition, ProductionSpec, QuerySpec } from "./spec.js";
 import { describePattern, describeTest, identityOf } from "./describe.js";
-import { intern } from "./intern.js";
+import { intern } from "../eav/intern.js";
 
 type Scope = ReadonlyMap<string, VarLoc>;
 

@@ -8,7 +8,6 @@ import {
   eav,
   eavKey,
   formatValue,
-  intern,
   isAttribute,
   isEid,
   isLookupRef,
@@ -262,14 +261,5 @@ describe("isAttribute", () => {
     expect(wrong).toEqual([]);
     for (const s of ["", ":a", ":", "a", "order/id", "a b", "\ta", "a\u3000", "a:b"]) expect(isAttribute(s)).toBe(reference(s));
     expect(isAttribute(5)).toBe(false);
-  });
-});
-
-
-describe("intern", () => {
-  it("returns an equal string, also for names that are Object.prototype keys", () => {
-    const text = ":order/customer __proto__ constructor";
-    for (const s of [text.slice(1, 15), "__proto__", "constructor", "", "a b"]) expect(intern(s)).toBe(s);
-    expect(kw(text.slice(0, 15)).name).toBe("order/customer");
   });
 });

@@ -45,7 +45,9 @@ function attempt(f: () => TxReport): Outcome {
  */
 function named(r: TxReport): string[] {
   const names = new Map<Eid, string>();
-  for (const [t, e] of r.tempids) names.set(e, `tempid ${String(t)}`);
+  // several tempids may name one entity (two upserts into it): the first by name names it, since
+  // the tempid map's order may differ between the two paths
+  for (const [t, e] of [...r.tempids].sort((x, y) => String(x[0]).localeCompare(String(y[0])))) if (!names.has(e)) names.set(e, `tempid ${String(t)}`);
   for (const d of r.after.datoms()) if ((d.a === "person/email" || d.a === "order/id") && !names.has(d.e)) names.set(d.e, `${d.a} ${String(d.v)}`);
   const name = (e: unknown): string => names.get(e as Eid) ?? String(e);
   return r.after.datoms().map((d: EAV) => `${name(d.e)} ${d.a} ${d.a === "order/buyer" ? name(d.v) : String(d.v)}`).sort();

@@ -15,15 +15,13 @@
  * order and those resolutions are all there is to it: anything else (a tempid, a nested map, a
  * card-many array, more than one identity attribute, an explicit eid above the store's, a `warn`
  * mode, conflict checks) gives up before anything is committed, and the op pipeline runs the
- * transaction from the start. So does any error: the op pipeline then reports
- * it with its path. test/store/direct.test.ts compares both fronts on generated transactions.
+ * transaction from the start. So does any error: the op pipeline then reports it with its path. test/store/direct.test.ts compares both fronts on generated transactions.
  */
 import { EavError } from "../errors.js";
-import { ALL, EAV, EID, TRANSIENT, isAttribute, isKeyword, isLookupRef, isPlainObject, isTripleShape, isValue, type Eid, type InputMode, type TxOp, type Value } from "../eav/index.js";
+import { ALL, EAV, EID, TRANSIENT, isAttribute, isKeyword, isLookupRef, isPlainObject, isTripleShape, isValue, type Attribute, type Eid, type InputMode, type TxOp, type Value } from "../eav/index.js";
 import type { AttrInfo } from "./schema.js";
 import type { Store } from "./store.js";
 import { TxRun } from "./run.js";
-import type { Attribute } from "../eav/index.js";
 
 /** What the direct front end may run: input of `transact`/`transactFacts`, or built ops. */
 export type DirectSource = { readonly kind: "ops"; readonly ops: readonly TxOp[] } | { readonly kind: "input"; readonly input: unknown; readonly mode: InputMode };

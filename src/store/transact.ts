@@ -42,7 +42,7 @@ export interface TxReport {
  * after.entity(tempids.get("ann")!) // { "eav/eid": 1, "person/name": "Ann" }
  */
 export function transact(store: Store, input: unknown, options: TxOptions = {}): TxReport {
-  return run(store, { kind: "input", input, mode: "tx" }, undefined, options.redundantFor);
+  return run(store, { kind: "input", input, mode: "tx" }, { redundantFor: options.redundantFor });
 }
 
 /** Options of one transaction. */
@@ -62,7 +62,7 @@ export interface TxOptions {
  * @example transactFacts(store, [{ "person/email": "ann@example.com", "person/name": "Ann" }], "add").added
  */
 export function transactFacts(store: Store, facts: unknown, mode: "add" | "retract", options: TxOptions = {}): TxReport {
-  return run(store, { kind: "input", input: facts, mode }, undefined, options.redundantFor);
+  return run(store, { kind: "input", input: facts, mode }, { redundantFor: options.redundantFor });
 }
 
 /**
@@ -73,7 +73,7 @@ export function transactFacts(store: Store, facts: unknown, mode: "add" | "retra
  * @example transactOps(store, [{ kind: "retractEntity", e: 5, path: "[0]" }]).retracted
  */
 export function transactOps(store: Store, ops: readonly TxOp[]): TxReport {
-  return run(store, { kind: "ops", ops });
+  return run(store, { kind: "ops", ops }, {});
 }
 
 /**
@@ -82,11 +82,19 @@ export function transactOps(store: Store, ops: readonly TxOp[]): TxReport {
  * upserts when `predict` is false.
  */
 export function transactByOps(store: Store, input: unknown, mode: "tx" | "add" | "retract", options: TxOptions = {}, predict = true): TxReport {
-  return run(store, { kind: "input", input, mode }, undefined, options.redundantFor, false, predict);
+  return run(store, { kind: "input", input, mode }, { redundantFor: options.redundantFor, direct: false, predict });
 }
 
-/** A transaction's ops: built ones (checked), or input to normalise (in chunks when it is big). */
-type Source = DirectSource;
+/** How {@link run} runs a transaction (the defaults: the direct front end and predictions on). */
+interface RunOptions {
+  /** A `TxBatch`'s edit token (see there). */
+  readonly edit?: object;
+  readonly redundantFor?: ReadonlySet<Attribute> | undefined;
+  /** False: the op pipeline alone (tests compare the two fronts). */
+  readonly direct?: boolean;
+  /** False: retries one tempid at a time, without predicted upserts (tests compare both). */
+  readonly predict?: boolean;
+}
 
 /**
  * Ops per chunk of a chunked transaction: big enough that per-chunk costs vanish, small enough
@@ -99,9 +107,10 @@ const CHUNK_OPS = 4096;
  * upsert of a tempid already handed an eid) or an explicit eid after fresh ones were handed out
  * (see `TxRun.executeChunkMut`) restarts from scratch in one chunk, which is the reference path.
  */
-function run(store: Store, source: Source, edit?: object, redundantFor?: ReadonlySet<Attribute>, direct = true, predict = true): TxReport {
+function run(store: Store, source: DirectSource, how: RunOptions): TxReport {
+  const { edit, redundantFor } = how;
   // input whose entities are all known runs without ops (direct.ts); the rest, and any error, here
-  const directRun = direct ? runDirect(store, source, redundantFor) : undefined;
+  const directRun = how.direct !== false ? runDirect(store, source, redundantFor) : undefined;
   if (directRun !== undefined) return report(store, directRun, edit);
   const nested = store.options.txConflictsMode !== "ignore";
   let whole: Prepared | undefined = source.kind === "ops" ? prepare(source.ops, store.schema, true, nested, 0) : undefined;
@@ -110,14 +119,14 @@ function run(store: Store, source: Source, edit?: object, redundantFor?: Readonl
   let next: number | undefined;
   // the upserts the store before predicts, pinned from the first retry on (see `predictUpserts`);
   // null once one was wrong: then the retries go one tempid at a time, as DataScript's do
-  let predicted: Map<Tempid, Eid> | undefined | null = predict ? undefined : null;
+  let predicted: Map<Tempid, Eid> | undefined | null = how.predict !== false ? undefined : null;
   let unpredicted: { readonly seed: Map<Tempid, Eid>; readonly next: number; readonly upserted: Map<Tempid, Eid> } | undefined;
   for (;;) {
     const attempt = new TxRun(store, seed, next, redundantFor, predicted ?? undefined);
     try {
       if (whole !== undefined) attempt.executeChunkMut(whole, false);
       else {
-        const { input, mode } = source as Extract<Source, { kind: "input" }>;
+        const { input, mode } = source as Extract<DirectSource, { kind: "input" }>;
         normalizeInChunks(input, mode, store.schemaView, CHUNK_OPS, (ops, mapBase) => attempt.executeChunkMut(prepare(ops, store.schema, false, nested, mapBase), true));
       }
       attempt.finishMut();
@@ -131,7 +140,7 @@ function run(store: Store, source: Source, edit?: object, redundantFor?: Readonl
       if (!(e instanceof Retry) && !(e instanceof Unchunkable)) throw e;
       if (whole === undefined) {
         // chunked attempts start over in one chunk: it knows every explicit eid before it allocates
-        const { input, mode } = source as Extract<Source, { kind: "input" }>;
+        const { input, mode } = source as Extract<DirectSource, { kind: "input" }>;
         whole = prepare(mode === "tx" ? normalizeTx(input, store.schemaView) : normalizeFacts(input, mode, store.schemaView), store.schema, false, nested, 0);
         continue;
       }
@@ -207,11 +216,11 @@ export class TxBatch {
 
   /** {@link transactOps} in the batch. `store` is spent: read the report's `after` instead. */
   transactOps(store: Store, ops: readonly TxOp[]): TxReport {
-    return run(store, { kind: "ops", ops }, this.edit);
+    return run(store, { kind: "ops", ops }, { edit: this.edit });
   }
 
   /** {@link transactFacts} in the batch. `store` is spent: read the report's `after` instead. */
   transactFacts(store: Store, facts: unknown, mode: "add" | "retract"): TxReport {
-    return run(store, { kind: "input", input: facts, mode }, this.edit);
+    return run(store, { kind: "input", input: facts, mode }, { edit: this.edit });
   }
 }

@@ -7,9 +7,16 @@
  *
  * Every run is checked; a wrong answer ends the cell as "wrong" and its time is never reported.
  * A warm-up run (checked, untimed) comes first unless it takes longer than WARMUP_COUNTS_MS, in
- * which case JIT warm-up is negligible and it is counted as the first measured run. A join cell's
- * warm-up also measures memory, with full GCs that throw optimized code away: a second, plain
- * warm-up follows it (when it was short enough not to count).
+ * which case JIT warm-up is negligible and it is counted as the first measured run. A join cell
+ * warms up twice (its update step is short: its code was still tiering up in the second run).
+ *
+ * Memory, for the join: the peak RSS is read after the first run (V8 keeps the heap as large as it
+ * grew, so a later read would add the runs up); the retained heap, which needs forced full GCs, is
+ * measured in one more load after the measured runs. Full GCs make V8 drop optimized code and type
+ * feedback whose hidden classes died (`--trace-deopt`: "wrong map", then "insufficient type
+ * feedback" after the next natural mark-compact): when the warm-up measured the heap, up to three
+ * of the measured runs after it ran on deoptimized code (issue 7, fifth session: the engine's 100k
+ * update 85-94 ms in those runs against 12-14 in the others).
  */
 import { writeFileSync } from "node:fs";
 import {
@@ -47,14 +54,8 @@ interface Timed {
   /** Milliseconds per phase for one run. */
   readonly ms: readonly number[];
   readonly firings?: Readonly<Record<string, number>>;
-  /**
-   * Heap retained after step 1, and the process's peak RSS when this run ended: the first run's
-   * peak is the cell's figure (V8 keeps the heap as large as it grew, so a peak read after later
-   * runs would add the runs up).
-   */
-  readonly memory?: { readonly retainedBytes: number; readonly peakRssBytes: number };
-  /** Phases whose time is not counted (measured, but distorted by the memory measurement). */
-  readonly uncounted?: readonly number[];
+  /** The process's peak RSS when this run ended (read in the first run only). */
+  readonly peakRssBytes?: number;
 }
 
 async function mannersRun(variant: MannersVariant, data: MannersData): Promise<Timed> {
@@ -67,22 +68,31 @@ async function mannersRun(variant: MannersVariant, data: MannersData): Promise<T
   return { ms: [ms], ...(firings === undefined ? {} : { firings: { ...firings } }) };
 }
 
-async function joinRun(variant: JoinVariant, data: JoinData, measureMemory: boolean): Promise<Timed> {
-  const before = measureMemory ? retainedHeap() : 0;
+async function joinRun(variant: JoinVariant, data: JoinData, readPeak: boolean): Promise<Timed> {
   const run = await variant.create(data);
   collectBeforeStep();
   const load = await timeMs(() => run.load());
-  // Heap after step 1 with the run alive: the variant's store or network plus the change list it
-  // holds for step 2 (1% of the datoms); its step-1 input is released by load() where it can be.
-  const retained = measureMemory ? retainedHeap() - before : 0;
   assertSameSet("step 1 (load + fire)", data.expected1, await run.discounts());
   collectBeforeStep();
   const update = await timeMs(() => run.update());
   assertSameSet("step 2 (1% changes + fire)", data.expected2, await run.discounts());
   run.dispose?.();
-  // the memory-measuring run's update follows V8's memory-reducing testing GC (forceGc): its time
-  // is not counted (see harness.ts, collectBeforeStep)
-  return { ms: [load, update], ...(measureMemory ? { memory: { retainedBytes: retained, peakRssBytes: peakRss() }, uncounted: [1] } : {}) };
+  return { ms: [load, update], ...(readPeak ? { peakRssBytes: peakRss() } : {}) };
+}
+
+/**
+ * Heap retained after step 1 with the run alive: the variant's store or network plus the change
+ * list it holds for step 2 (1% of the datoms); its step-1 input is released by load() where it can
+ * be. Forces full GCs, so it runs after the timed runs; step 2 is not run (checked, never timed).
+ */
+async function joinRetained(variant: JoinVariant, data: JoinData): Promise<number> {
+  const before = retainedHeap();
+  const run = await variant.create(data);
+  await run.load();
+  const retained = retainedHeap() - before;
+  assertSameSet("step 1 (load + fire)", data.expected1, await run.discounts());
+  run.dispose?.();
+  return retained;
 }
 
 /**
@@ -98,7 +108,9 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
   if (variant === undefined) {
     return { ...base, side, status: { kind: "error", message: `unknown variant ${req.variant}` }, phases: [], inputDigest: "" };
   }
-  let one: (measureMemory: boolean) => Promise<Timed>;
+  let one: (readPeak: boolean) => Promise<Timed>;
+  // the join's retained heap, measured after the timed runs (see joinRetained)
+  let retained: (() => Promise<number>) | undefined;
   let phaseNames: string[];
   let units: number[];
   let unitNames: string[];
@@ -116,20 +128,16 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
     forceGc();
     baselineRss = process.memoryUsage().rss;
     one = (m) => joinRun(variant as JoinVariant, data, m);
+    retained = () => joinRetained(variant as JoinVariant, data);
     phaseNames = ["step 1: load + fire", "step 2: 1% changes + fire"];
     units = [5 * req.size, data.changes.length];
     unitNames = ["datom", "change"];
     inputDigest = data.digest;
   }
   const runs: number[][] = phaseNames.map(() => []);
-  // times measured but not counted (see Timed.uncounted), used only if a phase has no other
-  const setAside: number[][] = phaseNames.map(() => []);
-  const record = (t: Timed): void =>
-    t.ms.forEach((ms, i) => {
-      if ((t.uncounted ?? []).includes(i)) setAside[i]?.push(ms);
-      else runs[i]?.push(ms);
-    });
-  let memory: { retainedBytes: number; peakRssBytes: number } | undefined;
+  const record = (t: Timed): void => t.ms.forEach((ms, i) => runs[i]?.push(ms));
+  let peakRssBytes: number | undefined;
+  let retainedBytes: number | undefined;
   let firings: Readonly<Record<string, number>> | undefined;
   let status: CellStatus = { kind: "ok" };
   let note: string | undefined;
@@ -137,25 +145,18 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
   try {
     let first = true;
     if (req.warmup) {
-      const w = await one(req.workload === "join");
-      memory = w.memory;
+      const w = await one(true);
+      peakRssBytes = w.peakRssBytes;
       firings = w.firings;
       first = false;
       if ((w.ms.reduce((a, b) => a + b, 0)) > WARMUP_COUNTS_MS) {
         record(w);
         note = "warm-up run counted (longer than 5 s)";
-      } else if (req.workload === "join") {
-        // The memory measurement's full GCs threw away optimized code whose hidden classes died
-        // with them (see harness.ts, collectBeforeStep): its update ran partly unoptimized, and so
-        // did the next run's: in the full run at 0259ae6 the first measured update was among the
-        // two slowest of five in all four of our join cells at 10k and 100k (the session's 92.9 and
-        // 15.8 ms against fastest runs of 34.2 and 2.4). A second, plain warm-up re-optimizes both.
-        await one(false);
-      }
+      } else if (req.workload === "join") await one(false);
     }
     while ((runs[0]?.length ?? 0) < req.runs) {
-      const r = await one(first && req.workload === "join");
-      if (first) memory = r.memory;
+      const r = await one(first);
+      if (first) peakRssBytes = r.peakRssBytes;
       firings ??= r.firings;
       first = false;
       record(r);
@@ -165,12 +166,7 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
         break;
       }
     }
-    runs.forEach((xs, i) => {
-      const aside = setAside[i] ?? [];
-      if (xs.length > 0 || aside.length === 0) return;
-      xs.push(...aside);
-      note = [note, `${phaseNames[i] ?? "a phase"}: the one run follows the memory measurement's GC`].filter((x) => x !== undefined).join("; ");
-    });
+    if (retained !== undefined) retainedBytes = await retained();
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (e instanceof WrongAnswer) status = { kind: "wrong", message };
@@ -185,11 +181,11 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
     unit: unitNames[i] ?? "unit",
   }));
   let memoryFigures: MemoryFigures | undefined;
-  if (ok && memory !== undefined) {
+  if (ok && retainedBytes !== undefined && peakRssBytes !== undefined) {
     memoryFigures = {
-      retainedBytes: memory.retainedBytes,
-      retainedBytesPerDatom: memory.retainedBytes / (5 * req.size),
-      peakRssBytes: memory.peakRssBytes,
+      retainedBytes,
+      retainedBytesPerDatom: retainedBytes / (5 * req.size),
+      peakRssBytes,
       baselineRssBytes: baselineRss,
     };
   }

@@ -1,6 +1,6 @@
 // The work callgrind measures (see README.md): builds the 100k join data, warms up, then switches
 // callgrind's instrumentation on around the measured step only.
-// usage: node drive.mjs <mode> <distDir> <warm> <measured>
+// usage: node drive.mjs <mode> <distDir> <warm> <measured> [entities, default 100000]
 //   mode: store-update (the session's caller transaction: 5,000 identity upserts into a 100k store)
 //         store-tiny   (6,000 one-datom transactions in a batch, a fire's actions and withdrawals)
 //         session      (a 100k session's update; PART=tx|fire|all, one measured update per process)
@@ -8,7 +8,7 @@
 import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-const [mode, distDir, warmArg, measArg] = process.argv.slice(2);
+const [mode, distDir, warmArg, measArg, sizeArg] = process.argv.slice(2);
 const M = await import(`${distDir}/index.js`);
 const W = await import(new URL("../.cache/js/bench/workloads/join.js", import.meta.url).href);
 const rulesText = readFileSync(new URL("../workloads/join.rules", import.meta.url), "utf8");
@@ -18,7 +18,7 @@ const SCHEMA = [
   { ident: "order/customer", cardinality: "one", valueType: "ref" },
   { ident: "order/discount", cardinality: "many", valueType: "ref" },
 ];
-const n = 100000;
+const n = Number(sizeArg ?? 100000);
 const data = W.generateJoin(n);
 const tempid = (c) => `customer ${c.id}`;
 const load = [];

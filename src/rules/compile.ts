@@ -48,6 +48,15 @@ const defaultFieldOf: FieldOf = (fact, field) => {
   return (fact as Record<string, unknown>)[field];
 };
 
+/**
+ * A variable's location; its `key` (the name without `?`, internalized) is what bindings are keyed
+ * by: slicing the name per firing made a fresh string, which a property store then had to look up
+ * in V8's string table (a megamorphic keyed store each).
+ */
+function varLoc(name: string, level: number, field: string | null, index: number): VarLoc {
+  return { name, key: intern(name.slice(1)), level, field, index };
+}
+
 function defaultFactType(fact: unknown): string {
   if (isEav(fact)) return fact.a;
   throw new EavError("rules/invalid-fact", `${formatValue(fact)} is not an EAV and the network has no factType option`, { fact });
@@ -233,8 +242,8 @@ class Builder {
     });
     const next = new Map(scope);
     const grouped = groupFields.length > 0;
-    if (prior === null) next.set(acc.bind, { name: acc.bind, level, field: null, index: grouped ? 0 : -1 });
-    a.binds.forEach((l, i) => next.set(l.name, { name: l.name, level, field: null, index: i + 1 }));
+    if (prior === null) next.set(acc.bind, varLoc(acc.bind, level, null, grouped ? 0 : -1));
+    a.binds.forEach((l, i) => next.set(l.name, varLoc(l.name, level, null, i + 1)));
     return { node, scope: next };
   }
 
@@ -266,7 +275,7 @@ class Builder {
             leftLocs.push(outer);
             rightFields.push(field);
             joinOn.push(term.name);
-          } else binds.push({ name: term.name, level, field, index: -1 });
+          } else binds.push(varLoc(term.name, level, field, -1));
           break;
         }
         default:
@@ -277,7 +286,7 @@ class Builder {
       if (scope.has(p.bind) || firstField.has(p.bind)) {
         throw new EavError("rules/invalid-spec", `${p.bind} binds a whole fact but is bound elsewhere too`, { variable: p.bind });
       }
-      binds.push({ name: p.bind, level, field: null, index: -1 });
+      binds.push(varLoc(p.bind, level, null, -1));
     }
     const alpha = this.alpha(p.type, tests, equalities);
     return { alpha, leftLocs, rightFields, joinOn, binds };

@@ -19,6 +19,8 @@ const CONSTANTS: readonly Value[] = [0, -0, 1, 1n, NaN, "gold", true, null, kw("
 const net = compileRules([
   // ?v is bound by a value, then read back as the join key of a join on v (not on the entity)
   query("same-v", [], [pattern("?a", "x/ref", "?v"), pattern("?b", "x/other", "?v")]),
+  // a third join on ?v: its left key is read back through two levels of tokens
+  query("same-v3", [], [pattern("?a", "x/ref", "?v"), pattern("?b", "x/other", "?v"), pattern("?c", "x/ref", "?v")]),
   // ?c is bound by a value, then joined on the entity of a pattern with a constant: one per constant
   ...CONSTANTS.map((c, i) => query(`tier-${i}`, [], [pattern("?o", "x/cust", "?c"), pattern("?c", "x/tier", lit(c))])),
   // a negation counts the facts passing the constant test as they come and go (rightAdd/rightRemove)
@@ -47,7 +49,9 @@ function expected(facts: readonly EAV[]): Record<string, number> {
   const by = (a: string): EAV[] => facts.filter((f) => f.a === a);
   let same = 0;
   for (const r of by("x/ref")) for (const o of by("x/other")) if (valueEquals(r.v, o.v)) same++;
-  const out: Record<string, number> = { "same-v": same };
+  let same3 = 0;
+  for (const r of by("x/ref")) for (const o of by("x/other")) for (const r2 of by("x/ref")) if (valueEquals(r.v, o.v) && valueEquals(o.v, r2.v)) same3++;
+  const out: Record<string, number> = { "same-v": same, "same-v3": same3 };
   CONSTANTS.forEach((c, i) => {
     let n = 0;
     for (const o of by("x/cust")) for (const t of by("x/tier")) if (t.e === o.v && valueEquals(t.v, c)) n++;
@@ -58,7 +62,7 @@ function expected(facts: readonly EAV[]): Record<string, number> {
 }
 
 function actual(s: RuleSession): Record<string, number> {
-  const out: Record<string, number> = { "same-v": s.query("same-v").length };
+  const out: Record<string, number> = { "same-v": s.query("same-v").length, "same-v3": s.query("same-v3").length };
   CONSTANTS.forEach((_, i) => {
     out[`tier-${i}`] = s.query(`tier-${i}`).length;
     out[`no-tier-${i}`] = s.query(`no-tier-${i}`).length;

@@ -22,11 +22,13 @@
  * - An activation is its rule's last join token when that join feeds only the terminal (memory.ts),
  *   and the agenda keeps a stack per (salience, rule) (agenda.ts): Manners makes and cancels millions.
  * - On a big memory an update pays cache misses (~14 per change, join 100k, cold; callgrind) and
- *   instructions (~5k per change) alike, so it avoids reads and calls it does not need: entries keep
- *   their value's key (FactEntry.vkey, read for join keys and constant tests), a retraction reads
- *   the caller's equal EAV, the network's strings are internalized, the journal is monomorphic and
- *   never copied, integer keys live in pages (keymap.ts; docs/ARCHITECTURE.md). No clear gain
- *   measured: a token caching its join key, an entry keeping its entity's key (8 B), bigger pages.
+ *   instructions (~4.6k per change) alike, so it avoids reads and calls it does not need: entries
+ *   keep their value's key (FactEntry.vkey, read for join keys and constant tests), a retraction
+ *   reads the caller's equal EAV, the network's strings are internalized, the journal is
+ *   monomorphic and never copied, integer keys live in pages (keymap.ts), one lookup by attribute
+ *   finds a fact's index and alpha nodes (wm.ts, AttrIndex; docs/ARCHITECTURE.md). No clear gain
+ *   measured: a token caching its join key, an entry keeping its entity's key (8 B), bigger pages,
+ *   reading a join key at the nearest join on its variable instead of where it is bound.
  * - A big load allocates nothing per fact beyond its entry and tokens: no iterator results, no
  *   one-item bucket arrays, no growing copies (pages, a report list sized up front); join 100k,
  *   sampling heap profiler: 164 -> 85 MB allocated by the load's fire (issue 7).
@@ -37,7 +39,7 @@
  */
 import { EavError } from "../../errors.js";
 import { formatValue } from "../../eav/value.js";
-import { isEav } from "../../eav/eav.js";
+import { isEav, type EAV } from "../../eav/eav.js";
 import { objectArray } from "./arrays.js";
 import { isTruthy, type CompiledExpr } from "../expr.js";
 import type { NetworkCore } from "../plan.js";
@@ -48,7 +50,8 @@ import { EngineState } from "./state.js";
 import type { FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
 import { Activation, FactEntry, JoinToken, linkToken, matchOf, Token, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
-import { sameKey } from "./keys.js";
+import { keyOf, sameKey } from "./keys.js";
+import type { AttrIndex } from "./wm.js";
 import { bindingsAt, factKey, tokenKey, varAt } from "./read.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
 import { type AlphaFilter, type BetaNode, type DirtyNode, type NodeInfo, RootNode, type Rt, type TestNode, type VarLoc } from "./nodes.js";
@@ -139,6 +142,8 @@ class Fire implements Rt {
    */
   private adding: FactEntry | null = null;
   private readonly arrived: BetaNode[] = objectArray();
+  /** By node id: the attribute index a join reading working memory reads (wmRight), once found. */
+  private readonly wmIndexes: (AttrIndex | null)[];
   /**
    * How many cells of `arrived` count. Reset per fact instead of `arrived.length = 0`, which drops
    * the array's backing store so that the next push allocates a new one: ~110 bytes per fact, a
@@ -161,6 +166,9 @@ class Fire implements Rt {
     // with no journal every object counts as new: no journal entry is ever wanted
     this.born = j === NO_JOURNAL ? -1 : state.lastId;
     this.listener = options.listener;
+    const n = this.net.nodes.length;
+    this.wmIndexes = new Array<AttrIndex | null>(n);
+    for (let i = 0; i < n; i++) this.wmIndexes[i] = null;
   }
 
   run(pending: readonly PendingOp[]): FireReport {
@@ -340,7 +348,16 @@ class Fire implements Rt {
   private addFact(fact: unknown, uncond: boolean, support: Activation | null): void {
     const net = this.net;
     const wm = this.state.wm;
-    let e = wm.get(fact);
+    // an indexed EAV: its entry and its alpha nodes from one lookup by attribute (wm.ts, AttrIndex)
+    const ix = wm.indexed(fact) ? wm.index(fact.a) : null;
+    let ek: unknown;
+    let vk: unknown;
+    let e: FactEntry | undefined;
+    if (ix !== null) {
+      ek = keyOf((fact as EAV).e);
+      vk = keyOf((fact as EAV).v);
+      e = ix.find(ek, vk);
+    } else e = wm.get(fact);
     if (e !== undefined) {
       // unconditional from now on: its logical supports stop mattering and are dropped
       if (uncond && !e.uncond) this.setState(e, UNCOND_STATE);
@@ -348,21 +365,23 @@ class Fire implements Rt {
       if (support !== null && addSupport(this.j, this.born, e, support)) support.supports(e);
       return;
     }
-    const type = net.factType(fact);
-    if (net.wmTypes.size > 0 && !net.isEavFact(fact) && net.wmTypes.has(type)) refuseTyped(fact, type);
-    e = new FactEntry(fact, this.nextId(), wm.vkeyOf(fact));
+    // an EAV's type is always its attribute (compile.ts, core)
+    const type = ix !== null ? (fact as EAV).a : net.factType(fact);
+    if (ix === null && net.wmTypes.size > 0 && !net.isEavFact(fact) && net.wmTypes.has(type)) refuseTyped(fact, type);
+    e = new FactEntry(fact, this.nextId(), vk);
     if (uncond) e.state = UNCOND_STATE;
     else if (support !== null) {
       e.state = support;
       support.supports(e);
     }
-    wm.add(this.j, e);
+    if (ix !== null) ix.add(this.j, ek, e);
+    else wm.add(this.j, e);
     this.inserted[this.nInserted++] = fact;
     this.listener?.inserted?.(fact, this.firingRule, support !== null);
     const fieldOf = net.fieldOf;
     this.adding = e;
     this.nArrived = 0;
-    const alphas = net.alphaByType.get(type);
+    const alphas = ix !== null ? ix.alphas : net.alphaByType.get(type);
     if (alphas !== undefined) {
       for (const al of alphas) if (al.passes(e, fact, fieldOf, net.eavFields)) for (const s of al.successors) s.rightAdd(this, e);
     }
@@ -377,30 +396,40 @@ class Fire implements Rt {
   }
 
   private retractFact(fact: unknown): void {
-    const e = this.state.wm.get(fact);
+    const wm = this.state.wm;
+    if (!wm.indexed(fact)) {
+      const e = wm.get(fact);
+      if (e !== undefined) this.removeEntry(e, "explicit", e.fact, null);
+      return;
+    }
+    const ix = wm.index(fact.a);
+    const e = ix.find(keyOf(fact.e), keyOf(fact.v));
     if (e === undefined) return;
     // Read the caller's fact instead of the stored one where they cannot differ: an EAV found in
     // the index has the same attribute and entity and an equal value, and with the default fieldOf
     // (implied by a non-empty wmTypes, see compile.ts) the alpha tests give the same answers. The
     // stored fact is one cache miss away on a big memory; a retraction that touches no token then
     // never reads it (join 100k: retract-only ~2.2 -> ~1.9 us per fact, issue 7).
-    const net = this.net;
-    this.removeEntry(e, "explicit", net.factKey === null && net.wmTypes.size > 0 && isEav(fact) ? fact : e.fact);
+    this.removeEntry(e, "explicit", this.net.wmTypes.size > 0 ? fact : e.fact, ix);
   }
 
   /**
    * Removes a fact: first from every node's right side, then every token holding it. `probe` is
    * `e.fact` or a fact that working memory and the alpha network cannot tell from it (see
-   * retractFact); only its type, index keys and alpha tests are read.
+   * retractFact); only its type, index keys and alpha tests are read. `ix` is its attribute's index
+   * when it is an indexed EAV (null: not one), undefined when not looked up yet.
    */
-  private removeEntry(e: FactEntry, reason: "explicit" | "withdrawn", probe: unknown = e.fact): void {
+  private removeEntry(e: FactEntry, reason: "explicit" | "withdrawn", probe: unknown = e.fact, ix?: AttrIndex | null): void {
     const net = this.net;
+    const wm = this.state.wm;
     this.setState(e, (e.uncond ? UNCOND_STATE : 0) | RETRACTED);
-    this.state.wm.remove(this.j, e, probe);
+    const at = ix !== undefined ? ix : wm.indexed(probe) ? wm.index(probe.a) : null;
+    if (at !== null) at.remove(this.j, keyOf((probe as EAV).e), e);
+    else wm.remove(this.j, e, probe);
     this.retracted[this.nRetracted++] = e.fact;
     this.listener?.retracted?.(e.fact, this.firingRule, reason);
     const fact = probe;
-    const alphas = net.alphaByType.get(net.factType(fact));
+    const alphas = at !== null ? at.alphas : net.alphaByType.get(net.factType(fact));
     if (alphas !== undefined) {
       for (const al of alphas) if (al.passes(e, fact, net.fieldOf, net.eavFields)) for (const s of al.successors) s.rightRemove(this, e);
     }
@@ -483,7 +512,10 @@ class Fire implements Rt {
   }
 
   wmRight(node: BetaNode, alpha: AlphaFilter, key: unknown): FactEntry | readonly FactEntry[] | null {
-    const got = this.state.wm.entriesAt(alpha.type, key);
+    // the join's attribute index, looked up once per fire (indexes are never replaced, wm.ts)
+    let ix = this.wmIndexes[node.id];
+    if (ix === undefined || ix === null) this.wmIndexes[node.id] = ix = this.state.wm.index(alpha.type);
+    const got = ix.entriesAt(key);
     if (got === undefined) return null;
     // the common case, one value per (entity, attribute), allocates nothing
     if (got instanceof FactEntry) return this.wmVisible(node, alpha, got) ? got : null;

@@ -32,6 +32,8 @@ export interface NodeInfo {
 /** Where a variable's value is: the token at `level`, its whole value (`field === null`) or a field of it. */
 export interface VarLoc {
   readonly name: string;
+  /** The name without `?` (internalized): the key of bindings and query rows. */
+  readonly key: string;
   readonly level: number;
   readonly field: string | null;
   /** For a grouped accumulator's token (value `[result, ...group values]`): the tuple index, else -1. */

@@ -51,7 +51,7 @@ function rowOf(net: NetworkCore, t: Token, level: number, scope: readonly VarLoc
   for (const l of scope) {
     let x = t;
     for (let i = level; i > l.level; i--) x = x.parent as Token;
-    row[l.name.slice(1)] = l.index >= 0 ? (x.data as readonly unknown[])[l.index] : l.field === null ? x.value : net.fieldOf(x.value, l.field);
+    row[l.key] = l.index >= 0 ? (x.data as readonly unknown[])[l.index] : l.field === null ? x.value : net.fieldOf(x.value, l.field);
   }
   return row;
 }

@@ -18,7 +18,7 @@ export interface FieldReader {
 /**
  * The value of the variable at `loc` for the match ending at token `t` (at `level`): the fact,
  * a field of it, or a grouped accumulator's tuple item, read from the ancestor that bound it.
- * @example varAt(net, t, 3, { name: "?o", level: 1, field: "e", index: -1 }) // the entity of level 1's fact
+ * @example varAt(net, t, 3, { name: "?o", key: "o", level: 1, field: "e", index: -1 }) // the entity of level 1's fact
  */
 export function varAt(net: FieldReader, t: Token, level: number, loc: VarLoc): unknown {
   let x = t;
@@ -72,6 +72,9 @@ export function factKey(net: FieldReader, fact: unknown, fields: readonly string
 /** The bindings of the variables in `scope` (names without `?`) for the match ending at `t`. */
 export function bindingsAt(net: FieldReader, t: Token, level: number, scope: readonly VarLoc[]): Bindings {
   const out: Record<string, unknown> = {};
-  for (const l of scope) out[l.name.slice(1)] = varAt(net, t, level, l);
+  for (let i = 0; i < scope.length; i++) {
+    const l = scope[i] as VarLoc;
+    out[l.key] = varAt(net, t, level, l);
+  }
   return out;
 }

@@ -36,7 +36,7 @@ export class EngineState implements Versioned {
   }
 
   private fresh(): Contents {
-    return { wm: new WorkingMemory(this.net.factKey), mem: this.net.nodes.map((n) => n.createMemory()), root: new Token(0, null, null, 0), initialized: false };
+    return { wm: new WorkingMemory(this.net.factKey, this.net.alphaByType), mem: this.net.nodes.map((n) => n.createMemory()), root: new Token(0, null, null, 0), initialized: false };
   }
 
   swap(snapshot: StateSnapshot): StateSnapshot {

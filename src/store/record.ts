@@ -10,9 +10,15 @@
 import { Map as IMap } from "immutable";
 import type { Attribute, Eid, Value } from "../eav/index.js";
 
-/** The values of a card-many attribute of one entity, keyed by `valueKey`. */
+/** The values of a card-many attribute of one entity holding two or more, keyed by `valueKey`. */
 export type ValueSet = IMap<unknown, Value>;
-/** A card-one value, or the value set of a card-many attribute. */
+/**
+ * A card-one value; a card-many attribute's one value as itself, or its value set when it holds
+ * two or more (readers that must tell a lone card-many value from a card-one value ask the schema).
+ * Why: most card-many attributes hold one value (a rule's derived fact per entity); a one-entry
+ * immutable.js map was four objects to build, scavenge and keep, and emptied again by the
+ * withdrawal (issue 7, a fire's one-datom transactions).
+ */
 export type Slot = Value | ValueSet;
 
 /**
@@ -41,7 +47,7 @@ export class EntityRecord {
 
   /** The slot of attribute `a`, or `undefined`. */
   get(a: Attribute): Slot | undefined {
-    const i = this.attrs.indexOf(a);
+    const i = attrIndex(this.attrs, a);
     return i < 0 ? undefined : this.slots[i];
   }
 
@@ -49,6 +55,16 @@ export class EntityRecord {
   *entries(): IterableIterator<[Attribute, Slot]> {
     for (let i = 0; i < this.attrs.length; i++) yield [this.attrs[i]!, this.slots[i]!];
   }
+}
+
+/**
+ * The index of attribute `a` in a record's attribute list, or -1. A loop, not `indexOf`: the lists
+ * are a few internalized strings, and the builtin's call cost about 85 instructions per lookup,
+ * three lookups per updated entity (issue 7, callgrind).
+ */
+export function attrIndex(attrs: readonly Attribute[], a: Attribute): number {
+  for (let i = 0; i < attrs.length; i++) if (attrs[i] === a) return i;
+  return -1;
 }
 
 /** One incoming ref: `source` points at the entity through `attr`. */

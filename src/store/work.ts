@@ -243,12 +243,18 @@ export class VaeWork {
 
 /**
  * A mutable table keyed by eid, for one transaction attempt: the eids from `first` on (those the
- * attempt hands out, in order) in an array by offset, the others in a Map. A load of 100k new
- * entities kept two 100k-entry hash tables (working entities, defined eids) alive through the
- * transaction, which V8 promotes and only frees at its next full collection (issue 7, peak RSS).
+ * attempt hands out, in order) in an array by offset, the first few others in two small arrays,
+ * the rest in a Map. A load of 100k new entities kept two 100k-entry hash tables (working entities,
+ * defined eids) alive through the transaction, which V8 promotes and only frees at its next full
+ * collection (issue 7, peak RSS); a fire's one-datom transactions allocated a Map's hash table for
+ * their one existing entity (and another for its ref target).
  */
 export class EidTable<V> {
   private readonly fresh: Array<V | undefined> = [];
+  /** The first {@link SMALL} other eids, and their values... */
+  private smallKeys: Eid[] | undefined = undefined;
+  private smallVals: V[] | undefined = undefined;
+  /** ...and the others after them. */
   private others: Map<Eid, V> | undefined = undefined;
 
   constructor(private readonly first: number) {}
@@ -262,20 +268,52 @@ export class EidTable<V> {
         if (v !== undefined) return v;
       }
     }
-    return this.others?.get(e);
+    const keys = this.smallKeys;
+    if (keys !== undefined) {
+      for (let j = 0; j < keys.length; j++) if (keys[j] === e) return this.smallVals![j];
+      if (this.others !== undefined) return this.others.get(e);
+    }
+    return undefined;
   }
 
-  /** Mutates: `e` maps to `v` (an eid far past the array's end, or already in the Map, goes to the Map). */
+  /** Mutates: `e` maps to `v` (an eid far past the array's end, or already stored elsewhere, goes to the others). */
   setMut(e: Eid, v: V): void {
     if (typeof e === "number" && Number.isInteger(e)) {
       const i = e - this.first;
-      if (i >= 0 && i < this.fresh.length + 1024 && this.others?.has(e) !== true) {
+      if (i >= 0 && i < this.fresh.length + 1024 && !this.inOthers(e)) {
         // holes (eids handed out but not stored here) stay undefined; the array stays small
         while (this.fresh.length < i) this.fresh.push(undefined);
         this.fresh[i] = v;
         return;
       }
     }
-    (this.others ??= new Map()).set(e, v);
+    const keys = this.smallKeys;
+    if (keys === undefined) {
+      // literals: an array grown by `push` from empty starts at 17 cells
+      this.smallKeys = [e];
+      this.smallVals = [v];
+      return;
+    }
+    for (let j = 0; j < keys.length; j++) {
+      if (keys[j] === e) {
+        this.smallVals![j] = v;
+        return;
+      }
+    }
+    if (keys.length < SMALL) {
+      keys.push(e);
+      this.smallVals!.push(v);
+    } else (this.others ??= new Map()).set(e, v);
+  }
+
+  /** True when `e` is stored outside the fresh array. */
+  private inOthers(e: Eid): boolean {
+    const keys = this.smallKeys;
+    if (keys === undefined) return false;
+    for (let j = 0; j < keys.length; j++) if (keys[j] === e) return true;
+    return this.others?.has(e) === true;
   }
 }
+
+/** Eids an {@link EidTable} keeps in its small arrays before it makes its Map. */
+const SMALL = 8;

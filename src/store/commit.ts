@@ -64,6 +64,7 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
   const base = w.base;
   if (base === undefined && manyAttrs === undefined) return freshRecord(w, added);
   if (base !== undefined && manyAttrs === undefined && replacesOnlyOne(w, base)) return replacedRecord(w, base, added, retracted);
+  if (oneCount === 0 && manyAttrs!.length === 1) return oneManyRecord(w, base, added, retracted);
   const changes: Array<[Attribute, Slot | typeof ABSENT]> = [];
   for (let j = 0; j < oneCount; j++) {
     const a = oneAttrs[j]!;
@@ -152,6 +153,52 @@ function freshRecord(w: WorkEntity, added: EAV[]): EntityRecord | undefined {
   }
   return new EntityRecord(internAttrs(attrs), slots.slice());
 }
+
+/**
+ * The record after a change of one card-many attribute only (a fire's one-datom transactions):
+ * built with exact-size arrays, without the change list of the general path; pushes the delta.
+ */
+function oneManyRecord(w: WorkEntity, base: EntityRecord | undefined, added: EAV[], retracted: EAV[]): EntityRecord | undefined {
+  const a = w.manyAttrs![0]!;
+  const m = w.manyWorks![0]!;
+  const e = w.eid;
+  if (m.removed !== undefined) for (const v of m.removed.values()) retracted.push(new EAV(e, a, v));
+  if (m.added !== undefined) for (const v of m.added.values()) added.push(new EAV(e, a, v));
+  if ((m.added?.size ?? 0) === 0 && (m.removed?.size ?? 0) === 0) return base;
+  const slot = slotAfter(m);
+  const attrs = base === undefined ? NO_ATTRS : base.attrs;
+  const i = attrIndex(attrs, a);
+  const n = attrs.length;
+  if (i >= 0 && slot !== ABSENT) {
+    const slots = base!.slots.slice();
+    slots[i] = slot;
+    return new EntityRecord(attrs, slots);
+  }
+  if (i < 0) {
+    if (slot === ABSENT) return base;
+    // appended, as the general path appends a new attribute
+    const nextAttrs = new Array<Attribute>(n + 1);
+    const slots = new Array<Slot>(n + 1);
+    for (let j = 0; j < n; j++) {
+      nextAttrs[j] = attrs[j]!;
+      slots[j] = base!.slots[j]!;
+    }
+    nextAttrs[n] = a;
+    slots[n] = slot;
+    return new EntityRecord(internAttrs(nextAttrs), slots);
+  }
+  if (n === 1) return undefined;
+  const nextAttrs = new Array<Attribute>(n - 1);
+  const slots = new Array<Slot>(n - 1);
+  for (let j = 0, k = 0; j < n; j++) {
+    if (j === i) continue;
+    nextAttrs[k] = attrs[j]!;
+    slots[k++] = base!.slots[j]!;
+  }
+  return new EntityRecord(internAttrs(nextAttrs), slots);
+}
+
+const NO_ATTRS: readonly Attribute[] = [];
 
 /**
  * The slot of a card-many attribute after the run (see record.ts: one value as itself, two or

@@ -113,12 +113,45 @@ export interface RefChange {
  */
 export function applyRefChanges(base: Referrers | undefined, changes: readonly RefChange[]): Referrers | undefined {
   if (base !== undefined && !Array.isArray(base)) return applyToMap(base as IMap<string, RefPair>, changes);
-  const flat: Array<Attribute | Eid> = base === undefined ? [] : (base as readonly (Attribute | Eid)[]).slice();
+  const before = base as readonly (Attribute | Eid)[] | undefined;
+  if (changes.length === 1) return withRefChange(before, changes[0]!);
+  const flat: Array<Attribute | Eid> = before === undefined ? [] : before.slice();
   for (const c of changes) {
     const i = pairIndex(flat, c.attr, c.source);
     if (c.present && i < 0) flat.push(c.attr, c.source);
     else if (!c.present && i >= 0) flat.splice(i, 2);
   }
+  return flatAfter(flat);
+}
+
+/**
+ * The flat referrers after one change (a fire's one-datom transactions), in an exact-size new
+ * array: `slice` then `push` or `splice` grew the copy past its size (memory kept per target) and
+ * went through the elements runtime (issue 7, callgrind).
+ */
+function withRefChange(base: readonly (Attribute | Eid)[] | undefined, c: RefChange): Referrers | undefined {
+  const n = base === undefined ? 0 : base.length;
+  const i = base === undefined ? -1 : pairIndex(base, c.attr, c.source);
+  if (c.present === i >= 0) return base;
+  if (c.present) {
+    const flat = new Array<Attribute | Eid>(n + 2);
+    for (let j = 0; j < n; j++) flat[j] = base![j]!;
+    flat[n] = c.attr;
+    flat[n + 1] = c.source;
+    return flatAfter(flat);
+  }
+  if (n === 2) return undefined;
+  const flat = new Array<Attribute | Eid>(n - 2);
+  for (let j = 0, k = 0; j < n; j += 2) {
+    if (j === i) continue;
+    flat[k++] = base![j]!;
+    flat[k++] = base![j + 1]!;
+  }
+  return flat;
+}
+
+/** Flat referrers as stored: `undefined` when empty, an immutable.js map past {@link SMALL} pairs. */
+function flatAfter(flat: Array<Attribute | Eid>): Referrers | undefined {
   if (flat.length > 2 * SMALL) {
     const pairs: RefChange[] = [];
     for (let i = 0; i < flat.length; i += 2) pairs.push({ attr: flat[i] as Attribute, source: flat[i + 1] as Eid, present: true });

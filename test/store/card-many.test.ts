@@ -91,4 +91,20 @@ describe("card-many slots of one value and of several", () => {
     expect(s0.size).toBe(3);
     expect(transactOps(s, [{ kind: "add", e: 1, a: "o/ref", v: 3, path: "" }]).after.entity(1)).toEqual({ "eav/eid": 1, "o/n": 1, "o/ref": [3] });
   });
+
+  it("keep a target's referrers through one-change transactions past the flat list's size and back", () => {
+    const batch = new TxBatch();
+    const s0 = base();
+    let s = s0;
+    const sources: number[] = [];
+    for (let i = 0; i < 40; i++) sources.push(10 + i);
+    for (const src of sources) s = batch.transactFacts(s, [eav(src, "o/ref", 2)], "add").after;
+    expect(s.referrers(2).length).toBe(40);
+    expect(new Set(s.referrers(2).map(([, src]) => src))).toEqual(new Set(sources));
+    for (const src of sources.slice(0, 30)) s = batch.transactOps(s, [{ kind: "retract", e: src, a: "o/ref", v: 2, path: "" }]).after;
+    expect(s.referrers(2)).toEqual(sources.slice(30).map((src) => ["o/ref", src]));
+    s = transactOps(s, [{ kind: "retract", e: 45, a: "o/ref", v: 2, path: "" }]).after;
+    expect(s.referrers(2).map(([, src]) => src)).toEqual([40, 41, 42, 43, 44, 46, 47, 48, 49]);
+    expect(s0.referrers(2)).toEqual([]);
+  });
 });

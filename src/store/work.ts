@@ -251,10 +251,10 @@ export class VaeWork {
  */
 export class EidTable<V> {
   private readonly fresh: Array<V | undefined> = [];
-  /** The first {@link SMALL} other eids, and their values... */
+  /** The first {@link SMALL} other eids, and their values (until the Map is made)... */
   private smallKeys: Eid[] | undefined = undefined;
   private smallVals: V[] | undefined = undefined;
-  /** ...and the others after them. */
+  /** ...or, past those, every other eid. */
   private others: Map<Eid, V> | undefined = undefined;
 
   constructor(private readonly first: number) {}
@@ -268,11 +268,9 @@ export class EidTable<V> {
         if (v !== undefined) return v;
       }
     }
+    if (this.others !== undefined) return this.others.get(e);
     const keys = this.smallKeys;
-    if (keys !== undefined) {
-      for (let j = 0; j < keys.length; j++) if (keys[j] === e) return this.smallVals![j];
-      if (this.others !== undefined) return this.others.get(e);
-    }
+    if (keys !== undefined) for (let j = 0; j < keys.length; j++) if (keys[j] === e) return this.smallVals![j];
     return undefined;
   }
 
@@ -286,6 +284,10 @@ export class EidTable<V> {
         this.fresh[i] = v;
         return;
       }
+    }
+    if (this.others !== undefined) {
+      this.others.set(e, v);
+      return;
     }
     const keys = this.smallKeys;
     if (keys === undefined) {
@@ -303,15 +305,24 @@ export class EidTable<V> {
     if (keys.length < SMALL) {
       keys.push(e);
       this.smallVals!.push(v);
-    } else (this.others ??= new Map()).set(e, v);
+      return;
+    }
+    // past the small arrays every other eid moves to the Map (one place to look)
+    const others = new Map<Eid, V>();
+    for (let j = 0; j < keys.length; j++) others.set(keys[j]!, this.smallVals![j]!);
+    others.set(e, v);
+    this.others = others;
+    this.smallKeys = undefined;
+    this.smallVals = undefined;
   }
 
   /** True when `e` is stored outside the fresh array. */
   private inOthers(e: Eid): boolean {
+    if (this.others !== undefined) return this.others.has(e);
     const keys = this.smallKeys;
     if (keys === undefined) return false;
     for (let j = 0; j < keys.length; j++) if (keys[j] === e) return true;
-    return this.others?.has(e) === true;
+    return false;
   }
 }
 

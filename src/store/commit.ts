@@ -188,12 +188,13 @@ function oneManyRecord(w: WorkEntity, base: EntityRecord | undefined, added: EAV
     return new EntityRecord(internAttrs(nextAttrs), slots);
   }
   if (n === 1) return undefined;
-  const nextAttrs = new Array<Attribute>(n - 1);
-  const slots = new Array<Slot>(n - 1);
-  for (let j = 0, k = 0; j < n; j++) {
-    if (j === i) continue;
-    nextAttrs[k] = attrs[j]!;
-    slots[k++] = base!.slots[j]!;
+  // slices have their arrays' elements kinds (a new Array(n) changes kind on its first string);
+  // the cells after the removed one move down
+  const nextAttrs = attrs.slice(0, n - 1);
+  const slots = base!.slots.slice(0, n - 1);
+  for (let j = i; j < n - 1; j++) {
+    nextAttrs[j] = attrs[j + 1]!;
+    slots[j] = base!.slots[j + 1]!;
   }
   return new EntityRecord(internAttrs(nextAttrs), slots);
 }

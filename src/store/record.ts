@@ -135,12 +135,10 @@ function withRefRemoval(base: readonly (Attribute | Eid)[] | undefined, c: RefCh
   if (i < 0) return base;
   const n = base!.length;
   if (n === 2) return undefined;
-  const flat = new Array<Attribute | Eid>(n - 2);
-  for (let j = 0, k = 0; j < n; j += 2) {
-    if (j === i) continue;
-    flat[k++] = base![j]!;
-    flat[k++] = base![j + 1]!;
-  }
+  // a slice has the array's elements kind (a new Array(n) changed kind on its first string); the
+  // pairs after the removed one move down
+  const flat = base!.slice(0, n - 2);
+  for (let j = i; j < n - 2; j++) flat[j] = base![j + 2]!;
   return flat;
 }
 

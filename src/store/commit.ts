@@ -4,11 +4,11 @@
  */
 import { Map as IMap } from "immutable";
 import { EAV, valueEquals, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
-import { EntityRecord, applyRefChanges, isValueSet, type Referrers, type Slot } from "./record.js";
+import { EntityRecord, applyRefChanges, attrIndex, isValueSet, type Referrers, type Slot } from "./record.js";
 import { AvMap } from "./avmap.js";
 import type { TxRun } from "./run.js";
 import type { AvIndex, Indexes, VaeIndex } from "./store.js";
-import { ABSENT, type AvWork, type VaeWork, type WorkEntity } from "./work.js";
+import { ABSENT, type AvWork, type ManyWork, type VaeWork, type WorkEntity } from "./work.js";
 
 /** The new indexes and the net delta of a run. */
 export interface Committed {
@@ -56,14 +56,15 @@ export function commit(run: TxRun, edit?: object): Committed {
 
 /** The entity's record after the run (`undefined` when it has no datoms left); pushes its delta. */
 function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecord | undefined {
-  const many = w.many;
+  const manyAttrs = w.manyAttrs;
   const oneAttrs = w.oneAttrs;
   const oneCount = w.oneCount;
-  if (oneCount === 0 && (many === undefined || many.size === 0)) return w.base;
+  if (oneCount === 0 && manyAttrs === undefined) return w.base;
   const e = w.eid;
   const base = w.base;
-  if (base === undefined && many === undefined) return freshRecord(w, added);
-  if (base !== undefined && (many === undefined || many.size === 0) && replacesOnlyOne(w, base)) return replacedRecord(w, base, added, retracted);
+  if (base === undefined && manyAttrs === undefined) return freshRecord(w, added);
+  if (base !== undefined && manyAttrs === undefined && replacesOnlyOne(w, base)) return replacedRecord(w, base, added, retracted);
+  if (oneCount === 0 && manyAttrs!.length === 1) return oneManyRecord(w, base, added, retracted);
   const changes: Array<[Attribute, Slot | typeof ABSENT]> = [];
   for (let j = 0; j < oneCount; j++) {
     const a = oneAttrs[j]!;
@@ -82,19 +83,14 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
     }
     changes.push([a, v]);
   }
-  if (many !== undefined) {
-    for (const [a, m] of many) {
-      if (m.added.size === 0 && m.removed.size === 0) continue;
-      for (const v of m.removed.values()) retracted.push(new EAV(e, a, v));
-      for (const v of m.added.values()) added.push(new EAV(e, a, v));
-      const set =
-        m.base === undefined && m.removed.size === 0
-          ? valueSetOf(m.added)
-          : (m.base ?? IMap<unknown, Value>()).withMutations((s) => {
-              for (const k of m.removed.keys()) s.delete(k);
-              for (const [k, v] of m.added) s.set(k, v);
-            });
-      changes.push([a, set.size === 0 ? ABSENT : set]);
+  if (manyAttrs !== undefined) {
+    for (let j = 0; j < manyAttrs.length; j++) {
+      const a = manyAttrs[j]!;
+      const m = w.manyWorks![j]!;
+      if ((m.added?.size ?? 0) === 0 && (m.removed?.size ?? 0) === 0) continue;
+      if (m.removed !== undefined) for (const v of m.removed.values()) retracted.push(new EAV(e, a, v));
+      if (m.added !== undefined) for (const v of m.added.values()) added.push(new EAV(e, a, v));
+      changes.push([a, slotAfter(m)]);
     }
   }
   if (changes.length === 0) return base;
@@ -102,14 +98,14 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
     // an update of attributes the entity already has (the common identity upsert): the record
     // keeps its attribute array, only the slots are copied
     const slots = base.slots.slice();
-    for (const [a, slot] of changes) slots[base.attrs.indexOf(a)] = slot as Slot;
+    for (const [a, slot] of changes) slots[attrIndex(base.attrs, a)] = slot as Slot;
     return new EntityRecord(base.attrs, slots);
   }
   // the new record's arrays: base slots overwritten in place, new attributes appended
   const attrs: Attribute[] = base === undefined ? [] : base.attrs.slice();
   const slots: Array<Slot | typeof ABSENT> = base === undefined ? [] : base.slots.slice();
   for (const [a, slot] of changes) {
-    const i = base === undefined ? -1 : attrs.indexOf(a);
+    const i = base === undefined ? -1 : attrIndex(attrs, a);
     if (i >= 0) slots[i] = slot;
     else if (slot !== ABSENT) {
       attrs.push(a);
@@ -159,14 +155,76 @@ function freshRecord(w: WorkEntity, added: EAV[]): EntityRecord | undefined {
 }
 
 /**
- * The value set of a card-many attribute new on the entity. One value (a rule deriving one fact,
- * the common case) is set directly: building from a JS Map walks it through immutable.js's
- * collection wrappers, a measured share of a fire's per-action transactions.
+ * The record after a change of one card-many attribute only (a fire's one-datom transactions):
+ * built with exact-size arrays, without the change list of the general path; pushes the delta.
  */
-function valueSetOf(added: ReadonlyMap<unknown, Value>): IMap<unknown, Value> {
-  if (added.size !== 1) return IMap<unknown, Value>(added);
-  const [k, v] = added.entries().next().value as [unknown, Value];
-  return IMap<unknown, Value>().set(k, v);
+function oneManyRecord(w: WorkEntity, base: EntityRecord | undefined, added: EAV[], retracted: EAV[]): EntityRecord | undefined {
+  const a = w.manyAttrs![0]!;
+  const m = w.manyWorks![0]!;
+  const e = w.eid;
+  if (m.removed !== undefined) for (const v of m.removed.values()) retracted.push(new EAV(e, a, v));
+  if (m.added !== undefined) for (const v of m.added.values()) added.push(new EAV(e, a, v));
+  if ((m.added?.size ?? 0) === 0 && (m.removed?.size ?? 0) === 0) return base;
+  const slot = slotAfter(m);
+  const attrs = base === undefined ? NO_ATTRS : base.attrs;
+  const i = attrIndex(attrs, a);
+  const n = attrs.length;
+  if (i >= 0 && slot !== ABSENT) {
+    const slots = base!.slots.slice();
+    slots[i] = slot;
+    return new EntityRecord(attrs, slots);
+  }
+  if (i < 0) {
+    if (slot === ABSENT) return base;
+    // appended, as the general path appends a new attribute
+    const nextAttrs = new Array<Attribute>(n + 1);
+    const slots = new Array<Slot>(n + 1);
+    for (let j = 0; j < n; j++) {
+      nextAttrs[j] = attrs[j]!;
+      slots[j] = base!.slots[j]!;
+    }
+    nextAttrs[n] = a;
+    slots[n] = slot;
+    return new EntityRecord(internAttrs(nextAttrs), slots);
+  }
+  if (n === 1) return undefined;
+  // slices have their arrays' elements kinds (a new Array(n) changes kind on its first string);
+  // the cells after the removed one move down
+  const nextAttrs = attrs.slice(0, n - 1);
+  const slots = base!.slots.slice(0, n - 1);
+  for (let j = i; j < n - 1; j++) {
+    nextAttrs[j] = attrs[j + 1]!;
+    slots[j] = base!.slots[j + 1]!;
+  }
+  return new EntityRecord(internAttrs(nextAttrs), slots);
+}
+
+const NO_ATTRS: readonly Attribute[] = [];
+
+/**
+ * The slot of a card-many attribute after the run (see record.ts: one value as itself, two or
+ * more in a value set), or `ABSENT` when no value is left. A rule deriving one fact per entity,
+ * the common case, stores and removes its value without a set: building and emptying one-entry
+ * immutable.js maps was a measured share of a fire's one-datom transactions (issue 7).
+ */
+function slotAfter(m: ManyWork): Slot | typeof ABSENT {
+  const { base, added, removed } = m;
+  if (isValueSet(base)) {
+    const set = base.withMutations((s) => {
+      if (removed !== undefined) for (const k of removed.keys()) s.delete(k);
+      if (added !== undefined) for (const [k, v] of added) s.set(k, v);
+    });
+    return set.size === 0 ? ABSENT : set.size === 1 ? (set.first() as Value) : set;
+  }
+  // no value or one value before
+  const kept = base !== undefined && removed?.has(valueKey(base)) !== true;
+  const count = (kept ? 1 : 0) + (added?.size ?? 0);
+  if (count === 0) return ABSENT;
+  if (count === 1) return kept ? (base as Value) : (added!.values().next().value as Value);
+  return IMap<unknown, Value>().withMutations((s) => {
+    if (kept) s.set(valueKey(base), base as Value);
+    for (const [k, v] of added!) s.set(k, v);
+  });
 }
 
 /**
@@ -176,7 +234,7 @@ function valueSetOf(added: ReadonlyMap<unknown, Value>): IMap<unknown, Value> {
 function replacesOnlyOne(w: WorkEntity, base: EntityRecord): boolean {
   for (let j = 0; j < w.oneCount; j++) {
     if (w.oneVals[j] === ABSENT) return false;
-    const i = base.attrs.indexOf(w.oneAttrs[j]!);
+    const i = attrIndex(base.attrs, w.oneAttrs[j]!);
     if (i < 0 || isValueSet(base.slots[i])) return false;
   }
   return true;
@@ -192,7 +250,7 @@ function replacedRecord(w: WorkEntity, base: EntityRecord, added: EAV[], retract
   for (let j = 0; j < w.oneCount; j++) {
     const a = w.oneAttrs[j]!;
     const v = w.oneVals[j] as Value;
-    const i = base.attrs.indexOf(a);
+    const i = attrIndex(base.attrs, a);
     const before = base.slots[i] as Value;
     if (valueEquals(before, v)) continue;
     retracted.push(new EAV(w.eid, a, before));
@@ -204,7 +262,7 @@ function replacedRecord(w: WorkEntity, base: EntityRecord, added: EAV[], retract
 
 /** True when every change sets a value of an attribute `base` already holds (none removed, none new). */
 function replacesOnly(base: EntityRecord, changes: ReadonlyArray<readonly [Attribute, Slot | typeof ABSENT]>): boolean {
-  for (const [a, slot] of changes) if (slot === ABSENT || base.attrs.indexOf(a) < 0) return false;
+  for (const [a, slot] of changes) if (slot === ABSENT || attrIndex(base.attrs, a) < 0) return false;
   return true;
 }
 

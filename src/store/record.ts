@@ -10,9 +10,15 @@
 import { Map as IMap } from "immutable";
 import type { Attribute, Eid, Value } from "../eav/index.js";
 
-/** The values of a card-many attribute of one entity, keyed by `valueKey`. */
+/** The values of a card-many attribute of one entity holding two or more, keyed by `valueKey`. */
 export type ValueSet = IMap<unknown, Value>;
-/** A card-one value, or the value set of a card-many attribute. */
+/**
+ * A card-one value; a card-many attribute's one value as itself, or its value set when it holds
+ * two or more (readers that must tell a lone card-many value from a card-one value ask the schema).
+ * Why: most card-many attributes hold one value (a rule's derived fact per entity); a one-entry
+ * immutable.js map was four objects to build, scavenge and keep, and emptied again by the
+ * withdrawal (issue 7, a fire's one-datom transactions).
+ */
 export type Slot = Value | ValueSet;
 
 /**
@@ -41,7 +47,7 @@ export class EntityRecord {
 
   /** The slot of attribute `a`, or `undefined`. */
   get(a: Attribute): Slot | undefined {
-    const i = this.attrs.indexOf(a);
+    const i = attrIndex(this.attrs, a);
     return i < 0 ? undefined : this.slots[i];
   }
 
@@ -49,6 +55,16 @@ export class EntityRecord {
   *entries(): IterableIterator<[Attribute, Slot]> {
     for (let i = 0; i < this.attrs.length; i++) yield [this.attrs[i]!, this.slots[i]!];
   }
+}
+
+/**
+ * The index of attribute `a` in a record's attribute list, or -1. A loop, not `indexOf`: the lists
+ * are a few internalized strings, and the builtin's call cost about 85 instructions per lookup,
+ * three lookups per updated entity (issue 7, callgrind).
+ */
+export function attrIndex(attrs: readonly Attribute[], a: Attribute): number {
+  for (let i = 0; i < attrs.length; i++) if (attrs[i] === a) return i;
+  return -1;
 }
 
 /** One incoming ref: `source` points at the entity through `attr`. */
@@ -97,12 +113,37 @@ export interface RefChange {
  */
 export function applyRefChanges(base: Referrers | undefined, changes: readonly RefChange[]): Referrers | undefined {
   if (base !== undefined && !Array.isArray(base)) return applyToMap(base as IMap<string, RefPair>, changes);
-  const flat: Array<Attribute | Eid> = base === undefined ? [] : (base as readonly (Attribute | Eid)[]).slice();
+  const before = base as readonly (Attribute | Eid)[] | undefined;
+  if (changes.length === 1 && !changes[0]!.present) return withRefRemoval(before, changes[0]!);
+  const flat: Array<Attribute | Eid> = before === undefined ? [] : before.slice();
   for (const c of changes) {
     const i = pairIndex(flat, c.attr, c.source);
     if (c.present && i < 0) flat.push(c.attr, c.source);
     else if (!c.present && i >= 0) flat.splice(i, 2);
   }
+  return flatAfter(flat);
+}
+
+/**
+ * The flat referrers after one removal (a fire's truth-maintenance withdrawals, a changed ref's
+ * old target), in an exact-size new array: `slice` then `splice` went through the elements
+ * runtime (issue 7, callgrind). An add stays `slice` + `push`: an exact-size copy by a loop measured
+ * more instructions and more GC on the update step.
+ */
+function withRefRemoval(base: readonly (Attribute | Eid)[] | undefined, c: RefChange): Referrers | undefined {
+  const i = base === undefined ? -1 : pairIndex(base, c.attr, c.source);
+  if (i < 0) return base;
+  const n = base!.length;
+  if (n === 2) return undefined;
+  // a slice has the array's elements kind (a new Array(n) changed kind on its first string); the
+  // pairs after the removed one move down
+  const flat = base!.slice(0, n - 2);
+  for (let j = i; j < n - 2; j++) flat[j] = base![j + 2]!;
+  return flat;
+}
+
+/** Flat referrers as stored: `undefined` when empty, an immutable.js map past {@link SMALL} pairs. */
+function flatAfter(flat: Array<Attribute | Eid>): Referrers | undefined {
   if (flat.length > 2 * SMALL) {
     const pairs: RefChange[] = [];
     for (let i = 0; i < flat.length; i += 2) pairs.push({ attr: flat[i] as Attribute, source: flat[i + 1] as Eid, present: true });

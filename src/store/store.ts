@@ -85,13 +85,13 @@ export class Store {
    */
   entity(eid: Eid): EntityView | undefined {
     const rec = this.indexes.eav.get(eid);
-    return rec === undefined ? undefined : entityView(eid, rec);
+    return rec === undefined ? undefined : entityView(this.schema, eid, rec);
   }
 
   /** Every entity map, in index order. A new array each call. */
   entities(): EntityView[] {
     const out: EntityView[] = [];
-    for (const [e, rec] of this.indexes.eav.entries()) out.push(entityView(e, rec));
+    for (const [e, rec] of this.indexes.eav.entries()) out.push(entityView(this.schema, e, rec));
     return out;
   }
 
@@ -145,9 +145,10 @@ function pushDatoms(out: EAV[], e: Eid, rec: EntityRecord): void {
   }
 }
 
-function entityView(e: Eid, rec: EntityRecord): EntityView {
+/** The entity map of a record: card-many values as arrays (a lone one is stored as itself). */
+function entityView(schema: Schema, e: Eid, rec: EntityRecord): EntityView {
   const out: Record<string, unknown> = { [EID]: e };
-  for (const [a, slot] of rec.entries()) out[a] = isValueSet(slot) ? [...slot.values()] : slot;
+  for (const [a, slot] of rec.entries()) out[a] = isValueSet(slot) ? [...slot.values()] : schema.info(a).many ? [slot] : slot;
   return out as EntityView;
 }
 

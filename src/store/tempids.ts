@@ -8,8 +8,11 @@ import { GeneratedTempid, type Eid, type Tempid } from "../eav/index.js";
 
 /** Tempid -> eid for one attempt. */
 export class TempidTable {
-  /** Literal tempids and their eids (what a transaction's report lists). */
-  readonly literal = new Map<Tempid, Eid>();
+  /**
+   * Literal tempids and their eids (what a transaction's report lists), made on the first: most
+   * of a fire's one-datom transactions have none, and a Map allocates its hash table.
+   */
+  private literals: Map<Tempid, Eid> | undefined = undefined;
   /**
    * Generated tempids by their number, with their eids in a parallel array: a load has one per
    * map, numbered densely in document order, and a Map keyed by the tempid objects cost an identity
@@ -31,13 +34,18 @@ export class TempidTable {
       if (this.genTempids[t.id] === t) return this.genEids[t.id];
       return this.others?.get(t);
     }
-    return this.literal.get(t);
+    return this.literals?.get(t);
+  }
+
+  /** Calls `f` on each literal tempid and its eid. */
+  forEachLiteral(f: (eid: Eid, t: Tempid) => void): void {
+    this.literals?.forEach(f);
   }
 
   /** Mutates: `t` resolves to `eid`. */
   set(t: Tempid, eid: Eid): void {
     if (!(t instanceof GeneratedTempid)) {
-      this.literal.set(t, eid);
+      (this.literals ??= new Map()).set(t, eid);
       return;
     }
     const i = t.id;
@@ -51,7 +59,7 @@ export class TempidTable {
 
   /** Every entry, literal and generated, in a new Map (the seed of a retry). */
   all(): Map<Tempid, Eid> {
-    const out = new Map(this.literal);
+    const out = new Map(this.literals);
     const { genTempids, genEids } = this;
     for (let i = 0; i < genTempids.length; i++) {
       const t = genTempids[i];

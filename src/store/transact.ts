@@ -180,7 +180,7 @@ function report(store: Store, attempt: TxRun, edit: object | undefined): TxRepor
   const { indexes, added, retracted } = commit(attempt, edit);
   const after = indexes === store.indexes ? store : new Store(store.schema, store.options, indexes);
   const tempids = new Map<string | number, Eid>();
-  attempt.tempids.literal.forEach((eid, t) => {
+  attempt.tempids.forEachLiteral((eid, t) => {
     if (isLiteralTempid(t)) tempids.set(t, eid);
   });
   const sink = store.options.onWarning;

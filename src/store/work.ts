@@ -8,7 +8,8 @@
  * comparing an overlay with its base without per-datom bookkeeping.
  */
 import type { Attribute, Eid, Value } from "../eav/index.js";
-import { isValueSet, referrerPairs, type EntityRecord, type RefChange, type ValueSet } from "./record.js";
+import { valueKey } from "../eav/index.js";
+import { isValueSet, referrerPairs, type EntityRecord, type RefChange, type Slot } from "./record.js";
 import type { AvIndex, VaeIndex } from "./store.js";
 
 /** Marks a card-one attribute removed in the overlay. */
@@ -16,11 +17,21 @@ export const ABSENT: unique symbol = Symbol("absent");
 /** The type of {@link ABSENT}. */
 export type Absent = typeof ABSENT;
 
-/** The working state of one card-many attribute: values added and removed relative to `base`. */
+/**
+ * The working state of one card-many attribute: values added and removed relative to `base` (its
+ * slot before the tx: one value, or a value set; see record.ts). The Maps are made on first use: a
+ * fire's one-datom transactions add or remove one value, and each Map allocated a hash table.
+ */
 export interface ManyWork {
-  readonly base: ValueSet | undefined;
-  readonly added: Map<unknown, Value>;
-  readonly removed: Map<unknown, Value>;
+  readonly base: Slot | undefined;
+  added: Map<unknown, Value> | undefined;
+  removed: Map<unknown, Value> | undefined;
+}
+
+/** True when card-many slot `slot` (one value or a value set) holds the value with key `k`. */
+export function slotHas(slot: Slot | undefined, k: unknown): boolean {
+  if (slot === undefined) return false;
+  return isValueSet(slot) ? slot.has(k) : valueKey(slot) === k;
 }
 
 /** One entity touched by the transaction. */
@@ -35,8 +46,10 @@ export class WorkEntity {
   readonly oneVals: Array<Value | Absent>;
   /** How many cells of {@link oneAttrs} and {@link oneVals} are used. */
   oneCount = 0;
-  /** Card-many attributes changed by the tx (made on first use: most entities have none). */
-  many: Map<Attribute, ManyWork> | undefined;
+  /** Card-many attributes changed by the tx (made on first use: most entities have none)... */
+  manyAttrs: Attribute[] | undefined;
+  /** ...and their working states (parallel arrays: an entity has few, and a Map cost a hash table). */
+  manyWorks: ManyWork[] | undefined;
   /** The redundant adds on this entity reported so far (commit.ts `redundantAdds` deduplicates). */
   redundantSeen: Array<{ readonly a: Attribute; readonly v: Value }> | undefined;
 
@@ -72,7 +85,15 @@ export class WorkEntity {
 
   /** True when card-many value key `k` of `a`, held now, was held before the tx (not added by it). */
   baseHoldsMany(a: Attribute, k: unknown): boolean {
-    return !(this.many?.get(a)?.added.has(k) ?? false);
+    return !(this.manyWork(a)?.added?.has(k) ?? false);
+  }
+
+  /** The working state of card-many attribute `a`, if the tx changed it. */
+  manyWork(a: Attribute): ManyWork | undefined {
+    const attrs = this.manyAttrs;
+    if (attrs === undefined) return undefined;
+    for (let i = 0; i < attrs.length; i++) if (attrs[i] === a) return this.manyWorks![i];
+    return undefined;
   }
 
   /** Mutates: sets or removes (`ABSENT`) the card-one value. */
@@ -88,37 +109,36 @@ export class WorkEntity {
 
   /** True when the card-many attribute currently holds the value with key `k`. */
   hasMany(a: Attribute, k: unknown): boolean {
-    const m = this.many?.get(a);
-    if (m === undefined) {
-      const b = this.base?.get(a);
-      return isValueSet(b) && b.has(k);
-    }
-    if (m.added.has(k)) return true;
-    if (m.removed.has(k)) return false;
-    return m.base?.has(k) ?? false;
+    const m = this.manyWork(a);
+    if (m === undefined) return slotHas(this.base?.get(a), k);
+    if (m.added?.has(k) === true) return true;
+    if (m.removed?.has(k) === true) return false;
+    return slotHas(m.base, k);
   }
 
   /** Mutates: adds a card-many value (the caller checked it is absent). */
   addManyMut(a: Attribute, k: unknown, v: Value): void {
     const m = this.manyOf(a);
-    if (m.removed.has(k)) m.removed.delete(k);
-    else m.added.set(k, v);
+    if (m.removed?.has(k) === true) m.removed.delete(k);
+    else (m.added ??= new Map()).set(k, v);
   }
 
   /** Mutates: removes a card-many value (the caller checked it is present). */
   removeManyMut(a: Attribute, k: unknown, v: Value): void {
     const m = this.manyOf(a);
-    if (m.added.has(k)) m.added.delete(k);
-    else m.removed.set(k, v);
+    if (m.added?.has(k) === true) m.added.delete(k);
+    else (m.removed ??= new Map()).set(k, v);
   }
 
   /** The current values of a card-many attribute. */
   manyValues(a: Attribute): Value[] {
-    const m = this.many?.get(a);
+    const m = this.manyWork(a);
     const b = m === undefined ? this.base?.get(a) : m.base;
     const out: Value[] = [];
-    if (isValueSet(b)) for (const [k, v] of b) if (m === undefined || !m.removed.has(k)) out.push(v);
-    if (m !== undefined) for (const v of m.added.values()) out.push(v);
+    if (isValueSet(b)) {
+      for (const [k, v] of b) if (m?.removed?.has(k) !== true) out.push(v);
+    } else if (b !== undefined && m?.removed?.has(valueKey(b)) !== true) out.push(b);
+    if (m?.added !== undefined) for (const v of m.added.values()) out.push(v);
     return out;
   }
 
@@ -126,17 +146,22 @@ export class WorkEntity {
   attributes(): Attribute[] {
     const out = new Set<Attribute>(this.base?.attrs);
     for (let i = 0; i < this.oneCount; i++) out.add(this.oneAttrs[i]!);
-    if (this.many !== undefined) for (const a of this.many.keys()) out.add(a);
+    if (this.manyAttrs !== undefined) for (const a of this.manyAttrs) out.add(a);
     return [...out];
   }
 
   private manyOf(a: Attribute): ManyWork {
-    this.many ??= new Map();
-    let m = this.many.get(a);
+    let m = this.manyWork(a);
     if (m === undefined) {
-      const b = this.base?.get(a);
-      m = { base: isValueSet(b) ? b : undefined, added: new Map(), removed: new Map() };
-      this.many.set(a, m);
+      m = { base: this.base?.get(a), added: undefined, removed: undefined };
+      // literals: an array grown by `push` from empty starts at 17 cells
+      if (this.manyAttrs === undefined) {
+        this.manyAttrs = [a];
+        this.manyWorks = [m];
+      } else {
+        this.manyAttrs.push(a);
+        this.manyWorks!.push(m);
+      }
     }
     return m;
   }
@@ -218,12 +243,18 @@ export class VaeWork {
 
 /**
  * A mutable table keyed by eid, for one transaction attempt: the eids from `first` on (those the
- * attempt hands out, in order) in an array by offset, the others in a Map. A load of 100k new
- * entities kept two 100k-entry hash tables (working entities, defined eids) alive through the
- * transaction, which V8 promotes and only frees at its next full collection (issue 7, peak RSS).
+ * attempt hands out, in order) in an array by offset, the first few others in two small arrays,
+ * the rest in a Map. A load of 100k new entities kept two 100k-entry hash tables (working entities,
+ * defined eids) alive through the transaction, which V8 promotes and only frees at its next full
+ * collection (issue 7, peak RSS); a fire's one-datom transactions allocated a Map's hash table for
+ * their one existing entity (and another for its ref target).
  */
 export class EidTable<V> {
   private readonly fresh: Array<V | undefined> = [];
+  /** The first {@link SMALL} other eids, and their values (until the Map is made)... */
+  private smallKeys: Eid[] | undefined = undefined;
+  private smallVals: V[] | undefined = undefined;
+  /** ...or, past those, every other eid. */
   private others: Map<Eid, V> | undefined = undefined;
 
   constructor(private readonly first: number) {}
@@ -237,20 +268,63 @@ export class EidTable<V> {
         if (v !== undefined) return v;
       }
     }
-    return this.others?.get(e);
+    if (this.others !== undefined) return this.others.get(e);
+    const keys = this.smallKeys;
+    if (keys !== undefined) for (let j = 0; j < keys.length; j++) if (keys[j] === e) return this.smallVals![j];
+    return undefined;
   }
 
-  /** Mutates: `e` maps to `v` (an eid far past the array's end, or already in the Map, goes to the Map). */
+  /** Mutates: `e` maps to `v` (an eid far past the array's end, or already stored elsewhere, goes to the others). */
   setMut(e: Eid, v: V): void {
     if (typeof e === "number" && Number.isInteger(e)) {
       const i = e - this.first;
-      if (i >= 0 && i < this.fresh.length + 1024 && this.others?.has(e) !== true) {
+      if (i >= 0 && i < this.fresh.length + 1024 && !this.inOthers(e)) {
         // holes (eids handed out but not stored here) stay undefined; the array stays small
         while (this.fresh.length < i) this.fresh.push(undefined);
         this.fresh[i] = v;
         return;
       }
     }
-    (this.others ??= new Map()).set(e, v);
+    if (this.others !== undefined) {
+      this.others.set(e, v);
+      return;
+    }
+    const keys = this.smallKeys;
+    if (keys === undefined) {
+      // literals: an array grown by `push` from empty starts at 17 cells
+      this.smallKeys = [e];
+      this.smallVals = [v];
+      return;
+    }
+    for (let j = 0; j < keys.length; j++) {
+      if (keys[j] === e) {
+        this.smallVals![j] = v;
+        return;
+      }
+    }
+    if (keys.length < SMALL) {
+      keys.push(e);
+      this.smallVals!.push(v);
+      return;
+    }
+    // past the small arrays every other eid moves to the Map (one place to look)
+    const others = new Map<Eid, V>();
+    for (let j = 0; j < keys.length; j++) others.set(keys[j]!, this.smallVals![j]!);
+    others.set(e, v);
+    this.others = others;
+    this.smallKeys = undefined;
+    this.smallVals = undefined;
+  }
+
+  /** True when `e` is stored outside the fresh array. */
+  private inOthers(e: Eid): boolean {
+    if (this.others !== undefined) return this.others.has(e);
+    const keys = this.smallKeys;
+    if (keys === undefined) return false;
+    for (let j = 0; j < keys.length; j++) if (keys[j] === e) return true;
+    return false;
   }
 }
+
+/** Eids an {@link EidTable} keeps in its small arrays before it makes its Map. */
+const SMALL = 8;

@@ -13,11 +13,16 @@ case $mode in
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
 out=$(mktemp /tmp/callgrind.XXXXXX)
-flags="--expose-gc --single-threaded-gc"
+# --single-threaded: V8 compiles on the main thread, at the same point in every process (with
+# background compilation, 2-6k JIT instructions per change landed in the window in some processes)
+flags="--expose-gc --single-threaded"
 [ -n "$SYMBOLS" ] && flags="$flags --perf-basic-prof"
+# from /tmp: node writes its isolate-*.log files (SYMBOLS=1) into the working directory
+cd /tmp
 valgrind --tool=callgrind --instr-atstart=no --cache-sim=yes --D1=32768,8,64 --LL=33554432,16,64 \
   --callgrind-out-file="$out" node $flags "$here/drive.mjs" "$mode" "$dist" "$warm" "$meas" "$size" > /dev/null 2> "$out.log"
 map=""
-[ -n "$SYMBOLS" ] && map=$(ls -t /tmp/perf-*.map | head -1)
+# the perf map of this process (valgrind's log lines start with ==pid==), not the newest in /tmp
+[ -n "$SYMBOLS" ] && map=/tmp/perf-$(head -1 "$out.log" | sed -E 's/^==([0-9]+)==.*/\1/').map
 callgrind_annotate --threshold=100 "$out" | python3 "$here/summarize.py" "$per" $map
 rm -f "$out" "$out.log"

@@ -8,7 +8,8 @@
  * Every run is checked; a wrong answer ends the cell as "wrong" and its time is never reported.
  * A warm-up run (checked, untimed) comes first unless it takes longer than WARMUP_COUNTS_MS, in
  * which case JIT warm-up is negligible and it is counted as the first measured run. A join cell
- * warms up twice (its update step is short: its code was still tiering up in the second run).
+ * warms up at least twice (its update step is short: its code was still tiering up in the second
+ * run), more at small sizes (see JOIN_WARMUPS_MIN).
  *
  * Memory, for the join: the peak RSS is read after the first run (V8 keeps the heap as large as it
  * grew, so a later read would add the runs up); the retained heap, which needs forced full GCs, is
@@ -49,6 +50,14 @@ export interface CellRequest {
 }
 
 const WARMUP_COUNTS_MS = 5_000;
+/**
+ * Join warm-ups: at least JOIN_WARMUPS_MIN runs, then more while they have taken less than
+ * JOIN_WARMUP_MS, up to JOIN_WARMUPS_MAX. A small cell's update step is short (500 changes at 10k),
+ * and after two warm-ups our 10k session's first measured updates were still 3-5x the later ones.
+ */
+const JOIN_WARMUPS_MIN = 2;
+const JOIN_WARMUPS_MAX = 10;
+const JOIN_WARMUP_MS = 2_000;
 
 interface Timed {
   /** Milliseconds per phase for one run. */
@@ -152,7 +161,10 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
       if ((w.ms.reduce((a, b) => a + b, 0)) > WARMUP_COUNTS_MS) {
         record(w);
         note = "warm-up run counted (longer than 5 s)";
-      } else if (req.workload === "join") await one(false);
+      } else if (req.workload === "join") {
+        const warmStarted = Date.now();
+        for (let n = 1; n < JOIN_WARMUPS_MIN || (n < JOIN_WARMUPS_MAX && Date.now() - warmStarted < JOIN_WARMUP_MS); n++) await one(false);
+      }
     }
     while ((runs[0]?.length ?? 0) < req.runs) {
       const r = await one(first);

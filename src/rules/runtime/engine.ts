@@ -110,6 +110,7 @@ function makeAnchors(): readonly unknown[] {
 
 class Fire implements Rt {
   readonly mem: readonly unknown[];
+  readonly root: Token;
   readonly net: NetworkCore;
   private readonly agenda = new Agenda();
   private readonly listener: Listener | undefined;
@@ -162,6 +163,7 @@ class Fire implements Rt {
     readonly j: Journal,
   ) {
     this.mem = state.mem;
+    this.root = state.root;
     this.net = state.net;
     // with no journal every object counts as new: no journal entry is ever wanted
     this.born = j === NO_JOURNAL ? -1 : state.lastId;

@@ -84,3 +84,45 @@ describe("truth maintenance", () => {
     expect(s.lastFire?.retracted).toEqual([eav(1, "p/c", true)]);
   });
 });
+
+// An unconditional fact that no token holds is retracted without its RETRACTED flag being written
+// (engine.ts, removeEntry): what may still point at its entry (the activation that first inserted
+// it logically) must skip it, in this fire, a later one and an old session value alike.
+describe("retracting an unconditional fact no pattern holds", () => {
+  const rules = [rule("b-from-a", [pattern("?e", "p/a", true)], mark("p/b"), { uses: ["e"] })];
+
+  it("a derived fact made unconditional, then retracted: its activation's loss withdraws nothing", () => {
+    const s1 = run(rules, eavs([1, "p/a", true]));
+    const s2 = s1.insert(eavs([1, "p/b", true])).fire(); // now unconditional too
+    const s3 = s2.retract(eavs([1, "p/b", true])).fire();
+    expect(attr(s3, "p/b")).toEqual([]);
+    const s4 = s3.insert(eavs([1, "p/b", true])).retract(eavs([1, "p/a", true])).fire();
+    // the new p/b is a new entry, unconditional: the old activation's loss does not withdraw it
+    expect(attr(s4, "p/b")).toEqual(["1:true"]);
+    expect(s4.lastFire?.retracted).toEqual([eav(1, "p/a", true)]);
+    // old values: the entry is back in s2 (unconditional, with its logical support), gone in s3
+    expect(attr(s2, "p/b")).toEqual(["1:true"]);
+    expect(attr(s2.retract(eavs([1, "p/a", true])).fire(), "p/b")).toEqual(["1:true"]);
+    expect(attr(s3, "p/b")).toEqual([]);
+    expect(attr(s3.retract(eavs([1, "p/a", true])).fire().insert(eavs([1, "p/a", true])).fire(), "p/b")).toEqual(["1:true"]);
+  });
+
+  it("a logical fact retracted explicitly keeps its flag: its activation's loss does not withdraw it again", () => {
+    const s1 = run(rules, eavs([1, "p/a", true]));
+    const withdrawn: unknown[] = [];
+    const s2 = s1.retract(eavs([1, "p/b", true])).fire();
+    const s3 = s2.retract(eavs([1, "p/a", true])).fire({ onWithdraw: (fs) => withdrawn.push(...fs) });
+    expect(s3.lastFire?.retracted).toEqual([eav(1, "p/a", true)]);
+    expect(withdrawn).toEqual([]);
+    expect(attr(s1.retract(eavs([1, "p/a", true])).fire(), "p/b")).toEqual([]);
+  });
+
+  it("retracted and re-inserted in one fire, across old values", () => {
+    const s1 = run(rules, eavs([1, "p/x", 1], [2, "p/x", 2]));
+    const s2 = s1.retract(eavs([1, "p/x", 1])).insert(eavs([1, "p/x", 1])).retract(eavs([2, "p/x", 2])).fire();
+    expect(attr(s2, "p/x")).toEqual(["1:1"]);
+    expect(attr(s1, "p/x")).toEqual(["1:1", "2:2"]);
+    expect(attr(s1.retract(eavs([1, "p/x", 1])).fire(), "p/x")).toEqual(["2:2"]);
+    expect(attr(s2.retract(eavs([1, "p/x", 1])).fire(), "p/x")).toEqual([]);
+  });
+});

@@ -22,13 +22,16 @@
  * - An activation is its rule's last join token when that join feeds only the terminal (memory.ts),
  *   and the agenda keeps a stack per (salience, rule) (agenda.ts): Manners makes and cancels millions.
  * - On a big memory an update pays cache misses (~14 per change, join 100k, cold; callgrind) and
- *   instructions (~4.6k per change) alike, so it avoids reads and calls it does not need: entries
+ *   instructions (~4.3k per change) alike, so it avoids reads and calls it does not need: entries
  *   keep their value's key (FactEntry.vkey, read for join keys and constant tests), a retraction
  *   reads the caller's equal EAV, the network's strings are internalized, the journal is
  *   monomorphic and never copied, integer keys live in pages (keymap.ts), one lookup by attribute
- *   finds a fact's index and alpha nodes (wm.ts, AttrIndex; docs/ARCHITECTURE.md). No clear gain
+ *   finds a fact's index and alpha nodes (wm.ts, AttrIndex; docs/ARCHITECTURE.md), a first
+ *   pattern's join pairs facts with the root token directly, and removals journal less (an
+ *   unconditional entry no token holds keeps no RETRACTED flag; removeTree). No clear gain
  *   measured: a token caching its join key, an entry keeping its entity's key (8 B), bigger pages,
- *   reading a join key at the nearest join on its variable instead of where it is bound.
+ *   reading a join key at the nearest join on its variable instead of where it is bound, finding
+ *   the first 16 attributes' indexes by an identity scan before the Map.
  * - A big load allocates nothing per fact beyond its entry and tokens: no iterator results, no
  *   one-item bucket arrays, no growing copies (pages, a report list sized up front); join 100k,
  *   sampling heap profiler: 164 -> 85 MB allocated by the load's fire (issue 7).
@@ -49,7 +52,7 @@ import { jfield, NO_JOURNAL, type Journal } from "./journal.js";
 import { EngineState } from "./state.js";
 import type { FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
-import { Activation, FactEntry, JoinToken, linkToken, matchOf, Token, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
+import { Activation, FactEntry, JoinToken, linkToken, matchOf, Token, unlinkFromEntry, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
 import { keyOf, sameKey } from "./keys.js";
 import type { AttrIndex } from "./wm.js";
 import { bindingsAt, factKey, tokenKey, varAt } from "./read.js";
@@ -110,6 +113,7 @@ function makeAnchors(): readonly unknown[] {
 
 class Fire implements Rt {
   readonly mem: readonly unknown[];
+  readonly root: Token;
   readonly net: NetworkCore;
   private readonly agenda = new Agenda();
   private readonly listener: Listener | undefined;
@@ -162,6 +166,7 @@ class Fire implements Rt {
     readonly j: Journal,
   ) {
     this.mem = state.mem;
+    this.root = state.root;
     this.net = state.net;
     // with no journal every object counts as new: no journal entry is ever wanted
     this.born = j === NO_JOURNAL ? -1 : state.lastId;
@@ -422,7 +427,12 @@ class Fire implements Rt {
   private removeEntry(e: FactEntry, reason: "explicit" | "withdrawn", probe: unknown = e.fact, ix?: AttrIndex | null): void {
     const net = this.net;
     const wm = this.state.wm;
-    this.setState(e, (e.uncond ? UNCOND_STATE : 0) | RETRACTED);
+    // An unconditional entry that no token holds is reachable after this only from lists that
+    // skip unconditional entries anyway (an activation's logical inserts, the TMS queues) and from
+    // older versions (through the index cell, journaled below), so its RETRACTED flag would never
+    // be read: not writing it saves a journal entry for most retractions (an attribute no rule
+    // reads, a fact no pattern matched; join 100k update, callgrind, issue 7).
+    if (e.tokens !== null || e.state !== UNCOND_STATE) this.setState(e, (e.uncond ? UNCOND_STATE : 0) | RETRACTED);
     const at = ix !== undefined ? ix : wm.indexed(probe) ? wm.index(probe.a) : null;
     if (at !== null) at.remove(this.j, keyOf((probe as EAV).e), e);
     else wm.remove(this.j, e, probe);
@@ -541,10 +551,28 @@ class Fire implements Rt {
   }
 
   removeToken(t: Token): void {
-    const node = this.net.nodes[t.node] as BetaNode;
-    for (const c of node.children) c.leftRemove(this, t);
-    for (let c = t.child; c !== null; c = t.child) this.removeToken(c);
-    unlinkToken(this.j, t, this.born);
+    this.removeTree(t, false);
+  }
+
+  /**
+   * Removes `t` and its descendants. `withParent`: `t`'s parent is being removed too, so `t` stays
+   * on the parent's list of children (the list dies with the parent, and no older version sees a
+   * change): the children of a removed token are not unlinked one by one from it, which cost a
+   * journal entry per removed child and reads of its siblings (join 100k update, callgrind, issue
+   * 7). Why it is safe: a token's node children forget it (leftRemove) before its children go, so no
+   * node adds a child to it or removes one while they are walked; nothing reads a removed token's
+   * list of children afterwards. Tested by test/rules/remove-tree.test.ts.
+   */
+  private removeTree(t: Token, withParent: boolean): void {
+    const children = (this.net.nodes[t.node] as BetaNode).children;
+    for (let i = 0; i < children.length; i++) (children[i] as BetaNode).leftRemove(this, t);
+    for (let c = t.child; c !== null; ) {
+      const next = c.next;
+      this.removeTree(c, true);
+      c = next;
+    }
+    if (withParent) unlinkFromEntry(this.j, t, this.born);
+    else unlinkToken(this.j, t, this.born);
     if (t instanceof Activation) this.activationGone(t);
   }
 

@@ -265,6 +265,16 @@ export function unlinkToken(j: Journal, t: Token, born: number): void {
       next.prev = prev;
     }
   }
+  unlinkFromEntry(j, t, born);
+}
+
+/**
+ * Unlinks a token from its entry's token list only (nothing for a token that holds no entry), for
+ * a token removed with its parent: the parent's list of children goes with the parent, so
+ * unlinking from it would only cost journal entries and reads of the siblings (engine.ts,
+ * `removeTree`). Mutates (journaled).
+ */
+export function unlinkFromEntry(j: Journal, t: Token, born: number): void {
   const e = t.data;
   if (e instanceof FactEntry) {
     const jt = t as JoinToken;

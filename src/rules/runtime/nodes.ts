@@ -44,6 +44,8 @@ export interface VarLoc {
 export interface Rt {
   readonly j: Journal;
   readonly mem: readonly unknown[];
+  /** The root token (level 0, the empty match): the one left token of a join whose parent is the root. */
+  readonly root: Token;
   /** Creates a child token of `parent` at `node` and propagates it to the node's children. */
   emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): Token;
   /** Removes a token and everything that depends on it. */
@@ -208,10 +210,17 @@ export class JoinNode extends AlphaFed {
     bucketRemove(rt.j, (rt.mem[this.id] as JoinMem).left, this.lkey(rt, t), t);
   }
   override rightAdd(rt: Rt, e: FactEntry): void {
+    if (this.rootParent) {
+      // the one left token is the root token (it arrives before any fact): no key is computed and
+      // no bucket is looked up under the empty tuple's string key, a string-keyed Map probe per
+      // fact (join 100k update, callgrind, issue 7; test/rules/root-children.test.ts)
+      rt.emit(this, rt.root, e.fact, e);
+      return;
+    }
     const m = rt.mem[this.id] as JoinMem;
     const k = this.rkey(rt, e);
     if (this.wm !== null) rt.wmArrived(this, e);
-    else if (!this.rootParent) bucketAdd(rt.j, m.right, k, e);
+    else bucketAdd(rt.j, m.right, k, e);
     const b = m.left.get(k);
     if (b === undefined) return;
     const one = bucketSingle(b);

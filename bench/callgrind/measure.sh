@@ -6,9 +6,9 @@ set -e
 here=$(cd "$(dirname "$0")" && pwd)
 mode=$1; dist=$(cd "$2" && pwd); warm=$3; meas=$4; size=${5:-100000}
 case $mode in
-  store-update) per=$((5000 * meas)) ;;
+  store-update) per=$((size / 20 * meas)) ;;
   store-tiny) per=$((6000 * meas)) ;;
-  session) per=5000 ;;
+  session) per=$((size / 20)) ;;
   engine) per=$((size / 10 * meas)) ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac

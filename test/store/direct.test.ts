@@ -75,8 +75,11 @@ const arbId = fc.oneof({ weight: 6, arbitrary: fc.nat(ENTITIES - 1).map((i) => `
 /** A map's identity: an id, or none at all (a new entity). */
 const arbMapId = fc.oneof({ weight: 6, arbitrary: arbId }, { weight: 1, arbitrary: fc.constant("none") });
 const arbEid = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: ENTITIES }) }, { weight: 1, arbitrary: fc.constantFrom(99, -1, "tmp") });
+/** Literal tempids for entity maps' `eav/eid` and ref values: backward, forward and self references. */
+const arbTempid = fc.constantFrom("ta", "tb", -2, "tmp");
 const arbRefValue = fc.oneof(
   { weight: 4, arbitrary: arbEid },
+  { weight: 2, arbitrary: arbTempid },
   { weight: 3, arbitrary: arbId.map((id) => ["x/id", id]) },
   { weight: 1, arbitrary: fc.constant(["x/n", 1]) }, // not unique: an error
   { weight: 1, arbitrary: fc.constant({ "x/n": 5 }) }, // a nested map
@@ -96,9 +99,10 @@ const arbEntry = fc.oneof(
   {
     weight: 5,
     arbitrary: fc
-      .tuple(arbMapId, fc.uniqueArray(arbAttrValue, { maxLength: 3, selector: (x) => x[0] }), fc.boolean())
-      .map(([id, avs, idFirst]) => {
+      .tuple(arbMapId, fc.uniqueArray(arbAttrValue, { maxLength: 3, selector: (x) => x[0] }), fc.boolean(), fc.option(arbTempid, { freq: 3 }))
+      .map(([id, avs, idFirst, tempid]) => {
         const m: Record<string, unknown> = {};
+        if (tempid !== null) m["eav/eid"] = tempid;
         if (idFirst && id !== "none") m["x/id"] = id;
         for (const [a, v] of avs) m[a] = v;
         if (!idFirst && !("x/id" in m) && id !== "none") m["x/id"] = id;
@@ -117,13 +121,18 @@ describe("direct front end", () => {
   it("gives what the op pipeline gives on session-shaped transactions", () => {
     let direct = 0;
     let total = 0;
+    // transactions with an entity map under a literal tempid that the direct front end ran
+    let tempidsDirect = 0;
     fc.assert(
       fc.property(fc.array(fc.tuple(arbTx, fc.constantFrom("tx", "add", "retract") as fc.Arbitrary<"tx" | "add" | "retract">, arbRedundantFor), { minLength: 1, maxLength: 4 }), (txs) => {
         let store = seeded();
         for (const [tx, mode, redundantFor] of txs) {
           const options = redundantFor === null ? {} : { redundantFor };
           total++;
-          if (runDirect(store, { kind: "input", input: tx, mode }, redundantFor ?? undefined) !== undefined) direct++;
+          if (runDirect(store, { kind: "input", input: tx, mode }, redundantFor ?? undefined) !== undefined) {
+            direct++;
+            if (tx.some((x) => typeof x === "object" && x !== null && !Array.isArray(x) && "eav/eid" in x)) tempidsDirect++;
+          }
           const fast = attempt(() => (mode === "tx" ? transact(store, tx, options) : transactFacts(store, tx, mode, options)));
           const slow = attempt(() => transactByOps(store, tx, mode, options));
           expect(view(fast)).toEqual(view(slow));
@@ -134,6 +143,7 @@ describe("direct front end", () => {
     );
     // the generator must reach the direct front end, or this test compares the op pipeline with itself
     expect(direct / total).toBeGreaterThan(0.1);
+    expect(tempidsDirect / total).toBeGreaterThan(0.02);
   });
 
   it("gives what the op pipeline gives on the differential test's transactions", () => {
@@ -161,10 +171,16 @@ describe("direct front end", () => {
     expect(takes([2, "x/n", 3], "retract")).toBe(true);
     expect(takes([["db/add", 1, "x/n", 3], ["db/retract", 2, "x/tags", "t0"]], "tx")).toBe(true);
     expect(runDirect(s, { kind: "ops", ops: [{ kind: "retract", e: 2, a: "x/n", v: 1, path: "" }] }, undefined)).toBeDefined();
-    // a tempid, an explicit eid above the store's, a nested map, a card-many array, an error: the
-    // op pipeline's
     expect(takes([{ "x/id": "new", "x/n": 1 }, { "x/n": 2 }, {}])).toBe(true);
-    expect(takes([{ "eav/eid": "t", "x/n": 1 }])).toBe(false);
+    // a map under a literal tempid, and ref values naming it after it (a load's shape)
+    expect(takes([{ "eav/eid": "t", "x/id": "new", "x/n": 1 }, { "x/ref": "t" }, { "eav/eid": -2, "x/refs": "t" }])).toBe(true);
+    // a forward reference, a tempid's second map, a ref to an empty map's tempid, a tempid in an
+    // EAV, an explicit eid above the store's, a nested map, a card-many array, an error: the op
+    // pipeline's
+    expect(takes([{ "x/ref": "t" }, { "eav/eid": "t", "x/n": 1 }])).toBe(false);
+    expect(takes([{ "eav/eid": "t", "x/n": 1 }, { "eav/eid": "t", "x/u": "u7" }])).toBe(false);
+    expect(takes([{ "eav/eid": "t" }, { "x/ref": "t" }])).toBe(false);
+    expect(takes([["t", "x/n", 1]])).toBe(false);
     expect(takes([[99, "x/n", 1]])).toBe(false);
     expect(takes([{ "x/id": "id1", "x/part": { "x/n": 1 } }])).toBe(false);
     expect(takes([{ "x/id": "id1", "x/tags": ["a", "b"] }])).toBe(false);

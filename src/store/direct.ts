@@ -24,7 +24,7 @@
  * fronts on generated transactions.
  */
 import { EavError } from "../errors.js";
-import { ALL, EAV, EID, TRANSIENT, isAttribute, isKeyword, isLookupRef, isPlainObject, isTripleShape, isValue, type Attribute, type Eid, type InputMode, type TxOp, type Value } from "../eav/index.js";
+import { ALL, EAV, EID, GeneratedTempid, TRANSIENT, isAttribute, isKeyword, isLookupRef, isPlainObject, isTempid, isTripleShape, isValue, type Attribute, type Eid, type InputMode, type TxOp, type Value } from "../eav/index.js";
 import type { AttrInfo } from "./schema.js";
 import type { Store } from "./store.js";
 import { TxRun } from "./run.js";
@@ -203,7 +203,7 @@ class DirectWalk {
   }
 }
 
-/** A tempid written by a caller: a string or a negative integer (not a generated one). */
+/** A tempid written by a caller (not one the op pipeline generates for a nested map). */
 function isLiteralTempid(x: unknown): x is string | number {
-  return typeof x === "string" || (typeof x === "number" && Number.isSafeInteger(x) && x < 0);
+  return isTempid(x) && !(x instanceof GeneratedTempid);
 }

@@ -2,22 +2,26 @@
  * One benchmark cell (workload x size x variant), run in its own child process so that every
  * variant starts from a fresh heap, memory figures belong to it alone, and a crash or a runaway
  * peer cannot take the others down. The runner (bench/run.ts) starts it as
- *   node --expose-gc --import tsx bench/cell.ts '<CellRequest JSON>' <result file>
+ *   node --expose-gc bench/.cache/js/bench/cell.js '<CellRequest JSON>' <result file>
  * and reads the {@link CellResult} it writes to the result file.
  *
- * Every run is checked; a wrong answer ends the cell as "wrong" and its time is never reported.
- * A warm-up run (checked, untimed) comes first unless it takes longer than WARMUP_COUNTS_MS, in
- * which case JIT warm-up is negligible and it is counted as the first measured run. A join cell
- * warms up at least twice (its update step is short: its code was still tiering up in the second
- * run), more at small sizes (see JOIN_WARMUPS_MIN).
+ * A cell runs in one of two modes. "time" makes the timed runs. Every run is checked; a wrong
+ * answer ends the cell as "wrong" and its time is never reported. A warm-up run (checked, untimed)
+ * comes first unless it takes longer than WARMUP_COUNTS_MS, in which case JIT warm-up is negligible
+ * and it is counted as the first measured run. A join cell warms up at least twice (its update step
+ * is short: its code was still tiering up in the second run), more at small sizes (see
+ * JOIN_WARMUPS_MIN). A timed cell forces no full GC and reports no memory figures.
  *
- * Memory, for the join: the peak RSS is read after the first run (V8 keeps the heap as large as it
- * grew, so a later read would add the runs up); the retained heap, which needs forced full GCs, is
- * measured in one more load after the measured runs. Full GCs make V8 drop optimized code and type
- * feedback whose hidden classes died (`--trace-deopt`: "wrong map", then "insufficient type
- * feedback" after the next natural mark-compact): when the warm-up measured the heap, up to three
- * of the measured runs after it ran on deoptimized code (issue 7, fifth session: the engine's 100k
- * update 85-94 ms in those runs against 12-14 in the others).
+ * "memory" (the join only; the runner starts it in a second process for each join cell that ran
+ * ok) makes one checked, untimed run in a process that runs nothing else: see {@link joinMemory}.
+ * Why a process of its own: a retained heap needs forced full GCs, and in the timed process they
+ * cost twice. Before the timed runs, they made V8 drop optimized code and type feedback whose
+ * hidden classes died (`--trace-deopt`: "wrong map", then "insufficient type feedback" after the
+ * next natural mark-compact): when the warm-up measured the heap, up to three of the measured runs
+ * after it ran on deoptimized code (issue 7, fifth session: the engine's 100k update 85-94 ms in
+ * those runs against 12-14 in the others). After the timed runs, the baseline could still hold the
+ * last timed run's structures (something in V8 kept them reachable), so the difference undercounted
+ * (the plain floor came out at -0.15 MB at 100k, 16.6 MB with a baseline in a fresh process).
  */
 import { writeFileSync } from "node:fs";
 import {
@@ -47,6 +51,11 @@ export interface CellRequest {
   readonly warmup: boolean;
   /** Stop adding runs once this many milliseconds have been spent (0: no limit). */
   readonly budgetMs: number;
+  /**
+   * "time": the timed runs, no memory figures; "memory" (join only): one checked run measuring the
+   * retained heap and the peak RSS, no times (`runs`, `warmup` and `budgetMs` are not read).
+   */
+  readonly mode: "time" | "memory";
 }
 
 const WARMUP_COUNTS_MS = 5_000;
@@ -63,8 +72,6 @@ interface Timed {
   /** Milliseconds per phase for one run. */
   readonly ms: readonly number[];
   readonly firings?: Readonly<Record<string, number>>;
-  /** The process's peak RSS when this run ended (read in the first run only). */
-  readonly peakRssBytes?: number;
 }
 
 async function mannersRun(variant: MannersVariant, data: MannersData): Promise<Timed> {
@@ -77,7 +84,7 @@ async function mannersRun(variant: MannersVariant, data: MannersData): Promise<T
   return { ms: [ms], ...(firings === undefined ? {} : { firings: { ...firings } }) };
 }
 
-async function joinRun(variant: JoinVariant, data: JoinData, readPeak: boolean): Promise<Timed> {
+async function joinRun(variant: JoinVariant, data: JoinData): Promise<Timed> {
   const run = await variant.create(data);
   collectBeforeStep();
   const load = await timeMs(() => run.load());
@@ -86,45 +93,111 @@ async function joinRun(variant: JoinVariant, data: JoinData, readPeak: boolean):
   const update = await timeMs(() => run.update());
   assertSameSet("step 2 (1% changes + fire)", data.expected2, await run.discounts());
   run.dispose?.();
-  return { ms: [load, update], ...(readPeak ? { peakRssBytes: peakRss() } : {}) };
+  return { ms: [load, update] };
 }
 
 /**
- * Heap retained after step 1 with the run alive: the variant's store or network plus the change
- * list it holds for step 2 (1% of the datoms); its step-1 input is released by load() where it can
- * be. Forces full GCs, so it runs after the timed runs; step 2 is not run (checked, never timed).
+ * The size of the primer run a memory cell makes before its baseline (see {@link joinMemory}):
+ * the smallest N whose answers are not empty (2 customers, 18 orders, 100 datoms; one discount
+ * after each step), so the primer goes through the rule's firing paths too.
  */
-async function joinRetained(variant: JoinVariant, data: JoinData): Promise<number> {
-  const before = retainedHeap();
+const PRIMER_N = 20;
+
+/**
+ * One checked join run (load, check, update, check), untimed, returning nothing: loads the
+ * variant's code before a memory baseline. Throws WrongAnswer on a wrong answer.
+ */
+async function joinPrimer(variant: JoinVariant): Promise<void> {
+  const data = generateJoin(PRIMER_N);
   const run = await variant.create(data);
   await run.load();
-  const retained = retainedHeap() - before;
-  assertSameSet("step 1 (load + fire)", data.expected1, await run.discounts());
+  assertSameSet("primer step 1 (load + fire)", data.expected1, await run.discounts());
+  await run.update();
+  assertSameSet("primer step 2 (changes + fire)", data.expected2, await run.discounts());
   run.dispose?.();
-  return retained;
 }
 
 /**
- * Runs one cell: its runs, checks and figures. Returns the result; never throws (failures are
- * reported in `status`). `variant` overrides the registry's lookup of `req.variant` (tests use it
- * to prove that a wrong answer is reported as such).
- * @example await runCell({ workload: "join", size: 1000, variant: "plain", runs: 1, warmup: false, budgetMs: 0 })
+ * The join's memory figures, from the one measured run of a process that ran nothing before it
+ * but a primer run at N = PRIMER_N (called once per process). The primer loads what a variant
+ * pays once, not per datom: its modules, parsed rules and compiled network, the bytecode of its
+ * paths (about 3.5 MB for our entries: without the primer, our 1k figures were 835 / 724 B per
+ * datom against the plain floor's 43). Whatever of the primer stays reachable is at most its 100
+ * datoms' structures, where a baseline after the timed runs could hold a whole earlier run.
+ *
+ * Baseline: heap and RSS after forced GC, with the data and expected answers generated. Then
+ * create + load; the peak RSS is read before any forced GC; the retained heap is the heap after
+ * forced GC minus the baseline: the variant's store or network plus the change list it holds for
+ * step 2 (1% of the datoms); its step-1 input is released by load() where it can be. Then the
+ * step-1 answer is checked, step 2 runs and is checked (a wrong answer fails the cell here too),
+ * and the peak RSS is read again (the larger read is reported). Throws WrongAnswer on a wrong
+ * answer. Nothing is timed.
+ */
+async function joinMemory(variant: JoinVariant, data: JoinData): Promise<MemoryFigures> {
+  await joinPrimer(variant);
+  forceGc();
+  const baselineRssBytes = process.memoryUsage().rss;
+  const before = process.memoryUsage().heapUsed;
+  const run = await variant.create(data);
+  await run.load();
+  const loadPeak = peakRss();
+  const retainedBytes = retainedHeap() - before;
+  assertSameSet("step 1 (load + fire)", data.expected1, await run.discounts());
+  await run.update();
+  assertSameSet("step 2 (1% changes + fire)", data.expected2, await run.discounts());
+  const peakRssBytes = Math.max(loadPeak, peakRss());
+  run.dispose?.();
+  const datoms = 5 * (data.customers.length + data.orders.length);
+  return { retainedBytes, retainedBytesPerDatom: retainedBytes / datoms, peakRssBytes, baselineRssBytes };
+}
+
+/** How a thrown error ends a cell: a wrong answer, code not there yet, or an error (its stack's top). */
+function failure(e: unknown): CellStatus {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof WrongAnswer) return { kind: "wrong", message };
+  if (e instanceof Unavailable) return { kind: "unavailable", message };
+  return { kind: "error", message: e instanceof Error && e.stack !== undefined ? e.stack.split("\n").slice(0, 6).join("\n") : message };
+}
+
+type CellBase = Pick<CellResult, "workload" | "size" | "variant" | "runsRequested" | "side">;
+
+/**
+ * Runs one cell: its runs, checks and figures (see the header for the two modes). Returns the
+ * result; never throws (failures are reported in `status`). `variant` overrides the registry's
+ * lookup of `req.variant` (tests use it to prove that a wrong answer is reported as such).
+ * @example await runCell({ workload: "join", size: 1000, variant: "plain", runs: 1, warmup: false, budgetMs: 0, mode: "time" })
  */
 export async function runCell(req: CellRequest, override?: MannersVariant | JoinVariant): Promise<CellResult> {
-  const base = { workload: req.workload, size: req.size, variant: req.variant, runsRequested: req.runs };
   const variant = override ?? findVariant(req.workload, req.variant);
-  const side = variant?.side ?? "peer";
+  const base: CellBase = { workload: req.workload, size: req.size, variant: req.variant, runsRequested: req.runs, side: variant?.side ?? "peer" };
   if (variant === undefined) {
-    return { ...base, side, status: { kind: "error", message: `unknown variant ${req.variant}` }, phases: [], inputDigest: "" };
+    return { ...base, status: { kind: "error", message: `unknown variant ${req.variant}` }, phases: [], inputDigest: "" };
   }
-  let one: (readPeak: boolean) => Promise<Timed>;
-  // the join's retained heap, measured after the timed runs (see joinRetained)
-  let retained: (() => Promise<number>) | undefined;
+  if (req.mode === "time") return timedCell(req, variant, base);
+  if (req.workload !== "join") {
+    return { ...base, status: { kind: "error", message: `no memory mode for ${req.workload}` }, phases: [], inputDigest: "" };
+  }
+  return memoryCell(req.size, variant as JoinVariant, base);
+}
+
+/** A cell in "memory" mode: the join's memory figures (joinMemory), no phases. Never throws. */
+async function memoryCell(size: number, variant: JoinVariant, base: CellBase): Promise<CellResult> {
+  const data = generateJoin(size);
+  try {
+    const memory = await joinMemory(variant, data);
+    return { ...base, status: { kind: "ok" }, phases: [], memory, inputDigest: data.digest };
+  } catch (e) {
+    return { ...base, status: failure(e), phases: [], inputDigest: data.digest };
+  }
+}
+
+/** A cell in "time" mode: warm-ups, measured runs, checks; no memory figures. Never throws. */
+async function timedCell(req: CellRequest, variant: MannersVariant | JoinVariant, base: CellBase): Promise<CellResult> {
+  let one: () => Promise<Timed>;
   let phaseNames: string[];
   let units: number[];
   let unitNames: string[];
   let inputDigest: string;
-  let baselineRss = 0;
   if (req.workload === "manners") {
     const data = loadManners(req.size);
     one = () => mannersRun(variant as MannersVariant, data);
@@ -134,10 +207,7 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
     inputDigest = data.digest;
   } else {
     const data = generateJoin(req.size);
-    forceGc();
-    baselineRss = process.memoryUsage().rss;
-    one = (m) => joinRun(variant as JoinVariant, data, m);
-    retained = () => joinRetained(variant as JoinVariant, data);
+    one = () => joinRun(variant as JoinVariant, data);
     phaseNames = ["step 1: load + fire", "step 2: 1% changes + fire"];
     units = [5 * req.size, data.changes.length];
     unitNames = ["datom", "change"];
@@ -145,32 +215,25 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
   }
   const runs: number[][] = phaseNames.map(() => []);
   const record = (t: Timed): void => t.ms.forEach((ms, i) => runs[i]?.push(ms));
-  let peakRssBytes: number | undefined;
-  let retainedBytes: number | undefined;
   let firings: Readonly<Record<string, number>> | undefined;
   let status: CellStatus = { kind: "ok" };
   let note: string | undefined;
   const started = Date.now();
   try {
-    let first = true;
     if (req.warmup) {
-      const w = await one(true);
-      peakRssBytes = w.peakRssBytes;
+      const w = await one();
       firings = w.firings;
-      first = false;
       if ((w.ms.reduce((a, b) => a + b, 0)) > WARMUP_COUNTS_MS) {
         record(w);
         note = "warm-up run counted (longer than 5 s)";
       } else if (req.workload === "join") {
         const warmStarted = Date.now();
-        for (let n = 1; n < JOIN_WARMUPS_MIN || (n < JOIN_WARMUPS_MAX && Date.now() - warmStarted < JOIN_WARMUP_MS); n++) await one(false);
+        for (let n = 1; n < JOIN_WARMUPS_MIN || (n < JOIN_WARMUPS_MAX && Date.now() - warmStarted < JOIN_WARMUP_MS); n++) await one();
       }
     }
     while ((runs[0]?.length ?? 0) < req.runs) {
-      const r = await one(first);
-      if (first) peakRssBytes = r.peakRssBytes;
+      const r = await one();
       firings ??= r.firings;
-      first = false;
       record(r);
       const spent = Date.now() - started;
       if (req.budgetMs > 0 && spent > req.budgetMs && (runs[0]?.length ?? 0) < req.runs) {
@@ -178,12 +241,8 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
         break;
       }
     }
-    if (retained !== undefined) retainedBytes = await retained();
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (e instanceof WrongAnswer) status = { kind: "wrong", message };
-    else if (e instanceof Unavailable) status = { kind: "unavailable", message };
-    else status = { kind: "error", message: e instanceof Error && e.stack !== undefined ? e.stack.split("\n").slice(0, 6).join("\n") : message };
+    status = failure(e);
   }
   const ok = status.kind === "ok";
   const phases: Phase[] = phaseNames.map((name, i) => ({
@@ -192,21 +251,10 @@ export async function runCell(req: CellRequest, override?: MannersVariant | Join
     units: units[i] ?? 1,
     unit: unitNames[i] ?? "unit",
   }));
-  let memoryFigures: MemoryFigures | undefined;
-  if (ok && retainedBytes !== undefined && peakRssBytes !== undefined) {
-    memoryFigures = {
-      retainedBytes,
-      retainedBytesPerDatom: retainedBytes / (5 * req.size),
-      peakRssBytes,
-      baselineRssBytes: baselineRss,
-    };
-  }
   return {
     ...base,
-    side,
     status,
     phases,
-    ...(memoryFigures === undefined ? {} : { memory: memoryFigures }),
     ...(note === undefined ? {} : { note }),
     ...(firings === undefined || !ok ? {} : { firings }),
     inputDigest,

@@ -210,6 +210,34 @@ export interface CellResult {
 }
 
 /**
+ * A timed cell's result with the figures of its memory run (a second process, see bench/cell.ts)
+ * merged in. Returns a new result; neither argument changes. An ok memory run adds its `memory`;
+ * a wrong answer or an error there fails the cell (status prefixed "memory run: ", times dropped,
+ * as for any failed cell); a memory run stopped by the time limit leaves the timed result with a note.
+ * @example withMemory(timedResult, memoryResult).memory?.retainedBytesPerDatom
+ */
+export function withMemory(timed: CellResult, memory: CellResult): CellResult {
+  const s = memory.status;
+  switch (s.kind) {
+    case "ok":
+      return memory.memory === undefined ? timed : { ...timed, memory: memory.memory };
+    case "wrong":
+    case "error":
+      return { ...timed, status: { kind: s.kind, message: `memory run: ${s.message}` }, phases: timed.phases.map((p) => ({ ...p, runsMs: [] })) };
+    case "unavailable":
+    case "timeout": {
+      const note = `memory run ${s.kind === "timeout" ? "timed out" : "not available"}: ${s.message}`;
+      return { ...timed, note: timed.note === undefined ? note : `${timed.note}; ${note}` };
+    }
+    default: {
+      // exhaustive (assertNever lives in src/, which this module does not import)
+      const unknown: never = s;
+      throw new Error(`unexpected cell status ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
  * A short stable digest (FNV-1a, 32 bits, hex) of a string, for showing that inputs are identical.
  * @example digest("abc") // "1a47e90b"
  */

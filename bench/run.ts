@@ -31,7 +31,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CellRequest } from "./cell.js";
 import type { CellResult } from "./harness.js";
-import { fmtMs, stats } from "./harness.js";
+import { fmtBytes, fmtMs, stats, withMemory } from "./harness.js";
 import { JOIN_VARIANTS, MANNERS_VARIANTS } from "./registry.js";
 import { measuredBuild } from "./ours/modules.js";
 import { MANNERS_SIZES } from "./workloads/manners.js";
@@ -127,12 +127,12 @@ function plan(o: Options): CellRequest[] {
   const joinSizes = o.sizes?.filter((n) => n >= 10 && n % 10 === 0) ?? (o.quick ? [1000] : [1000, 10_000, 100_000]);
   for (const size of mannersSizes) {
     for (const [key, v] of MANNERS_VARIANTS) {
-      if (selected(o.only, "manners", key, v.side)) cells.push({ workload: "manners", size, variant: key, runs, warmup, budgetMs });
+      if (selected(o.only, "manners", key, v.side)) cells.push({ workload: "manners", size, variant: key, runs, warmup, budgetMs, mode: "time" });
     }
   }
   for (const size of joinSizes) {
     for (const [key, v] of JOIN_VARIANTS) {
-      if (selected(o.only, "join", key, v.side)) cells.push({ workload: "join", size, variant: key, runs, warmup, budgetMs });
+      if (selected(o.only, "join", key, v.side)) cells.push({ workload: "join", size, variant: key, runs, warmup, budgetMs, mode: "time" });
     }
   }
   return cells;
@@ -155,9 +155,12 @@ function compileHarness(): void {
   if (r.status !== 0) throw new Error(`compiling the benchmark harness failed:\n${r.stdout}${r.stderr}`);
 }
 
-/** Runs one cell in a child process; a crash, a kill or a timeout becomes an error result. */
+/**
+ * Runs one cell in a child process; a crash, a kill or a timeout becomes an error result.
+ * `profileDir` (--cpu-prof) is given for timed cells only.
+ */
 function runChild(req: CellRequest, dir: string, timeoutMs: number, profileDir: string | undefined): CellResult {
-  const file = join(dir, `${req.workload}-${req.size}-${req.variant}.json`);
+  const file = join(dir, `${req.workload}-${req.size}-${req.variant}-${req.mode}.json`);
   // One folder per cell: node writes one profile per thread (the biggest is the main thread; tsx's
   // loader runs in a worker thread of its own).
   const prof = profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", join(profileDir, `${req.workload}-${req.size}-${req.variant}`)];
@@ -189,8 +192,19 @@ function runChild(req: CellRequest, dir: string, timeoutMs: number, profileDir: 
   }
 }
 
+/**
+ * A timed cell, and for a join cell that ran ok its memory run in a second child process that runs
+ * nothing else (bench/cell.ts says why), merged into one result. The memory run is never profiled.
+ */
+function runCellAndMemory(req: CellRequest, dir: string, timeoutMs: number, profileDir: string | undefined): CellResult {
+  const timed = runChild(req, dir, timeoutMs, profileDir);
+  if (req.workload !== "join" || timed.status.kind !== "ok") return timed;
+  return withMemory(timed, runChild({ ...req, mode: "memory" }, dir, timeoutMs, undefined));
+}
+
 function progress(i: number, n: number, req: CellRequest, r: CellResult): string {
   const times = r.phases.map((p) => (p.runsMs.length > 0 ? `${p.name.split(":")[0]} ${fmtMs(stats(p.runsMs).median)}` : "")).filter((s) => s !== "");
+  if (r.memory !== undefined) times.push(`retained ${r.memory.retainedBytesPerDatom.toFixed(0)} B/datom, peak RSS ${fmtBytes(r.memory.peakRssBytes)}`);
   return `[${i}/${n}] ${req.workload} ${req.size} ${req.variant}: ${r.status.kind}${times.length > 0 ? ` (${times.join(", ")})` : ""}`;
 }
 
@@ -242,7 +256,7 @@ function runAll(o: Options): Saved {
   const t0 = Date.now();
   try {
     cells.forEach((req, i) => {
-      const r = runChild(req, dir, timeoutMs, o.cpuProf ? PROFILE_DIR : undefined);
+      const r = runCellAndMemory(req, dir, timeoutMs, o.cpuProf ? PROFILE_DIR : undefined);
       results.push(r);
       process.stderr.write(`${progress(i + 1, cells.length, req, r)}\n`);
     });

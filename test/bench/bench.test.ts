@@ -2,13 +2,13 @@
 // wrong answers (so a wrong engine can never be timed as a pass), and the peers answer correctly.
 import { describe, expect, it } from "vitest";
 import { runCell, type CellRequest } from "../../bench/cell.js";
-import { WrongAnswer, assertSameSet, prng, stats, type CellResult } from "../../bench/harness.js";
+import { WrongAnswer, assertSameSet, gcAvailable, prng, stats, withMemory, type CellResult } from "../../bench/harness.js";
 import { joinTable, problems, verdict } from "../../bench/report.js";
 import { plainJoin } from "../../bench/peers/plain-join.js";
 import { CUSTOMER_ATTRS, ORDER_ATTRS, expectedDiscounts, generateJoin, type JoinVariant } from "../../bench/workloads/join.js";
 import { loadManners, verifySeating, type MannersData, type Seat } from "../../bench/workloads/manners.js";
 
-const joinReq = (variant: string): CellRequest => ({ workload: "join", size: 1000, variant, runs: 1, warmup: false, budgetMs: 0 });
+const joinReq = (variant: string, mode: CellRequest["mode"] = "time"): CellRequest => ({ workload: "join", size: 1000, variant, runs: 1, warmup: false, budgetMs: 0, mode });
 
 /** A correct seating found by plain depth-first search, independent of any engine. */
 function seatByHand(data: MannersData): Seat[] {
@@ -90,42 +90,65 @@ describe("join workload data", () => {
   });
 });
 
+const dropsOne: JoinVariant = {
+  name: "drops one discount",
+  side: "peer",
+  async create(data) {
+    const run = await plainJoin.create(data);
+    return { ...run, discounts: async () => new Set([...(await run.discounts())].slice(1)) };
+  },
+};
+
+/** Right after step 1, wrong after step 2 (ignores the changes) once its data has more than 100 datoms (past the primer). */
+const ignoresChanges: JoinVariant = {
+  name: "ignores changes",
+  side: "peer",
+  async create(data) {
+    const run = await plainJoin.create(data);
+    return data.orders.length > 18 ? { ...run, update: () => undefined } : run;
+  },
+};
+
 describe("cells", () => {
-  it("times a correct variant and reports its figures", async () => {
+  it("times a correct variant and reports no memory figures (those come from a memory run)", async () => {
     const r = await runCell(joinReq("plain"));
     expect(r.status).toEqual({ kind: "ok" });
     expect(r.phases.map((p) => [p.name, p.runsMs.length, p.units])).toEqual([
       ["step 1: load + fire", 1, 5000],
       ["step 2: 1% changes + fire", 1, 50],
     ]);
-    expect(r.memory?.peakRssBytes).toBeGreaterThan(0);
+    expect(r.memory).toBeUndefined();
   });
 
-  it("reports a wrong answer as a failure and never times it", async () => {
-    const dropsOne: JoinVariant = {
-      name: "drops one discount",
-      side: "peer",
-      async create(data) {
-        const run = await plainJoin.create(data);
-        return { ...run, discounts: async () => new Set([...(await run.discounts())].slice(1)) };
-      },
-    };
-    const r = await runCell(joinReq("broken"), dropsOne);
+  it("measures memory in memory mode: no times, the figures of one run, a peak RSS above the baseline", async () => {
+    const r = await runCell(joinReq("plain", "memory"));
+    expect(r.status).toEqual({ kind: "ok" });
+    expect(r.phases).toEqual([]);
+    expect(r.memory?.retainedBytesPerDatom).toBeCloseTo((r.memory?.retainedBytes ?? NaN) / 5000);
+    expect(r.memory?.peakRssBytes).toBeGreaterThanOrEqual(r.memory?.baselineRssBytes ?? Infinity);
+  });
+
+  // Heap figures need forced GCs (node --expose-gc, as the runner starts cells; vitest does not).
+  it.runIf(gcAvailable())("measures a positive retained heap for the plain floor (with --expose-gc)", async () => {
+    const r = await runCell(joinReq("plain", "memory"));
+    expect(r.memory?.retainedBytes).toBeGreaterThan(0);
+  });
+
+  it.each(["time", "memory"] as const)("reports a wrong answer as a failure and never times it (%s mode)", async (mode) => {
+    const r = await runCell(joinReq("broken", mode), dropsOne);
     expect(r.status.kind).toBe("wrong");
     expect(r.phases.every((p) => p.runsMs.length === 0)).toBe(true);
+    expect(r.memory).toBeUndefined();
   });
 
-  it("reports a step-2 mistake too (a variant that ignores changes)", async () => {
-    const ignoresChanges: JoinVariant = {
-      name: "ignores changes",
-      side: "peer",
-      async create(data) {
-        const run = await plainJoin.create(data);
-        return { ...run, update: () => undefined };
-      },
-    };
-    const r = await runCell(joinReq("stale"), ignoresChanges);
+  it.each(["time", "memory"] as const)("reports a step-2 mistake too (a variant that ignores changes, %s mode)", async (mode) => {
+    const r = await runCell(joinReq("stale", mode), ignoresChanges);
     expect(r.status).toMatchObject({ kind: "wrong", message: expect.stringMatching(/^step 2/) });
+  });
+
+  it("has no memory mode for Manners", async () => {
+    const r = await runCell({ workload: "manners", size: 16, variant: "nools", runs: 1, warmup: false, budgetMs: 0, mode: "memory" });
+    expect(r.status).toEqual({ kind: "error", message: "no memory mode for manners" });
   });
 
   it("runs the peers correctly at N = 1000", async () => {
@@ -135,7 +158,7 @@ describe("cells", () => {
   });
 
   it("runs nools' own Manners 16 and verifies its seating", async () => {
-    const r = await runCell({ workload: "manners", size: 16, variant: "nools", runs: 1, warmup: false, budgetMs: 0 });
+    const r = await runCell({ workload: "manners", size: 16, variant: "nools", runs: 1, warmup: false, budgetMs: 0, mode: "time" });
     expect(r.status).toEqual({ kind: "ok" });
   });
 });
@@ -204,6 +227,28 @@ describe("report", () => {
   it("fails when variants did not see the same input", () => {
     const a = cell("a", "peer", { kind: "ok" }, [1], [1]);
     expect(verdict([a, { ...a, variant: "b", inputDigest: "y" }], false)).toMatchObject({ inputsIdentical: false, exitCode: 1 });
+  });
+
+  describe("withMemory (a memory run merged into its timed cell)", () => {
+    const timed = cell("plain", "peer", { kind: "ok" }, [1, 2, 3], [0.5, 0.5, 0.5]);
+    const memory = { retainedBytes: 5000, retainedBytesPerDatom: 1, peakRssBytes: 3, baselineRssBytes: 2 };
+    const memRun = (status: CellResult["status"]): CellResult => ({ ...timed, status, phases: [], ...(status.kind === "ok" ? { memory } : {}) });
+
+    it("adds an ok run's figures and keeps the times", () => {
+      expect(withMemory(timed, memRun({ kind: "ok" }))).toEqual({ ...timed, memory });
+    });
+
+    it("fails the cell on a wrong answer in the memory run and drops its times", () => {
+      const r = withMemory(timed, memRun({ kind: "wrong", message: "step 2: m" }));
+      expect(r.status).toEqual({ kind: "wrong", message: "memory run: step 2: m" });
+      expect(r.phases.map((p) => p.runsMs)).toEqual([[], []]);
+      expect(r.memory).toBeUndefined();
+    });
+
+    it("keeps the times, with a note, when the memory run timed out", () => {
+      const r = withMemory({ ...timed, note: "n" }, memRun({ kind: "timeout", message: "stopped after 1 s" }));
+      expect(r).toEqual({ ...timed, note: "n; memory run timed out: stopped after 1 s" });
+    });
   });
 
   it("never shows times for a wrong answer, and lists the failure", () => {

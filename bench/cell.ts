@@ -13,15 +13,17 @@
  * JOIN_WARMUPS_MIN). A timed cell forces no full GC and reports no memory figures.
  *
  * "memory" (the join only; the runner starts it in a second process for each join cell that ran
- * ok) makes one checked, untimed run in a process that runs nothing else: see {@link joinMemory}.
- * Why a process of its own: a retained heap needs forced full GCs, and in the timed process they
- * cost twice. Before the timed runs, they made V8 drop optimized code and type feedback whose
+ * ok) makes a small primer run and one measured run, both checked and untimed, in a process that
+ * runs nothing else: see {@link joinMemory}. Why a process of its own: a retained heap needs forced
+ * full GCs and a baseline where nothing of an earlier run is alive, which the timed process cannot
+ * give either before or after its timed runs. Before them, they made V8 drop optimized code and type feedback whose
  * hidden classes died (`--trace-deopt`: "wrong map", then "insufficient type feedback" after the
  * next natural mark-compact): when the warm-up measured the heap, up to three of the measured runs
  * after it ran on deoptimized code (issue 7, fifth session: the engine's 100k update 85-94 ms in
  * those runs against 12-14 in the others). After the timed runs, the baseline could still hold the
  * last timed run's structures (something in V8 kept them reachable), so the difference undercounted
- * (the plain floor came out at -0.15 MB at 100k, 16.6 MB with a baseline in a fresh process).
+ * (the plain floor came out at -0.15 MB at 100k in one run, 16.6 MB in another; 16.7 MB, 35 B per
+ * datom, in the memory process).
  */
 import { writeFileSync } from "node:fs";
 import {
@@ -121,7 +123,7 @@ async function joinPrimer(variant: JoinVariant): Promise<void> {
  * The join's memory figures, from the one measured run of a process that ran nothing before it
  * but a primer run at N = PRIMER_N (called once per process). The primer loads what a variant
  * pays once, not per datom: its modules, parsed rules and compiled network, the bytecode of its
- * paths (about 3.5 MB for our entries: without the primer, our 1k figures were 835 / 724 B per
+ * paths (about 2.5 MB for our entries: without the primer, our 1k figures were 835 / 724 B per
  * datom against the plain floor's 43). Whatever of the primer stays reachable is at most its 100
  * datoms' structures, where a baseline after the timed runs could hold a whole earlier run.
  *

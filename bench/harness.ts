@@ -176,16 +176,20 @@ export interface Phase {
   readonly unit: string;
 }
 
-/** Memory figures of a cell, measured in its own fresh child process. */
+/**
+ * Memory figures of a join cell, measured in a process of their own that makes one checked run
+ * after a primer run at N = 20 (bench/cell.ts, joinMemory) and no timed runs.
+ */
 export interface MemoryFigures {
   /** Heap retained after step 1 minus heap before it, both after forced GC, divided by datoms. */
   readonly retainedBytesPerDatom: number;
   readonly retainedBytes: number;
-  /** Peak RSS of the child process over all its runs. */
+  /** Peak RSS of the memory process: its primer, its load and its update (read before and after its forced GCs; the larger). */
   readonly peakRssBytes: number;
   /**
-   * RSS of the child once the workload's data is generated (after forced GC), before the variant
-   * runs: the harness's share of the peak (node, tsx, the data and the expected answers).
+   * RSS of the memory process at the baseline (after forced GC), before the measured run: the
+   * harness's share of the peak (node, the harness, the variant's code loaded by the primer, the
+   * data and the expected answers).
    */
   readonly baselineRssBytes: number;
 }

@@ -108,7 +108,7 @@ export function joinTable(results: readonly CellResult[], names: ReadonlyMap<str
   return table(rows);
 }
 
-/** The memory table: heap retained per datom after step 1 (forced GC) and the child's peak RSS. */
+/** The memory table: heap retained per datom after step 1 (forced GC) and the memory process's peak RSS (bench/cell.ts, joinMemory). */
 export function memoryTable(results: readonly CellResult[], names: ReadonlyMap<string, string>): string {
   const rows: string[][] = [["N", "variant", "status", "retained heap", "bytes/datom", "peak RSS", "RSS before run"]];
   for (const r of results.filter((x) => x.workload === "join")) {

@@ -2,7 +2,9 @@
  * The benchmark runner: `npm run bench` (full) and `npm run bench:quick` (CI: small sizes,
  * correctness only). Runs every cell (workload x size x variant) in its own child process, one
  * after another (the machine has 2 cores: parallel cells would measure each other), then prints
- * the tables. Exits 1 when any answer is wrong or any cell errs, 0 otherwise; entries of our engine
+ * the tables. A join cell that ran ok gets a second child process, its memory run (one checked,
+ * untimed run measuring the retained heap and the peak RSS; bench/cell.ts says why apart); its
+ * figures are merged into the cell's result, and a wrong answer there fails the cell. Exits 1 when any answer is wrong or any cell errs, 0 otherwise; entries of our engine
  * whose modules have not landed are reported "not available yet" (exit 1 with --strict).
  *
  * Flags:
@@ -21,7 +23,7 @@
  *                      `npm run bench` builds first); see bench/ours/modules.ts
  *   --cpu-prof         write V8 CPU profiles per cell to bench/.cache/profiles/<cell>/ (open the
  *                      largest, the main thread's, in Chrome DevTools); profiling slows the run,
- *                      so its times are not comparable
+ *                      so its times are not comparable; memory runs are not profiled
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -301,8 +303,9 @@ async function main(): Promise<number> {
     if (results.some((r) => r.workload === "join")) {
       out.push("", "EAV join: step 1 = load 5N datoms + fire; step 2 = 0.05N changes + fire (derived set checked after each step)");
       out.push("ratios are variant / ours (session, engine): above 1x the variant is slower than ours", joinTable(results, names));
-      out.push("", "Memory (join): heap retained after step 1 with forced GC (fresh process), peak RSS of the cell's process;");
-      out.push("'RSS before run' is the harness's share: node, the harness, the generated data and the expected answers", memoryTable(results, names));
+      out.push("", "Memory (join), from a second process per cell (a 20-entity primer run, then one checked load + update, untimed):");
+      out.push("heap retained after step 1 (forced GC before and after), peak RSS of that process; 'RSS before run' is the");
+      out.push("harness's share: node, the harness, the variant's code, the generated data and the expected answers", memoryTable(results, names));
       out.push("", "Targets of issue 7 (informational; CI asserts no timing)", targets(results));
     }
     out.push("", `inputs identical across variants (digest per workload and size): ${v.inputsIdentical ? "yes" : "NO"}`);

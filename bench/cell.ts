@@ -22,7 +22,7 @@
  * after it ran on deoptimized code (issue 7, fifth session: the engine's 100k update 85-94 ms in
  * those runs against 12-14 in the others). After the timed runs, the baseline could still hold the
  * last timed run's structures (something in V8 kept them reachable), so the difference undercounted
- * (the plain floor came out at -0.15 MB at 100k in one run, 16.6 MB in another; 16.7 MB, 35 B per
+ * (the plain floor came out at -0.15 MB at 100k in one run, 16.6 MB in another; about 17 MB, 35 B per
  * datom, in the memory process).
  */
 import { writeFileSync } from "node:fs";
@@ -31,7 +31,6 @@ import {
   WrongAnswer,
   assertSameSet,
   collectBeforeStep,
-  forceGc,
   peakRss,
   retainedHeap,
   timeMs,
@@ -137,9 +136,8 @@ async function joinPrimer(variant: JoinVariant): Promise<void> {
  */
 async function joinMemory(variant: JoinVariant, data: JoinData): Promise<MemoryFigures> {
   await joinPrimer(variant);
-  forceGc();
+  const before = retainedHeap();
   const baselineRssBytes = process.memoryUsage().rss;
-  const before = process.memoryUsage().heapUsed;
   const run = await variant.create(data);
   await run.load();
   const loadPeak = peakRss();

@@ -3,6 +3,7 @@
  * and the result table. Workloads and peers import it; it imports nothing from src/ so that the
  * peers keep running whatever state the engine is in.
  */
+import { getHeapSpaceStatistics } from "node:v8";
 
 // ---------------------------------------------------------------- where things are
 
@@ -97,10 +98,23 @@ export function collectBeforeStep(): void {
   void gc({ type: "minor", execution: "sync" });
 }
 
-/** Heap in use after a forced GC, in bytes (an estimate without `--expose-gc`). */
+/** V8's heap spaces that hold machine code (compiled by the JIT), not objects. */
+const CODE_SPACES: ReadonlySet<string> = new Set(["code_space", "code_large_object_space"]);
+
+/**
+ * Heap in use after a forced GC, in bytes, less the JIT's machine code (an estimate without
+ * `--expose-gc`). Forces full GCs; changes nothing else. Code is left out: it is a one-off cost
+ * that depends on when the JIT tiers up, not on the data, and the code spaces' used size moved by
+ * up to ~250 KB between processes making the same 1k run (json-rules-engine: 49-263 KB, with V8's
+ * code statistics the same), more than the plain floor's whole 1k figure (~190 KB, all of it in old
+ * space). Measured in issue 7's sixth session.
+ */
 export function retainedHeap(): number {
   forceGc();
-  return process.memoryUsage().heapUsed;
+  const code = getHeapSpaceStatistics()
+    .filter((s) => CODE_SPACES.has(s.space_name))
+    .reduce((sum, s) => sum + s.space_used_size, 0);
+  return process.memoryUsage().heapUsed - code;
 }
 
 /** Peak resident set size of this process so far, in bytes. */
@@ -181,7 +195,7 @@ export interface Phase {
  * after a primer run at N = 20 (bench/cell.ts, joinMemory) and no timed runs.
  */
 export interface MemoryFigures {
-  /** Heap retained after step 1 minus heap before it, both after forced GC, divided by datoms. */
+  /** Heap retained after step 1 minus heap before it, both after forced GC and less JIT code (see retainedHeap), divided by datoms. */
   readonly retainedBytesPerDatom: number;
   readonly retainedBytes: number;
   /** Peak RSS of the memory process: its primer, its load and its update (read before and after its forced GCs; the larger). */

@@ -198,7 +198,7 @@ export interface MemoryFigures {
   /** Heap retained after step 1 minus heap before it, both after forced GC and less JIT code (see retainedHeap), divided by datoms. */
   readonly retainedBytesPerDatom: number;
   readonly retainedBytes: number;
-  /** Peak RSS of the memory process: its primer, its load and its update (read before and after its forced GCs; the larger). */
+  /** Peak RSS of the memory process up to the end of its load (before its forced GCs), or of its update where that went higher. */
   readonly peakRssBytes: number;
   /**
    * RSS of the memory process at the baseline (after forced GC), before the measured run: the

@@ -8,6 +8,8 @@ export default defineConfig({
     // focused runs (`npx vitest run test/x`) skip it to stay fast.
     typecheck: { tsconfig: "./tsconfig.json", include: ["test/**/*.test.ts"] },
     testTimeout: 30_000,
+    // forced GCs for the tests of the benchmark's memory figures (test/bench), as the runner's cells
+    execArgv: ["--expose-gc"],
     // the JSON report lets .ci/run print the plain "N passed, N failed" closing line
     reporters: ["default", ["json", { outputFile: ".vitest/results.json" }]],
   },

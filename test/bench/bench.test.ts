@@ -128,7 +128,7 @@ describe("cells", () => {
     expect(r.memory?.peakRssBytes).toBeGreaterThanOrEqual(r.memory?.baselineRssBytes ?? Infinity);
   });
 
-  // Heap figures need forced GCs (node --expose-gc, as the runner starts cells; vitest does not).
+  // Heap figures need forced GCs: node --expose-gc, as the runner starts cells and vitest.config.ts its workers.
   it.runIf(gcAvailable())("measures a positive retained heap for the plain floor (with --expose-gc)", async () => {
     const r = await runCell(joinReq("plain", "memory"));
     expect(r.memory?.retainedBytes).toBeGreaterThan(0);

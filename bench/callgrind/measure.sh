@@ -1,6 +1,6 @@
 #!/bin/bash
 # Instructions and simulated cache misses per change of one step of the join workload (README.md).
-# usage: bench/callgrind/measure.sh <mode> <distDir> <warm> <measured> [entities]   (SYMBOLS=1: per function)
+# usage: bench/callgrind/measure.sh <mode> <distDir> <warm> <measured> [entities]   (SYMBOLS=1: per function; TOP=n rows)
 # entities: the workload's size (default 100000; the engine mode counts per change at any size)
 set -e
 here=$(cd "$(dirname "$0")" && pwd)

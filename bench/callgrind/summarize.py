@@ -1,6 +1,6 @@
 """Per-change totals of a callgrind_annotate listing (stdin): by class, or by function with a perf map.
-usage: callgrind_annotate out | python3 summarize.py <changes> [perf-PID.map]"""
-import bisect, re, sys
+usage: callgrind_annotate out | python3 summarize.py <changes> [perf-PID.map]   (TOP=n: rows per function, default 40)"""
+import bisect, os, re, sys
 
 changes = int(sys.argv[1])
 code = []
@@ -44,5 +44,5 @@ for line in sys.stdin:
 
 show = [e for e in ("Ir", "D1mr", "D1mw", "DLmr", "DLmw") if e in events]
 print(f"{'':>8}" + "".join(f"{e:>9}" for e in show) + "   per change")
-for key, v in sorted(rows.items(), key=lambda kv: -kv[1][events.index("Ir")])[: 40 if code else 10]:
+for key, v in sorted(rows.items(), key=lambda kv: -kv[1][events.index("Ir")])[: int(os.environ.get("TOP", 40)) if code else 10]:
     print(f"{'':>8}" + "".join(f"{v[events.index(e)] / changes:9.1f}" for e in show) + f"   {key[:100]}")

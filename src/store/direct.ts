@@ -24,7 +24,7 @@
  * fronts on generated transactions.
  */
 import { EavError } from "../errors.js";
-import { ALL, EAV, EID, GeneratedTempid, TRANSIENT, isAttribute, isKeyword, isLookupRef, isPlainObject, isTempid, isTripleShape, isValue, type Attribute, type Eid, type InputMode, type TxOp, type Value } from "../eav/index.js";
+import { EAV, EID, GeneratedTempid, isKeyword, isLookupRef, isPlainObject, isTempid, isTripleShape, isValue, type Attribute, type Eid, type InputMode, type TxOp, type Value } from "../eav/index.js";
 import type { AttrInfo } from "./schema.js";
 import type { Store } from "./store.js";
 import { TxRun } from "./run.js";
@@ -32,8 +32,8 @@ import { TxRun } from "./run.js";
 /** What the direct front end may run: input of `transact`/`transactFacts`, or built ops. */
 export type DirectSource = { readonly kind: "ops"; readonly ops: readonly TxOp[] } | { readonly kind: "input"; readonly input: unknown; readonly mode: InputMode };
 
-/** Cells of a walk's cache of checked attributes (a power of two; the arrays below are literals). */
-const RECENT = 8;
+/** Cells of a walk's cache of checked attributes (a power of two). */
+const RECENT = 16;
 
 /** Gives up the direct front end (caught below; never escapes). */
 class GiveUp {}
@@ -65,8 +65,8 @@ export function runDirect(store: Store, source: DirectSource, redundantFor: Read
 class DirectWalk {
   private readonly maxEid: number;
   /** Attributes checked already and their infos, by a small hash of the name (see {@link info}). */
-  private readonly recentAttrs: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
-  private readonly recentInfos: Array<AttrInfo | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  private readonly recentAttrs: Array<string | undefined> = new Array<string | undefined>(RECENT).fill(undefined);
+  private readonly recentInfos: Array<AttrInfo | undefined> = new Array<AttrInfo | undefined>(RECENT).fill(undefined);
   /** The literal tempids entity maps of this walk defined, and their eids (see {@link entityMap}). */
   private tempidEids: Map<string | number, Eid> | undefined = undefined;
 
@@ -170,13 +170,13 @@ class DirectWalk {
   private info(a0: unknown): AttrInfo {
     // EDN input (a rule file's action) writes attributes as keywords: they mean their names
     const a = isKeyword(a0) ? a0.name : a0;
-    if (typeof a !== "string") throw GIVE_UP;
-    // the attributes checked last: the maps of one transaction mostly repeat a few keys
-    const k = a.length & (RECENT - 1);
+    if (typeof a !== "string" || a.length === 0) throw GIVE_UP;
+    // the attributes checked last: the maps of one transaction mostly repeat a few keys, whose
+    // lengths alone collided (the join's `order/amount` and `order/status`)
+    const k = (a.charCodeAt(a.length - 1) + a.charCodeAt(a.length >> 1) + a.length) & (RECENT - 1);
     if (this.recentAttrs[k] === a) return this.recentInfos[k]!;
-    const info = this.store.schema.info(a);
-    // declared idents were checked when the schema was built
-    if (!info.declared && (!isAttribute(a) || a === EID || a === ALL || a === TRANSIENT)) throw GIVE_UP;
+    const info = this.store.schema.plainInfo(a);
+    if (info === undefined) throw GIVE_UP;
     this.recentAttrs[k] = a;
     this.recentInfos[k] = info;
     return info;

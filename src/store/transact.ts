@@ -42,7 +42,7 @@ export interface TxReport {
  * after.entity(tempids.get("ann")!) // { "eav/eid": 1, "person/name": "Ann" }
  */
 export function transact(store: Store, input: unknown, options: TxOptions = {}): TxReport {
-  return run(store, { kind: "input", input, mode: "tx" }, { redundantFor: options.redundantFor });
+  return run(store, { kind: "input", input, mode: "tx" }, runOptions(undefined, options.redundantFor));
 }
 
 /** Options of one transaction. */
@@ -62,7 +62,7 @@ export interface TxOptions {
  * @example transactFacts(store, [{ "person/email": "ann@example.com", "person/name": "Ann" }], "add").added
  */
 export function transactFacts(store: Store, facts: unknown, mode: "add" | "retract", options: TxOptions = {}): TxReport {
-  return run(store, { kind: "input", input: facts, mode }, { redundantFor: options.redundantFor });
+  return run(store, { kind: "input", input: facts, mode }, runOptions(undefined, options.redundantFor));
 }
 
 /**
@@ -73,7 +73,7 @@ export function transactFacts(store: Store, facts: unknown, mode: "add" | "retra
  * @example transactOps(store, [{ kind: "retractEntity", e: 5, path: "[0]" }]).retracted
  */
 export function transactOps(store: Store, ops: readonly TxOp[]): TxReport {
-  return run(store, { kind: "ops", ops }, {});
+  return run(store, { kind: "ops", ops }, runOptions(undefined, undefined));
 }
 
 /**
@@ -82,18 +82,27 @@ export function transactOps(store: Store, ops: readonly TxOp[]): TxReport {
  * upserts when `predict` is false.
  */
 export function transactByOps(store: Store, input: unknown, mode: "tx" | "add" | "retract", options: TxOptions = {}, predict = true): TxReport {
-  return run(store, { kind: "input", input, mode }, { redundantFor: options.redundantFor, direct: false, predict });
+  return run(store, { kind: "input", input, mode }, runOptions(undefined, options.redundantFor, false, predict));
 }
 
-/** How {@link run} runs a transaction (the defaults: the direct front end and predictions on). */
+/** How {@link run} runs a transaction. */
 interface RunOptions {
   /** A `TxBatch`'s edit token (see there). */
-  readonly edit?: object;
-  readonly redundantFor?: ReadonlySet<Attribute> | undefined;
+  readonly edit: object | undefined;
+  readonly redundantFor: ReadonlySet<Attribute> | undefined;
   /** False: the op pipeline alone (tests compare the two fronts). */
-  readonly direct?: boolean;
+  readonly direct: boolean;
   /** False: retries one tempid at a time, without predicted upserts (tests compare both). */
-  readonly predict?: boolean;
+  readonly predict: boolean;
+}
+
+/**
+ * The options of one {@link run}, always of one shape: objects of several shapes (`{}`, `{ edit }`,
+ * `{ redundantFor }`) made `run` deoptimise on "wrong map" during a session's fire, which then ran
+ * it unoptimised for its remaining transactions (`--trace-deopt`, issue 7, sixth session).
+ */
+function runOptions(edit: object | undefined, redundantFor: ReadonlySet<Attribute> | undefined, direct = true, predict = true): RunOptions {
+  return { edit, redundantFor, direct, predict };
 }
 
 /**
@@ -110,7 +119,7 @@ const CHUNK_OPS = 4096;
 function run(store: Store, source: DirectSource, how: RunOptions): TxReport {
   const { edit, redundantFor } = how;
   // input whose entities are all known runs without ops (direct.ts); the rest, and any error, here
-  const directRun = how.direct !== false ? runDirect(store, source, redundantFor) : undefined;
+  const directRun = how.direct ? runDirect(store, source, redundantFor) : undefined;
   if (directRun !== undefined) return report(store, directRun, edit);
   const nested = store.options.txConflictsMode !== "ignore";
   let whole: Prepared | undefined = source.kind === "ops" ? prepare(source.ops, store.schema, true, nested, 0) : undefined;
@@ -119,7 +128,7 @@ function run(store: Store, source: DirectSource, how: RunOptions): TxReport {
   let next: number | undefined;
   // the upserts the store before predicts, pinned from the first retry on (see `predictUpserts`);
   // null once one was wrong: then the retries go one tempid at a time, as DataScript's do
-  let predicted: Map<Tempid, Eid> | undefined | null = how.predict !== false ? undefined : null;
+  let predicted: Map<Tempid, Eid> | undefined | null = how.predict ? undefined : null;
   let unpredicted: { readonly seed: Map<Tempid, Eid>; readonly next: number; readonly upserted: Map<Tempid, Eid> } | undefined;
   for (;;) {
     const attempt = new TxRun(store, seed, next, redundantFor, predicted ?? undefined);
@@ -216,11 +225,11 @@ export class TxBatch {
 
   /** {@link transactOps} in the batch. `store` is spent: read the report's `after` instead. */
   transactOps(store: Store, ops: readonly TxOp[]): TxReport {
-    return run(store, { kind: "ops", ops }, { edit: this.edit });
+    return run(store, { kind: "ops", ops }, runOptions(this.edit, undefined));
   }
 
   /** {@link transactFacts} in the batch. `store` is spent: read the report's `after` instead. */
   transactFacts(store: Store, facts: unknown, mode: "add" | "retract"): TxReport {
-    return run(store, { kind: "input", input: facts, mode }, { edit: this.edit });
+    return run(store, { kind: "input", input: facts, mode }, runOptions(this.edit, undefined));
   }
 }

@@ -16,7 +16,7 @@
  * when the fire reaches its fixpoint, after which the engine fires again so that what they supported
  * is withdrawn, until no transient is left.
  */
-import { TRANSIENT, eavKey, isEav, type Attribute, type EAV, type Eid, type TxOp } from "../eav/index.js";
+import { TRANSIENT, isEav, valueEquals, type Attribute, type EAV, type Eid, type TxOp } from "../eav/index.js";
 import { TxBatch, createStore, transact, transactFacts, type Store, type StoreOptions, type SchemaInput, type TxReport } from "../store/index.js";
 import {
   compileRules,
@@ -153,20 +153,20 @@ export class Session {
     const state: FireState = { store: this.store, batch: new TxBatch(), derived: new Set(this.derived), transients: [...this.pendingTransients] };
     const maxFirings = call.maxFirings ?? options.maxFirings;
     const listener = call.listener ?? options.listener;
-    // Facts truth maintenance took out of the store during this fire. If the engine puts one back
-    // (a later queued insert of the same fact, e.g. the caller's upsert of a derived fact queued
-    // after a retraction that withdrew it), it goes back into the store too: see
+    // Facts truth maintenance took out of the store during this fire, by entity. If the engine puts
+    // one back (a later queued insert of the same fact, e.g. the caller's upsert of a derived fact
+    // queued after a retraction that withdrew it), it goes back into the store too: see
     // test/session/one-truth.property.test.ts, "withdrawn, then re-asserted in the same fire".
-    const withdrawn = new Set<string>();
-    // the entities of those facts: every insert is checked, and a number lookup first spares the
-    // key string of the common case, an insert on an entity that lost nothing
-    const withdrawnEids = new Set<unknown>();
+    // Every insert is checked: by entity first (a number lookup), then over that entity's few
+    // withdrawn facts; a key string per fact cost about 250 instructions per change of the
+    // benchmark's update in string building and hashing (issue 7, sixth session).
+    const withdrawn = new Map<unknown, EAV[]>();
     const fireOptions = {
       ...(maxFirings === undefined ? {} : { maxFirings }),
       listener: reconcilingListener(listener, (fact) => {
-        if (withdrawn.size === 0 || !isEav(fact) || !withdrawnEids.has(fact.e) || fact.a === TRANSIENT) return;
+        if (withdrawn.size === 0 || !isEav(fact) || fact.a === TRANSIENT) return;
         const f = fact as EAV; // facts in working memory carry resolved eids
-        if (withdrawn.delete(eavKey(f)) && !state.store.has(f)) {
+        if (takeFact(withdrawn, f) && !state.store.has(f)) {
           state.store = state.batch.transactOps(state.store, [{ kind: "add", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" }]).after;
         }
       }),
@@ -176,8 +176,7 @@ export class Session {
         for (const f of facts) {
           if (isEav(f) && f.a !== TRANSIENT) {
             ops.push({ kind: "retract", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" });
-            withdrawn.add(eavKey(f as EAV));
-            withdrawnEids.add(f.e);
+            putFact(withdrawn, f as EAV);
           }
         }
         if (ops.length > 0) state.store = state.batch.transactOps(state.store, ops).after;
@@ -257,6 +256,32 @@ function reconcilingListener(user: Listener | undefined, onInserted: (fact: unkn
   if (user?.activationCancelled) l.activationCancelled = (r, b) => user.activationCancelled?.(r, b);
   if (user?.fired) l.fired = (r, b) => user.fired?.(r, b);
   return l;
+}
+
+/** Mutates `byEntity`: adds `f` under its entity unless an equal fact is there. */
+function putFact(byEntity: Map<unknown, EAV[]>, f: EAV): void {
+  const list = byEntity.get(f.e);
+  if (list === undefined) byEntity.set(f.e, [f]);
+  else if (indexOfFact(list, f) < 0) list.push(f);
+}
+
+/** Mutates `byEntity`: removes the fact equal to `f`; true when there was one. */
+function takeFact(byEntity: Map<unknown, EAV[]>, f: EAV): boolean {
+  const list = byEntity.get(f.e);
+  if (list === undefined) return false;
+  const i = indexOfFact(list, f);
+  if (i < 0) return false;
+  if (list.length === 1) byEntity.delete(f.e);
+  else list.splice(i, 1);
+  return true;
+}
+
+function indexOfFact(list: readonly EAV[], f: EAV): number {
+  for (let i = 0; i < list.length; i++) {
+    const g = list[i]!;
+    if (g.a === f.a && valueEquals(g.v, f.v)) return i;
+  }
+  return -1;
 }
 
 function defaultFactType(f: unknown): string | undefined {

@@ -188,6 +188,11 @@ export function targets(results: readonly CellResult[]): string {
     check(`join update 100k, ${v}, per change`, perUnit(v, 100_000, 1), 5, us);
     check(`join update flatness ${v}: per-change cost 100k / 10k`, perUnit(v, 100_000, 1) / perUnit(v, 10_000, 1), 1.3, (x) => `${x.toFixed(2)}x`);
   }
+  // the same ratio for the peers (no target): how much of it is the machine's memory hierarchy,
+  // which slows every implementation once 100k entities no longer fit in its caches
+  const peers = [...new Set(results.filter((r) => r.workload === "join" && r.side === "peer").map((r) => r.variant))];
+  const ratios = peers.map((v) => [v, perUnit(v, 100_000, 1) / perUnit(v, 10_000, 1)] as const).filter(([, x]) => Number.isFinite(x));
+  if (ratios.length > 0) lines.push(`  [ ref ] join update per-change cost 100k / 10k of the peers (no target): ${ratios.map(([v, x]) => `${v} ${x.toFixed(2)}x`).join(", ")}`);
   for (const v of ["ours-engine", "ours-session"]) {
     const mem = find(results, "join", 100_000, v)?.memory;
     check(`memory 100k ${v}, retained bytes per datom`, mem?.retainedBytesPerDatom ?? NaN, 250, (x) => `${x.toFixed(0)} B`);

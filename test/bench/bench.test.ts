@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { runCell, type CellRequest } from "../../bench/cell.js";
 import { WrongAnswer, assertSameSet, gcAvailable, prng, stats, withMemory, type CellResult } from "../../bench/harness.js";
-import { joinTable, problems, verdict } from "../../bench/report.js";
+import { joinTable, problems, targets, verdict } from "../../bench/report.js";
 import { plainJoin } from "../../bench/peers/plain-join.js";
 import { CUSTOMER_ATTRS, ORDER_ATTRS, expectedDiscounts, generateJoin, type JoinVariant } from "../../bench/workloads/join.js";
 import { loadManners, verifySeating, type MannersData, type Seat } from "../../bench/workloads/manners.js";
@@ -222,6 +222,20 @@ describe("report", () => {
   ] as const)("exit code with %s", (_what, statuses, side, strict, code) => {
     const results = statuses.map((s, i) => cell(`v${i}`, side, s, [], []));
     expect(verdict(results, strict).exitCode).toBe(code);
+  });
+
+  it("checks flatness against the target and shows the peers' own 100k / 10k ratio beside it", () => {
+    const at = (c: CellResult, size: number, units: number): CellResult => ({ ...c, size, phases: c.phases.map((p, i) => (i === 1 ? { ...p, units } : p)) });
+    const ok = { kind: "ok" } as const;
+    // per change: ours 1.0 us at 10k (500 changes in 0.5 ms), 1.2 us at 100k; plain 0.2 and 0.8 us
+    const text = targets([
+      at(cell("ours-engine", "ours", ok, [1], [0.5]), 10_000, 500),
+      at(cell("ours-engine", "ours", ok, [1], [6]), 100_000, 5000),
+      at(cell("plain", "peer", ok, [1], [0.1]), 10_000, 500),
+      at(cell("plain", "peer", ok, [1], [4]), 100_000, 5000),
+    ]);
+    expect(text).toContain("[ met ] join update flatness ours-engine: per-change cost 100k / 10k: 1.20x (target <= 1.30x)");
+    expect(text).toContain("[ ref ] join update per-change cost 100k / 10k of the peers (no target): plain 4.00x");
   });
 
   it("fails when variants did not see the same input", () => {

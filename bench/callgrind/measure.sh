@@ -10,6 +10,7 @@ case $mode in
   store-tiny) per=$((6000 * meas)) ;;
   session) per=$((size / 20)) ;;
   engine) per=$((size / 10 * meas)) ;;
+  engine-cold) per=$((size / 20)) ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
 out=$(mktemp /tmp/callgrind.XXXXXX)

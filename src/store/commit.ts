@@ -27,15 +27,23 @@ export function commit(run: TxRun, edit?: object): Committed {
   const base = run.store.indexes;
   const added: EAV[] = [];
   const retracted: EAV[] = [];
-  const eids: Eid[] = [];
-  const records: Array<EntityRecord | undefined> = [];
-  for (const w of run.touched) {
+  // made on the first change, as literals: arrays grown by `push` from empty start at 17 cells
+  let eids: Eid[] | undefined;
+  let records: Array<EntityRecord | undefined> | undefined;
+  const touched = run.touched ?? NO_WORK;
+  for (let i = 0; i < touched.length; i++) {
+    const w = touched[i]!;
     const rec = recordAfter(w, added, retracted);
     if (rec === w.base) continue;
-    eids.push(w.eid);
-    records.push(rec);
+    if (eids === undefined) {
+      eids = [w.eid];
+      records = [rec];
+    } else {
+      eids.push(w.eid);
+      records!.push(rec);
+    }
   }
-  const eav = records.length === 0 ? base.eav : base.eav.withChanges(eids, records, edit);
+  const eav = eids === undefined ? base.eav : base.eav.withChanges(eids, records!, edit);
   const maxEid = Math.max(base.maxEid, run.maxExplicit, run.next - 1);
   if (added.length === 0 && retracted.length === 0) {
     return { indexes: maxEid === base.maxEid ? base : { ...base, maxEid }, added, retracted };
@@ -200,6 +208,9 @@ function oneManyRecord(w: WorkEntity, base: EntityRecord | undefined, added: EAV
 }
 
 const NO_ATTRS: readonly Attribute[] = [];
+const NO_WORK: readonly WorkEntity[] = [];
+/** The redundant adds of a transaction that has none (shared: a report's lists are never written). */
+const NO_EAVS: EAV[] = [];
 
 /**
  * The slot of a card-many attribute after the run (see record.ts: one value as itself, two or
@@ -338,7 +349,7 @@ function vaeAfter(base: VaeIndex, work: VaeWork, edit: object | undefined): VaeI
  */
 export function redundantAdds(run: TxRun): EAV[] {
   const candidates = run.redundant;
-  if (candidates.length === 0) return [];
+  if (candidates === undefined) return NO_EAVS;
   const before = run.store;
   const schema = before.schema;
   const out: EAV[] = [];

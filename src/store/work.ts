@@ -198,13 +198,14 @@ export class AvWork {
 }
 
 const NO_CHANGES: ReadonlyMap<Attribute, ReadonlyMap<unknown, Eid | null>> = new Map();
+const NO_EIDS: readonly Eid[] = [];
 
 /** Overlay of the VAE index: per target, the ref changes of the tx in order. */
 export class VaeWork {
   /** Per target its changes (targets new in the tx, a load's, by offset: see {@link EidTable})... */
   private readonly logs: EidTable<RefChange[]>;
-  /** ...and the targets in the order first changed. */
-  readonly targets: Eid[] = [];
+  /** ...and the targets in the order first changed (made on the first: most transactions change no ref). */
+  private targetList: Eid[] | undefined = undefined;
 
   /** `firstFresh`: the first eid the transaction may hand out. */
   constructor(
@@ -212,6 +213,11 @@ export class VaeWork {
     firstFresh: number,
   ) {
     this.logs = new EidTable(firstFresh);
+  }
+
+  /** The targets in the order first changed. */
+  get targets(): readonly Eid[] {
+    return this.targetList ?? NO_EIDS;
   }
 
   /** The changes of `target` in order (it is one of {@link targets}). */
@@ -225,7 +231,9 @@ export class VaeWork {
     if (log !== undefined) log.push({ attr, source, present });
     else {
       this.logs.setMut(target, [{ attr, source, present }]);
-      this.targets.push(target);
+      // a literal: an array grown by `push` from empty starts at 17 cells
+      if (this.targetList === undefined) this.targetList = [target];
+      else this.targetList.push(target);
     }
   }
 
@@ -250,7 +258,8 @@ export class VaeWork {
  * their one existing entity (and another for its ref target).
  */
 export class EidTable<V> {
-  private readonly fresh: Array<V | undefined> = [];
+  /** The values of eids from `first` on, by offset (made on the first: most tables hold none). */
+  private fresh: Array<V | undefined> | undefined = undefined;
   /** The first {@link SMALL} other eids, and their values (until the Map is made)... */
   private smallKeys: Eid[] | undefined = undefined;
   private smallVals: V[] | undefined = undefined;
@@ -261,10 +270,11 @@ export class EidTable<V> {
 
   /** The value of `e`, or undefined. */
   get(e: Eid): V | undefined {
-    if (typeof e === "number") {
+    const fresh = this.fresh;
+    if (fresh !== undefined && typeof e === "number") {
       const i = e - this.first;
-      if (i >= 0 && i < this.fresh.length) {
-        const v = this.fresh[i];
+      if (i >= 0 && i < fresh.length) {
+        const v = fresh[i];
         if (v !== undefined) return v;
       }
     }
@@ -278,10 +288,11 @@ export class EidTable<V> {
   setMut(e: Eid, v: V): void {
     if (typeof e === "number" && Number.isInteger(e)) {
       const i = e - this.first;
-      if (i >= 0 && i < this.fresh.length + 1024 && !this.inOthers(e)) {
+      if (i >= 0 && i < (this.fresh?.length ?? 0) + 1024 && !this.inOthers(e)) {
+        const fresh = (this.fresh ??= []);
         // holes (eids handed out but not stored here) stay undefined; the array stays small
-        while (this.fresh.length < i) this.fresh.push(undefined);
-        this.fresh[i] = v;
+        while (fresh.length < i) fresh.push(undefined);
+        fresh[i] = v;
         return;
       }
     }

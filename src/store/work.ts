@@ -34,6 +34,10 @@ export function slotHas(slot: Slot | undefined, k: unknown): boolean {
   return isValueSet(slot) ? slot.has(k) : valueKey(slot) === k;
 }
 
+/** The card-one arrays of a working entity before its first card-one write (never written). */
+const NO_ONE_ATTRS: Attribute[] = [];
+const NO_ONE_VALS: Array<Value | Absent> = [];
+
 /** One entity touched by the transaction. */
 export class WorkEntity {
   /**
@@ -41,9 +45,11 @@ export class WorkEntity {
    * arrays whose first {@link oneCount} cells are used: entities have few attributes, and a load
    * touches every entity once (no Map per entity). They are allocated at the size the entity's
    * entity map asks for: arrays grown by `push` start at 17 cells, 30 MB of a 100k-map load.
+   * They are made on the first card-one write (shared empty ones until then, never written): a
+   * fire's one-datom transactions change a card-many attribute.
    */
-  readonly oneAttrs: Attribute[];
-  readonly oneVals: Array<Value | Absent>;
+  oneAttrs: Attribute[] = NO_ONE_ATTRS;
+  oneVals: Array<Value | Absent> = NO_ONE_VALS;
   /** How many cells of {@link oneAttrs} and {@link oneVals} are used. */
   oneCount = 0;
   /** Card-many attributes changed by the tx (made on first use: most entities have none)... */
@@ -57,11 +63,8 @@ export class WorkEntity {
   constructor(
     readonly eid: Eid,
     readonly base: EntityRecord | undefined,
-    size: number,
-  ) {
-    this.oneAttrs = new Array<Attribute>(size);
-    this.oneVals = new Array<Value | Absent>(size);
-  }
+    private readonly size: number,
+  ) {}
 
   /** The cell of card-one attribute `a`, or -1. */
   private oneIndex(a: Attribute): number {
@@ -102,6 +105,10 @@ export class WorkEntity {
     if (i >= 0) this.oneVals[i] = v;
     else {
       const n = this.oneCount++;
+      if (n === 0 && this.oneAttrs === NO_ONE_ATTRS) {
+        this.oneAttrs = new Array<Attribute>(this.size);
+        this.oneVals = new Array<Value | Absent>(this.size);
+      }
       this.oneAttrs[n] = a;
       this.oneVals[n] = v;
     }

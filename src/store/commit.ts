@@ -185,26 +185,19 @@ function oneManyRecord(w: WorkEntity, base: EntityRecord | undefined, added: EAV
   if (i < 0) {
     if (slot === ABSENT) return base;
     // appended, as the general path appends a new attribute
-    const nextAttrs = new Array<Attribute>(n + 1);
     const slots = new Array<Slot>(n + 1);
-    for (let j = 0; j < n; j++) {
-      nextAttrs[j] = attrs[j]!;
-      slots[j] = base!.slots[j]!;
-    }
-    nextAttrs[n] = a;
+    for (let j = 0; j < n; j++) slots[j] = base!.slots[j]!;
     slots[n] = slot;
-    return new EntityRecord(internAttrs(nextAttrs), slots);
+    return new EntityRecord(internEdited(attrs, -1, a), slots);
   }
   if (n === 1) return undefined;
-  // slices have their arrays' elements kinds (a new Array(n) changes kind on its first string);
-  // the cells after the removed one move down
-  const nextAttrs = attrs.slice(0, n - 1);
-  const slots = base!.slots.slice(0, n - 1);
-  for (let j = i; j < n - 1; j++) {
-    nextAttrs[j] = attrs[j + 1]!;
-    slots[j] = base!.slots[j + 1]!;
-  }
-  return new EntityRecord(internAttrs(nextAttrs), slots);
+  // a copy has the array's elements kind (a new Array(n) changes kind on its first string), and
+  // a whole copy is the fast one (`slice(0, k)` went through the generic builtin): the cells after
+  // the removed one move down, the last goes
+  const slots = base!.slots.slice();
+  for (let j = i; j < n - 1; j++) slots[j] = slots[j + 1]!;
+  slots.pop();
+  return new EntityRecord(internEdited(attrs, i, undefined), slots);
 }
 
 const NO_ATTRS: readonly Attribute[] = [];
@@ -306,6 +299,38 @@ function internAttrs(attrs: readonly Attribute[]): readonly Attribute[] {
   }
   touchRecent(list, recentLists.length < RECENT ? recentLists.length : RECENT - 1);
   return list;
+}
+
+/**
+ * The interned list of `attrs` without its cell `drop` (when `drop` >= 0) or with `add` appended,
+ * found among the recent lists without building it first: a fire's actions flip entities between
+ * a few kinds (an order with or without its derived discount).
+ */
+function internEdited(attrs: readonly Attribute[], drop: number, add: Attribute | undefined): readonly Attribute[] {
+  const n = drop >= 0 ? attrs.length - 1 : attrs.length + 1;
+  for (let r = 0; r < recentLists.length; r++) {
+    const known = recentLists[r]!;
+    if (known.length === n && (drop >= 0 ? sameWithout(known, attrs, drop) : sameWith(known, attrs, add!))) {
+      if (r > 0) touchRecent(known, r);
+      return known;
+    }
+  }
+  if (drop < 0) return internAttrs([...attrs, add!]);
+  const edited = attrs.slice();
+  edited.splice(drop, 1);
+  return internAttrs(edited);
+}
+
+/** True when `x` is `y` without its cell `drop` (the caller checked the lengths). */
+function sameWithout(x: readonly Attribute[], y: readonly Attribute[], drop: number): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i < drop ? i : i + 1]) return false;
+  return true;
+}
+
+/** True when `x` is `y` with `add` appended (the caller checked the lengths). */
+function sameWith(x: readonly Attribute[], y: readonly Attribute[], add: Attribute): boolean {
+  for (let i = 0; i < y.length; i++) if (x[i] !== y[i]) return false;
+  return x[y.length] === add;
 }
 
 /** Mutates the module's recent-list cache: `list` moves to the front from cell `from` (dropped there). */

@@ -38,6 +38,26 @@ export function slotHas(slot: Slot | undefined, k: unknown): boolean {
 const NO_ONE_ATTRS: Attribute[] = [];
 const NO_ONE_VALS: Array<Value | Absent> = [];
 
+/**
+ * An array of `size` cells: up to 4 an array literal of `undefined`s, whose elements kind is the
+ * most general from the start (a `new Array(n)` starts as small integers and changes kind on its
+ * first string or fraction: its stores in `setOneMut` went megamorphic on the update step).
+ */
+function cells(size: number): unknown[] {
+  switch (size) {
+    case 1:
+      return [undefined];
+    case 2:
+      return [undefined, undefined];
+    case 3:
+      return [undefined, undefined, undefined];
+    case 4:
+      return [undefined, undefined, undefined, undefined];
+    default:
+      return new Array<unknown>(size);
+  }
+}
+
 /** One entity touched by the transaction. */
 export class WorkEntity {
   /**
@@ -106,8 +126,8 @@ export class WorkEntity {
     else {
       const n = this.oneCount++;
       if (n === 0 && this.oneAttrs === NO_ONE_ATTRS) {
-        this.oneAttrs = new Array<Attribute>(this.size);
-        this.oneVals = new Array<Value | Absent>(this.size);
+        this.oneAttrs = cells(this.size) as Attribute[];
+        this.oneVals = cells(this.size) as Array<Value | Absent>;
       }
       this.oneAttrs[n] = a;
       this.oneVals[n] = v;

@@ -96,8 +96,8 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
       const a = manyAttrs[j]!;
       const m = w.manyWorks![j]!;
       if ((m.added?.size ?? 0) === 0 && (m.removed?.size ?? 0) === 0) continue;
-      if (m.removed !== undefined) for (const v of m.removed.values()) retracted.push(new EAV(e, a, v));
-      if (m.added !== undefined) for (const v of m.added.values()) added.push(new EAV(e, a, v));
+      m.removed?.pushDatoms(e, a, retracted);
+      m.added?.pushDatoms(e, a, added);
       changes.push([a, slotAfter(m)]);
     }
   }
@@ -170,8 +170,8 @@ function oneManyRecord(w: WorkEntity, base: EntityRecord | undefined, added: EAV
   const a = w.manyAttrs![0]!;
   const m = w.manyWorks![0]!;
   const e = w.eid;
-  if (m.removed !== undefined) for (const v of m.removed.values()) retracted.push(new EAV(e, a, v));
-  if (m.added !== undefined) for (const v of m.added.values()) added.push(new EAV(e, a, v));
+  m.removed?.pushDatoms(e, a, retracted);
+  m.added?.pushDatoms(e, a, added);
   if ((m.added?.size ?? 0) === 0 && (m.removed?.size ?? 0) === 0) return base;
   const slot = slotAfter(m);
   const attrs = base === undefined ? NO_ATTRS : base.attrs;
@@ -215,8 +215,8 @@ function slotAfter(m: ManyWork): Slot | typeof ABSENT {
   const { base, added, removed } = m;
   if (isValueSet(base)) {
     const set = base.withMutations((s) => {
-      if (removed !== undefined) for (const k of removed.keys()) s.delete(k);
-      if (added !== undefined) for (const [k, v] of added) s.set(k, v);
+      removed?.forEach((_v, k) => s.delete(k));
+      added?.forEach((v, k) => s.set(k, v));
     });
     return set.size === 0 ? ABSENT : set.size === 1 ? (set.first() as Value) : set;
   }
@@ -224,10 +224,10 @@ function slotAfter(m: ManyWork): Slot | typeof ABSENT {
   const kept = base !== undefined && removed?.has(valueKey(base)) !== true;
   const count = (kept ? 1 : 0) + (added?.size ?? 0);
   if (count === 0) return ABSENT;
-  if (count === 1) return kept ? (base as Value) : (added!.values().next().value as Value);
+  if (count === 1) return kept ? (base as Value) : added!.first();
   return IMap<unknown, Value>().withMutations((s) => {
     if (kept) s.set(valueKey(base), base as Value);
-    for (const [k, v] of added!) s.set(k, v);
+    added!.forEach((v, k) => s.set(k, v));
   });
 }
 

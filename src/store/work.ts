@@ -7,8 +7,7 @@
  * allocated) restarts the transaction; dropping an overlay is free, and the net delta falls out of
  * comparing an overlay with its base without per-datom bookkeeping.
  */
-import type { Attribute, Eid, Value } from "../eav/index.js";
-import { valueKey } from "../eav/index.js";
+import { EAV, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
 import { isValueSet, referrerPairs, type EntityRecord, type RefChange, type Slot } from "./record.js";
 import type { AvIndex, VaeIndex } from "./store.js";
 
@@ -24,8 +23,81 @@ export type Absent = typeof ABSENT;
  */
 export interface ManyWork {
   readonly base: Slot | undefined;
-  added: Map<unknown, Value> | undefined;
-  removed: Map<unknown, Value> | undefined;
+  added: ValueDelta | undefined;
+  removed: ValueDelta | undefined;
+}
+
+/**
+ * The values a transaction added to (or removed from) one card-many attribute, by value key, in
+ * insertion order: the first inline, a Map from the second on. A fire's one-datom transactions add
+ * or remove one value, and the Map each allocated (its hash table, its iterators in the commit)
+ * was a measured share of them (issue 7). Mutable; lives inside one transaction attempt.
+ */
+export class ValueDelta {
+  /** The entries while there is at most one (`count` 0 or 1)... */
+  private count = 0;
+  private oneKey: unknown = undefined;
+  private oneValue: Value | undefined = undefined;
+  /** ...or, from the second, every entry. */
+  private map: Map<unknown, Value> | undefined = undefined;
+
+  /** How many values. */
+  get size(): number {
+    return this.map === undefined ? this.count : this.map.size;
+  }
+
+  /** True when it holds value key `k` (compared as a Map compares its keys). */
+  has(k: unknown): boolean {
+    if (this.map !== undefined) return this.map.has(k);
+    return this.count === 1 && sameKey(this.oneKey, k);
+  }
+
+  /** Mutates: holds `v` under key `k`. */
+  setMut(k: unknown, v: Value): void {
+    if (this.map !== undefined) this.map.set(k, v);
+    else if (this.count === 0 || sameKey(this.oneKey, k)) {
+      this.count = 1;
+      // a Map keeps -0 as 0
+      this.oneKey = k === 0 ? 0 : k;
+      this.oneValue = v;
+    } else {
+      this.map = new Map<unknown, Value>().set(this.oneKey, this.oneValue!).set(k, v);
+      this.oneKey = undefined;
+      this.oneValue = undefined;
+    }
+  }
+
+  /** Mutates: drops key `k` (if held). */
+  deleteMut(k: unknown): void {
+    if (this.map !== undefined) this.map.delete(k);
+    else if (this.count === 1 && sameKey(this.oneKey, k)) {
+      this.count = 0;
+      this.oneKey = undefined;
+      this.oneValue = undefined;
+    }
+  }
+
+  /** The first value (the caller checked `size` > 0). */
+  first(): Value {
+    return this.map === undefined ? this.oneValue! : (this.map.values().next().value as Value);
+  }
+
+  /** Calls `f` on each value and its key, in insertion order. */
+  forEach(f: (v: Value, k: unknown) => void): void {
+    if (this.map !== undefined) this.map.forEach(f);
+    else if (this.count === 1) f(this.oneValue!, this.oneKey);
+  }
+
+  /** Mutates `out`: pushes `[e a v]` for each value `v`, in insertion order. */
+  pushDatoms(e: Eid, a: Attribute, out: EAV[]): void {
+    if (this.map !== undefined) for (const v of this.map.values()) out.push(new EAV(e, a, v));
+    else if (this.count === 1) out.push(new EAV(e, a, this.oneValue!));
+  }
+}
+
+/** Map key equality (SameValueZero): `===`, and NaN equal to itself. */
+function sameKey(x: unknown, y: unknown): boolean {
+  return x === y || (x !== x && y !== y);
 }
 
 /** True when card-many slot `slot` (one value or a value set) holds the value with key `k`. */
@@ -146,15 +218,15 @@ export class WorkEntity {
   /** Mutates: adds a card-many value (the caller checked it is absent). */
   addManyMut(a: Attribute, k: unknown, v: Value): void {
     const m = this.manyOf(a);
-    if (m.removed?.has(k) === true) m.removed.delete(k);
-    else (m.added ??= new Map()).set(k, v);
+    if (m.removed?.has(k) === true) m.removed.deleteMut(k);
+    else (m.added ??= new ValueDelta()).setMut(k, v);
   }
 
   /** Mutates: removes a card-many value (the caller checked it is present). */
   removeManyMut(a: Attribute, k: unknown, v: Value): void {
     const m = this.manyOf(a);
-    if (m.added?.has(k) === true) m.added.delete(k);
-    else (m.removed ??= new Map()).set(k, v);
+    if (m.added?.has(k) === true) m.added.deleteMut(k);
+    else (m.removed ??= new ValueDelta()).setMut(k, v);
   }
 
   /** The current values of a card-many attribute. */
@@ -165,7 +237,7 @@ export class WorkEntity {
     if (isValueSet(b)) {
       for (const [k, v] of b) if (m?.removed?.has(k) !== true) out.push(v);
     } else if (b !== undefined && m?.removed?.has(valueKey(b)) !== true) out.push(b);
-    if (m?.added !== undefined) for (const v of m.added.values()) out.push(v);
+    m?.added?.forEach((v) => out.push(v));
     return out;
   }
 

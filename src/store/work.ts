@@ -359,7 +359,13 @@ export class VaeWork {
 export class EidTable<V> {
   /** The values of eids from `first` on, by offset (made on the first: most tables hold none). */
   private fresh: Array<V | undefined> | undefined = undefined;
-  /** The first {@link SMALL} other eids, and their values (until the Map is made)... */
+  /**
+   * The first other eid and its value, inline (a fire's one-datom transactions touch one entity and
+   * one ref target: no arrays for them)...
+   */
+  private oneKey: Eid | undefined = undefined;
+  private oneVal: V | undefined = undefined;
+  /** ...the next ones, up to {@link SMALL} in all, and their values (until the Map is made)... */
   private smallKeys: Eid[] | undefined = undefined;
   private smallVals: V[] | undefined = undefined;
   /** ...or, past those, every other eid. */
@@ -378,6 +384,7 @@ export class EidTable<V> {
       }
     }
     if (this.others !== undefined) return this.others.get(e);
+    if (this.oneKey === e) return this.oneVal;
     const keys = this.smallKeys;
     if (keys !== undefined) for (let j = 0; j < keys.length; j++) if (keys[j] === e) return this.smallVals![j];
     return undefined;
@@ -399,6 +406,11 @@ export class EidTable<V> {
       this.others.set(e, v);
       return;
     }
+    if (this.oneKey === undefined || this.oneKey === e) {
+      this.oneKey = e;
+      this.oneVal = v;
+      return;
+    }
     const keys = this.smallKeys;
     if (keys === undefined) {
       // literals: an array grown by `push` from empty starts at 17 cells
@@ -412,13 +424,16 @@ export class EidTable<V> {
         return;
       }
     }
-    if (keys.length < SMALL) {
+    if (keys.length < SMALL - 1) {
       keys.push(e);
       this.smallVals!.push(v);
       return;
     }
     // past the small arrays every other eid moves to the Map (one place to look)
     const others = new Map<Eid, V>();
+    others.set(this.oneKey, this.oneVal!);
+    this.oneKey = undefined;
+    this.oneVal = undefined;
     for (let j = 0; j < keys.length; j++) others.set(keys[j]!, this.smallVals![j]!);
     others.set(e, v);
     this.others = others;
@@ -429,6 +444,7 @@ export class EidTable<V> {
   /** True when `e` is stored outside the fresh array. */
   private inOthers(e: Eid): boolean {
     if (this.others !== undefined) return this.others.has(e);
+    if (this.oneKey === e) return true;
     const keys = this.smallKeys;
     if (keys === undefined) return false;
     for (let j = 0; j < keys.length; j++) if (keys[j] === e) return true;
@@ -436,5 +452,5 @@ export class EidTable<V> {
   }
 }
 
-/** Eids an {@link EidTable} keeps in its small arrays before it makes its Map. */
+/** Other eids an {@link EidTable} keeps (inline and in its small arrays) before it makes its Map. */
 const SMALL = 8;

@@ -38,6 +38,9 @@ export type AddOp = Extract<TxOp, { kind: "add" }>;
 export type RetractOp = Extract<TxOp, { kind: "retract" }>;
 
 
+/** The group eids before a chunk runs (never written: each chunk makes its own). */
+const NO_GROUP_EIDS: Array<Eid | undefined> = [];
+
 /** An add found already present when it ran (see {@link TxState.redundant}). */
 export interface Redundant {
   readonly fact: EAV;
@@ -53,25 +56,31 @@ export abstract class TxState {
   private valueTempids: Map<Eid, Tempid> | undefined = undefined;
   /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
   readonly defined: EidTable<true>;
-  /** Per map key of the current chunk: the map's entity once resolved (an array: keys are small and dense). */
-  protected groupEids: Array<Eid | undefined> = [];
+  /**
+   * Per map key of the current chunk: the map's entity once resolved (an array: keys are small and
+   * dense). Each chunk starts with its own (`executeChunkMut`); the direct front end has none.
+   */
+  protected groupEids: Array<Eid | undefined> = NO_GROUP_EIDS;
   /** The working entity {@link work} returned last. */
   private lastWork: WorkEntity | undefined = undefined;
   /** The working entities by eid... */
   protected readonly ents: EidTable<WorkEntity>;
-  /** ...and in the order they were first touched (the order of the report's datoms). */
-  readonly touched: WorkEntity[] = [];
+  /**
+   * ...and in the order they were first touched (the order of the report's datoms). This and the
+   * lists below are made on their first entry: a fire's one-datom transactions fill few of them.
+   */
+  touched: WorkEntity[] | undefined = undefined;
   readonly avIdentity: AvWork;
   readonly avValue: AvWork;
   readonly vae: VaeWork;
-  readonly transients: EAV[] = [];
+  transients: EAV[] | undefined = undefined;
   /**
    * Resolved adds found already present when they ran (commit.ts `redundantAdds` keeps those
    * present before and after), each with the working entity it was found on and whether the value
    * found was the entity's value before the transaction (then no lookup in the old store is needed).
    */
-  readonly redundant: Redundant[] = [];
-  readonly warnings: StoreWarning[] = [];
+  redundant: Redundant[] | undefined = undefined;
+  warnings: StoreWarning[] | undefined = undefined;
   protected readonly conflicts: ConflictLog | undefined;
   /** The next fresh eid: above every eid of the store and every explicit eid of the tx (R18). */
   next: number;
@@ -120,7 +129,7 @@ export abstract class TxState {
   /** Reports a failed check according to its mode. */
   violation(mode: Mode, code: StoreWarning["code"], message: string, data: ErrorData, op: Op | undefined): void {
     if (mode === "enforce") fail(code, message, data, op);
-    if (mode === "warn") this.warnings.push({ code, message: op === undefined ? message : `${message} (at ${op.path})`, data: op === undefined ? data : { ...data, path: op.path } });
+    if (mode === "warn") (this.warnings ??= []).push({ code, message: op === undefined ? message : `${message} (at ${op.path})`, data: op === undefined ? data : { ...data, path: op.path } });
   }
 
   // ---- tempids ---------------------------------------------------------------------------------
@@ -303,7 +312,9 @@ export abstract class TxState {
       const base = typeof e === "number" && e > ix.maxEid ? undefined : ix.eav.get(e);
       w = new WorkEntity(e, base, size ?? Math.max(base?.attrs.length ?? 0, 4));
       this.ents.setMut(e, w);
-      this.touched.push(w);
+      // a literal: an array grown by `push` from empty starts at 17 cells
+      if (this.touched === undefined) this.touched = [w];
+      else this.touched.push(w);
     }
     this.lastWork = w;
     return w;

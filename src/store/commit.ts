@@ -27,15 +27,23 @@ export function commit(run: TxRun, edit?: object): Committed {
   const base = run.store.indexes;
   const added: EAV[] = [];
   const retracted: EAV[] = [];
-  const eids: Eid[] = [];
-  const records: Array<EntityRecord | undefined> = [];
-  for (const w of run.touched) {
+  // made on the first change, as literals: arrays grown by `push` from empty start at 17 cells
+  let eids: Eid[] | undefined;
+  let records: Array<EntityRecord | undefined> | undefined;
+  const touched = run.touched ?? NO_WORK;
+  for (let i = 0; i < touched.length; i++) {
+    const w = touched[i]!;
     const rec = recordAfter(w, added, retracted);
     if (rec === w.base) continue;
-    eids.push(w.eid);
-    records.push(rec);
+    if (eids === undefined) {
+      eids = [w.eid];
+      records = [rec];
+    } else {
+      eids.push(w.eid);
+      records!.push(rec);
+    }
   }
-  const eav = records.length === 0 ? base.eav : base.eav.withChanges(eids, records, edit);
+  const eav = eids === undefined ? base.eav : base.eav.withChanges(eids, records!, edit);
   const maxEid = Math.max(base.maxEid, run.maxExplicit, run.next - 1);
   if (added.length === 0 && retracted.length === 0) {
     return { indexes: maxEid === base.maxEid ? base : { ...base, maxEid }, added, retracted };
@@ -88,8 +96,8 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
       const a = manyAttrs[j]!;
       const m = w.manyWorks![j]!;
       if ((m.added?.size ?? 0) === 0 && (m.removed?.size ?? 0) === 0) continue;
-      if (m.removed !== undefined) for (const v of m.removed.values()) retracted.push(new EAV(e, a, v));
-      if (m.added !== undefined) for (const v of m.added.values()) added.push(new EAV(e, a, v));
+      m.removed?.pushDatoms(e, a, retracted);
+      m.added?.pushDatoms(e, a, added);
       changes.push([a, slotAfter(m)]);
     }
   }
@@ -162,8 +170,8 @@ function oneManyRecord(w: WorkEntity, base: EntityRecord | undefined, added: EAV
   const a = w.manyAttrs![0]!;
   const m = w.manyWorks![0]!;
   const e = w.eid;
-  if (m.removed !== undefined) for (const v of m.removed.values()) retracted.push(new EAV(e, a, v));
-  if (m.added !== undefined) for (const v of m.added.values()) added.push(new EAV(e, a, v));
+  m.removed?.pushDatoms(e, a, retracted);
+  m.added?.pushDatoms(e, a, added);
   if ((m.added?.size ?? 0) === 0 && (m.removed?.size ?? 0) === 0) return base;
   const slot = slotAfter(m);
   const attrs = base === undefined ? NO_ATTRS : base.attrs;
@@ -177,29 +185,25 @@ function oneManyRecord(w: WorkEntity, base: EntityRecord | undefined, added: EAV
   if (i < 0) {
     if (slot === ABSENT) return base;
     // appended, as the general path appends a new attribute
-    const nextAttrs = new Array<Attribute>(n + 1);
     const slots = new Array<Slot>(n + 1);
-    for (let j = 0; j < n; j++) {
-      nextAttrs[j] = attrs[j]!;
-      slots[j] = base!.slots[j]!;
-    }
-    nextAttrs[n] = a;
+    for (let j = 0; j < n; j++) slots[j] = base!.slots[j]!;
     slots[n] = slot;
-    return new EntityRecord(internAttrs(nextAttrs), slots);
+    return new EntityRecord(internEdited(attrs, -1, a), slots);
   }
   if (n === 1) return undefined;
-  // slices have their arrays' elements kinds (a new Array(n) changes kind on its first string);
-  // the cells after the removed one move down
-  const nextAttrs = attrs.slice(0, n - 1);
-  const slots = base!.slots.slice(0, n - 1);
-  for (let j = i; j < n - 1; j++) {
-    nextAttrs[j] = attrs[j + 1]!;
-    slots[j] = base!.slots[j + 1]!;
-  }
-  return new EntityRecord(internAttrs(nextAttrs), slots);
+  // a copy has the array's elements kind (a new Array(n) changes kind on its first string), and
+  // a whole copy is the fast one (`slice(0, k)` went through the generic builtin): the cells after
+  // the removed one move down, the last goes
+  const slots = base!.slots.slice();
+  for (let j = i; j < n - 1; j++) slots[j] = slots[j + 1]!;
+  slots.pop();
+  return new EntityRecord(internEdited(attrs, i, undefined), slots);
 }
 
 const NO_ATTRS: readonly Attribute[] = [];
+const NO_WORK: readonly WorkEntity[] = [];
+/** The redundant adds of a transaction that has none (shared: a report's lists are never written). */
+const NO_EAVS: EAV[] = [];
 
 /**
  * The slot of a card-many attribute after the run (see record.ts: one value as itself, two or
@@ -211,8 +215,8 @@ function slotAfter(m: ManyWork): Slot | typeof ABSENT {
   const { base, added, removed } = m;
   if (isValueSet(base)) {
     const set = base.withMutations((s) => {
-      if (removed !== undefined) for (const k of removed.keys()) s.delete(k);
-      if (added !== undefined) for (const [k, v] of added) s.set(k, v);
+      removed?.forEach((_v, k) => s.delete(k));
+      added?.forEach((v, k) => s.set(k, v));
     });
     return set.size === 0 ? ABSENT : set.size === 1 ? (set.first() as Value) : set;
   }
@@ -220,10 +224,10 @@ function slotAfter(m: ManyWork): Slot | typeof ABSENT {
   const kept = base !== undefined && removed?.has(valueKey(base)) !== true;
   const count = (kept ? 1 : 0) + (added?.size ?? 0);
   if (count === 0) return ABSENT;
-  if (count === 1) return kept ? (base as Value) : (added!.values().next().value as Value);
+  if (count === 1) return kept ? (base as Value) : added!.first();
   return IMap<unknown, Value>().withMutations((s) => {
     if (kept) s.set(valueKey(base), base as Value);
-    for (const [k, v] of added!) s.set(k, v);
+    added!.forEach((v, k) => s.set(k, v));
   });
 }
 
@@ -297,6 +301,38 @@ function internAttrs(attrs: readonly Attribute[]): readonly Attribute[] {
   return list;
 }
 
+/**
+ * The interned list of `attrs` without its cell `drop` (when `drop` >= 0) or with `add` appended,
+ * found among the recent lists without building it first: a fire's actions flip entities between
+ * a few kinds (an order with or without its derived discount).
+ */
+function internEdited(attrs: readonly Attribute[], drop: number, add: Attribute | undefined): readonly Attribute[] {
+  const n = drop >= 0 ? attrs.length - 1 : attrs.length + 1;
+  for (let r = 0; r < recentLists.length; r++) {
+    const known = recentLists[r]!;
+    if (known.length === n && (drop >= 0 ? sameWithout(known, attrs, drop) : sameWith(known, attrs, add!))) {
+      if (r > 0) touchRecent(known, r);
+      return known;
+    }
+  }
+  if (drop < 0) return internAttrs([...attrs, add!]);
+  const edited = attrs.slice();
+  edited.splice(drop, 1);
+  return internAttrs(edited);
+}
+
+/** True when `x` is `y` without its cell `drop` (the caller checked the lengths). */
+function sameWithout(x: readonly Attribute[], y: readonly Attribute[], drop: number): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i < drop ? i : i + 1]) return false;
+  return true;
+}
+
+/** True when `x` is `y` with `add` appended (the caller checked the lengths). */
+function sameWith(x: readonly Attribute[], y: readonly Attribute[], add: Attribute): boolean {
+  for (let i = 0; i < y.length; i++) if (x[i] !== y[i]) return false;
+  return x[y.length] === add;
+}
+
 /** Mutates the module's recent-list cache: `list` moves to the front from cell `from` (dropped there). */
 function touchRecent(list: readonly Attribute[], from: number): void {
   for (let j = from; j > 0; j--) recentLists[j] = recentLists[j - 1]!;
@@ -338,7 +374,7 @@ function vaeAfter(base: VaeIndex, work: VaeWork, edit: object | undefined): VaeI
  */
 export function redundantAdds(run: TxRun): EAV[] {
   const candidates = run.redundant;
-  if (candidates.length === 0) return [];
+  if (candidates === undefined) return NO_EAVS;
   const before = run.store;
   const schema = before.schema;
   const out: EAV[] = [];

@@ -32,12 +32,6 @@ import { TxRun } from "./run.js";
 /** What the direct front end may run: input of `transact`/`transactFacts`, or built ops. */
 export type DirectSource = { readonly kind: "ops"; readonly ops: readonly TxOp[] } | { readonly kind: "input"; readonly input: unknown; readonly mode: InputMode };
 
-/**
- * Cells of a walk's cache of checked attributes (a power of two; the arrays below are literals:
- * `new Array(n).fill()` is a runtime call, about 400 instructions per one-datom transaction).
- */
-const RECENT = 16;
-
 /** Gives up the direct front end (caught below; never escapes). */
 class GiveUp {}
 const GIVE_UP = new GiveUp();
@@ -67,9 +61,6 @@ export function runDirect(store: Store, source: DirectSource, redundantFor: Read
 /** One walk over direct input. Mutable; lives inside one {@link runDirect} call. */
 class DirectWalk {
   private readonly maxEid: number;
-  /** Attributes checked already and their infos, by a small hash of the name (see {@link info}). */
-  private readonly recentAttrs: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
-  private readonly recentInfos: Array<AttrInfo | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   /** The literal tempids entity maps of this walk defined, and their eids (see {@link entityMap}). */
   private tempidEids: Map<string | number, Eid> | undefined = undefined;
 
@@ -174,14 +165,8 @@ class DirectWalk {
     // EDN input (a rule file's action) writes attributes as keywords: they mean their names
     const a = isKeyword(a0) ? a0.name : a0;
     if (typeof a !== "string" || a.length === 0) throw GIVE_UP;
-    // the attributes checked last: the maps of one transaction mostly repeat a few keys, whose
-    // lengths alone collided (the join's `order/amount` and `order/status`)
-    const k = (a.charCodeAt(a.length - 1) + a.charCodeAt(a.length >> 1) + a.length) & (RECENT - 1);
-    if (this.recentAttrs[k] === a) return this.recentInfos[k]!;
-    const info = this.store.schema.plainInfo(a);
+    const info = this.store.schema.recentPlainInfo(a);
     if (info === undefined) throw GIVE_UP;
-    this.recentAttrs[k] = a;
-    this.recentInfos[k] = info;
     return info;
   }
 

@@ -98,7 +98,7 @@ export class TxRun extends TxState {
     }
     if (info.ref) v = this.refTarget(v, op, info);
     if (op.a === TRANSIENT) {
-      this.transients.push(new EAV(e, op.a, v));
+      (this.transients ??= []).push(new EAV(e, op.a, v));
       return;
     }
     this.checkSchema(e, info, v, op);
@@ -145,7 +145,7 @@ export class TxRun extends TxState {
     if (info.many) {
       const k = valueKey(v);
       if (w.hasMany(a, k)) {
-        if (this.redundantFor?.has(a) !== false) this.redundant.push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsMany(a, k) });
+        if (this.redundantFor?.has(a) !== false) (this.redundant ??= []).push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsMany(a, k) });
         return;
       }
       this.checkUnique(e, info, v, op);
@@ -154,7 +154,7 @@ export class TxRun extends TxState {
       const old = w.getOne(a);
       if (old !== ABSENT) {
         if (valueEquals(old, v)) {
-          if (this.redundantFor?.has(a) !== false) this.redundant.push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsOne(a) });
+          if (this.redundantFor?.has(a) !== false) (this.redundant ??= []).push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsOne(a) });
           return;
         }
         this.removeMut(w, info, old, undefined);

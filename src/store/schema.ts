@@ -49,6 +49,12 @@ export interface AttrInfo {
   readonly entry: SchemaEntry | undefined;
 }
 
+/**
+ * Cells of {@link Schema.recentPlainInfo}'s cache (a power of two; its arrays are literals:
+ * `new Array(n).fill()` is a runtime call).
+ */
+const RECENT_NAMES = 16;
+
 /** Most names {@link Schema.plainInfo} remembers per schema. */
 const PLAIN_MEMO_LIMIT = 10_000;
 
@@ -78,6 +84,9 @@ export class Schema implements SchemaView {
   private readonly infos: ReadonlyMap<Attribute, AttrInfo>;
   /** Memo of {@link plainInfo}: the names found plain, and their infos. */
   private readonly plain = new Map<string, AttrInfo>();
+  /** The names {@link recentPlainInfo} found last and their infos, by a small hash of the name. */
+  private readonly recentNames: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  private readonly recentInfos: Array<AttrInfo | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   /** Every ref-typed attribute: retractEntity looks for incoming refs through them. */
   readonly refAttributes: readonly Attribute[];
 
@@ -108,6 +117,22 @@ export class Schema implements SchemaView {
     const info = this.info(a);
     if (!info.declared && (!isAttribute(a) || a === EID || a === ALL || a === TRANSIENT)) return undefined;
     if (this.plain.size < PLAIN_MEMO_LIMIT) this.plain.set(a, info);
+    return info;
+  }
+
+  /**
+   * {@link plainInfo} through a cache of the last names asked, by a small hash of the name: the
+   * maps of a transaction mostly repeat a few keys (by length alone the join's `order/amount` and
+   * `order/status` collided). The cache lives with the schema, not with each transaction: a fire's
+   * one-datom transactions allocated its two arrays each. Nothing changes but the caches.
+   */
+  recentPlainInfo(a: string): AttrInfo | undefined {
+    const k = (a.charCodeAt(a.length - 1) + a.charCodeAt(a.length >> 1) + a.length) & (RECENT_NAMES - 1);
+    if (this.recentNames[k] === a) return this.recentInfos[k];
+    const info = this.plainInfo(a);
+    if (info === undefined) return undefined;
+    this.recentNames[k] = a;
+    this.recentInfos[k] = info;
     return info;
   }
 

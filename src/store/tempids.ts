@@ -19,8 +19,8 @@ export class TempidTable {
    * hash and a hash-table entry each. The object is kept to tell apart equal numbers of separately
    * normalised batches; those, and numbers far past the end, go to `others`.
    */
-  private readonly genTempids: Array<GeneratedTempid | undefined> = [];
-  private readonly genEids: Array<Eid | undefined> = [];
+  private genTempids: Array<GeneratedTempid | undefined> | undefined = undefined;
+  private genEids: Array<Eid | undefined> | undefined = undefined;
   private others: Map<Tempid, Eid> | undefined = undefined;
 
   /** A table holding `seed`'s entries (a retry starts from the previous attempt's). */
@@ -31,10 +31,15 @@ export class TempidTable {
   /** The eid of `t` so far, or undefined. Reads only. */
   get(t: Tempid): Eid | undefined {
     if (t instanceof GeneratedTempid) {
-      if (this.genTempids[t.id] === t) return this.genEids[t.id];
+      if (this.genTempids?.[t.id] === t) return this.genEids![t.id];
       return this.others?.get(t);
     }
     return this.literals?.get(t);
+  }
+
+  /** True when a literal tempid has an eid. Reads only. */
+  hasLiterals(): boolean {
+    return this.literals !== undefined;
   }
 
   /** Calls `f` on each literal tempid and its eid. */
@@ -49,11 +54,14 @@ export class TempidTable {
       return;
     }
     const i = t.id;
-    const held = this.genTempids[i];
+    // made on the first (a fire's transactions have none)
+    const genTempids = (this.genTempids ??= []);
+    const genEids = (this.genEids ??= []);
+    const held = genTempids[i];
     // dense while numbers come roughly in order (a few holes are fine, a far one would make a sparse array)
-    if (held === t || (held === undefined && Number.isInteger(i) && i >= 0 && i <= this.genTempids.length + 64)) {
-      this.genTempids[i] = t;
-      this.genEids[i] = eid;
+    if (held === t || (held === undefined && Number.isInteger(i) && i >= 0 && i <= genTempids.length + 64)) {
+      genTempids[i] = t;
+      genEids[i] = eid;
     } else (this.others ??= new Map()).set(t, eid);
   }
 
@@ -61,9 +69,11 @@ export class TempidTable {
   all(): Map<Tempid, Eid> {
     const out = new Map(this.literals);
     const { genTempids, genEids } = this;
-    for (let i = 0; i < genTempids.length; i++) {
-      const t = genTempids[i];
-      if (t !== undefined) out.set(t, genEids[i]!);
+    if (genTempids !== undefined) {
+      for (let i = 0; i < genTempids.length; i++) {
+        const t = genTempids[i];
+        if (t !== undefined) out.set(t, genEids![i]!);
+      }
     }
     this.others?.forEach((eid, t) => out.set(t, eid));
     return out;

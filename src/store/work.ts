@@ -7,8 +7,7 @@
  * allocated) restarts the transaction; dropping an overlay is free, and the net delta falls out of
  * comparing an overlay with its base without per-datom bookkeeping.
  */
-import type { Attribute, Eid, Value } from "../eav/index.js";
-import { valueKey } from "../eav/index.js";
+import { EAV, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
 import { isValueSet, referrerPairs, type EntityRecord, type RefChange, type Slot } from "./record.js";
 import type { AvIndex, VaeIndex } from "./store.js";
 
@@ -24,14 +23,111 @@ export type Absent = typeof ABSENT;
  */
 export interface ManyWork {
   readonly base: Slot | undefined;
-  added: Map<unknown, Value> | undefined;
-  removed: Map<unknown, Value> | undefined;
+  added: ValueDelta | undefined;
+  removed: ValueDelta | undefined;
+}
+
+/**
+ * The values a transaction added to (or removed from) one card-many attribute, by value key, in
+ * insertion order: the first inline, a Map from the second on. A fire's one-datom transactions add
+ * or remove one value, and the Map each allocated (its hash table, its iterators in the commit)
+ * was a measured share of them (issue 7). Mutable; lives inside one transaction attempt.
+ */
+export class ValueDelta {
+  /** The entries while there is at most one (`count` 0 or 1)... */
+  private count = 0;
+  private oneKey: unknown = undefined;
+  private oneValue: Value | undefined = undefined;
+  /** ...or, from the second, every entry. */
+  private map: Map<unknown, Value> | undefined = undefined;
+
+  /** How many values. */
+  get size(): number {
+    return this.map === undefined ? this.count : this.map.size;
+  }
+
+  /** True when it holds value key `k` (compared as a Map compares its keys). */
+  has(k: unknown): boolean {
+    if (this.map !== undefined) return this.map.has(k);
+    return this.count === 1 && sameKey(this.oneKey, k);
+  }
+
+  /** Mutates: holds `v` under key `k`. */
+  setMut(k: unknown, v: Value): void {
+    if (this.map !== undefined) this.map.set(k, v);
+    else if (this.count === 0 || sameKey(this.oneKey, k)) {
+      this.count = 1;
+      // a Map keeps -0 as 0
+      this.oneKey = k === 0 ? 0 : k;
+      this.oneValue = v;
+    } else {
+      this.map = new Map<unknown, Value>().set(this.oneKey, this.oneValue!).set(k, v);
+      this.oneKey = undefined;
+      this.oneValue = undefined;
+    }
+  }
+
+  /** Mutates: drops key `k` (if held). */
+  deleteMut(k: unknown): void {
+    if (this.map !== undefined) this.map.delete(k);
+    else if (this.count === 1 && sameKey(this.oneKey, k)) {
+      this.count = 0;
+      this.oneKey = undefined;
+      this.oneValue = undefined;
+    }
+  }
+
+  /** The first value (the caller checked `size` > 0). */
+  first(): Value {
+    return this.map === undefined ? this.oneValue! : (this.map.values().next().value as Value);
+  }
+
+  /** Calls `f` on each value and its key, in insertion order. */
+  forEach(f: (v: Value, k: unknown) => void): void {
+    if (this.map !== undefined) this.map.forEach(f);
+    else if (this.count === 1) f(this.oneValue!, this.oneKey);
+  }
+
+  /** Mutates `out`: pushes `[e a v]` for each value `v`, in insertion order. */
+  pushDatoms(e: Eid, a: Attribute, out: EAV[]): void {
+    if (this.map !== undefined) for (const v of this.map.values()) out.push(new EAV(e, a, v));
+    else if (this.count === 1) out.push(new EAV(e, a, this.oneValue!));
+  }
+}
+
+/** Map key equality (SameValueZero): `===`, and NaN equal to itself. */
+function sameKey(x: unknown, y: unknown): boolean {
+  return x === y || (x !== x && y !== y);
 }
 
 /** True when card-many slot `slot` (one value or a value set) holds the value with key `k`. */
 export function slotHas(slot: Slot | undefined, k: unknown): boolean {
   if (slot === undefined) return false;
   return isValueSet(slot) ? slot.has(k) : valueKey(slot) === k;
+}
+
+/** The card-one arrays of a working entity before its first card-one write (never written). */
+const NO_ONE_ATTRS: Attribute[] = [];
+const NO_ONE_VALS: Array<Value | Absent> = [];
+
+/**
+ * An array of `size` cells: up to 4 an array literal of `undefined`s, whose elements kind is the
+ * most general from the start (a `new Array(n)` starts as small integers and changes kind on its
+ * first string or fraction: its stores in `setOneMut` went megamorphic on the update step).
+ */
+function cells(size: number): unknown[] {
+  switch (size) {
+    case 1:
+      return [undefined];
+    case 2:
+      return [undefined, undefined];
+    case 3:
+      return [undefined, undefined, undefined];
+    case 4:
+      return [undefined, undefined, undefined, undefined];
+    default:
+      return new Array<unknown>(size);
+  }
 }
 
 /** One entity touched by the transaction. */
@@ -41,9 +137,11 @@ export class WorkEntity {
    * arrays whose first {@link oneCount} cells are used: entities have few attributes, and a load
    * touches every entity once (no Map per entity). They are allocated at the size the entity's
    * entity map asks for: arrays grown by `push` start at 17 cells, 30 MB of a 100k-map load.
+   * They are made on the first card-one write (shared empty ones until then, never written): a
+   * fire's one-datom transactions change a card-many attribute.
    */
-  readonly oneAttrs: Attribute[];
-  readonly oneVals: Array<Value | Absent>;
+  oneAttrs: Attribute[] = NO_ONE_ATTRS;
+  oneVals: Array<Value | Absent> = NO_ONE_VALS;
   /** How many cells of {@link oneAttrs} and {@link oneVals} are used. */
   oneCount = 0;
   /** Card-many attributes changed by the tx (made on first use: most entities have none)... */
@@ -57,11 +155,8 @@ export class WorkEntity {
   constructor(
     readonly eid: Eid,
     readonly base: EntityRecord | undefined,
-    size: number,
-  ) {
-    this.oneAttrs = new Array<Attribute>(size);
-    this.oneVals = new Array<Value | Absent>(size);
-  }
+    private readonly size: number,
+  ) {}
 
   /** The cell of card-one attribute `a`, or -1. */
   private oneIndex(a: Attribute): number {
@@ -102,6 +197,10 @@ export class WorkEntity {
     if (i >= 0) this.oneVals[i] = v;
     else {
       const n = this.oneCount++;
+      if (n === 0 && this.oneAttrs === NO_ONE_ATTRS) {
+        this.oneAttrs = cells(this.size) as Attribute[];
+        this.oneVals = cells(this.size) as Array<Value | Absent>;
+      }
       this.oneAttrs[n] = a;
       this.oneVals[n] = v;
     }
@@ -119,15 +218,15 @@ export class WorkEntity {
   /** Mutates: adds a card-many value (the caller checked it is absent). */
   addManyMut(a: Attribute, k: unknown, v: Value): void {
     const m = this.manyOf(a);
-    if (m.removed?.has(k) === true) m.removed.delete(k);
-    else (m.added ??= new Map()).set(k, v);
+    if (m.removed?.has(k) === true) m.removed.deleteMut(k);
+    else (m.added ??= new ValueDelta()).setMut(k, v);
   }
 
   /** Mutates: removes a card-many value (the caller checked it is present). */
   removeManyMut(a: Attribute, k: unknown, v: Value): void {
     const m = this.manyOf(a);
-    if (m.added?.has(k) === true) m.added.delete(k);
-    else (m.removed ??= new Map()).set(k, v);
+    if (m.added?.has(k) === true) m.added.deleteMut(k);
+    else (m.removed ??= new ValueDelta()).setMut(k, v);
   }
 
   /** The current values of a card-many attribute. */
@@ -138,7 +237,7 @@ export class WorkEntity {
     if (isValueSet(b)) {
       for (const [k, v] of b) if (m?.removed?.has(k) !== true) out.push(v);
     } else if (b !== undefined && m?.removed?.has(valueKey(b)) !== true) out.push(b);
-    if (m?.added !== undefined) for (const v of m.added.values()) out.push(v);
+    m?.added?.forEach((v) => out.push(v));
     return out;
   }
 
@@ -198,13 +297,14 @@ export class AvWork {
 }
 
 const NO_CHANGES: ReadonlyMap<Attribute, ReadonlyMap<unknown, Eid | null>> = new Map();
+const NO_EIDS: readonly Eid[] = [];
 
 /** Overlay of the VAE index: per target, the ref changes of the tx in order. */
 export class VaeWork {
   /** Per target its changes (targets new in the tx, a load's, by offset: see {@link EidTable})... */
   private readonly logs: EidTable<RefChange[]>;
-  /** ...and the targets in the order first changed. */
-  readonly targets: Eid[] = [];
+  /** ...and the targets in the order first changed (made on the first: most transactions change no ref). */
+  private targetList: Eid[] | undefined = undefined;
 
   /** `firstFresh`: the first eid the transaction may hand out. */
   constructor(
@@ -212,6 +312,11 @@ export class VaeWork {
     firstFresh: number,
   ) {
     this.logs = new EidTable(firstFresh);
+  }
+
+  /** The targets in the order first changed. */
+  get targets(): readonly Eid[] {
+    return this.targetList ?? NO_EIDS;
   }
 
   /** The changes of `target` in order (it is one of {@link targets}). */
@@ -225,7 +330,9 @@ export class VaeWork {
     if (log !== undefined) log.push({ attr, source, present });
     else {
       this.logs.setMut(target, [{ attr, source, present }]);
-      this.targets.push(target);
+      // a literal: an array grown by `push` from empty starts at 17 cells
+      if (this.targetList === undefined) this.targetList = [target];
+      else this.targetList.push(target);
     }
   }
 
@@ -250,8 +357,15 @@ export class VaeWork {
  * their one existing entity (and another for its ref target).
  */
 export class EidTable<V> {
-  private readonly fresh: Array<V | undefined> = [];
-  /** The first {@link SMALL} other eids, and their values (until the Map is made)... */
+  /** The values of eids from `first` on, by offset (made on the first: most tables hold none). */
+  private fresh: Array<V | undefined> | undefined = undefined;
+  /**
+   * The first other eid and its value, inline (a fire's one-datom transactions touch one entity and
+   * one ref target: no arrays for them)...
+   */
+  private oneKey: Eid | undefined = undefined;
+  private oneVal: V | undefined = undefined;
+  /** ...the next ones, up to {@link SMALL} in all, and their values (until the Map is made)... */
   private smallKeys: Eid[] | undefined = undefined;
   private smallVals: V[] | undefined = undefined;
   /** ...or, past those, every other eid. */
@@ -261,14 +375,16 @@ export class EidTable<V> {
 
   /** The value of `e`, or undefined. */
   get(e: Eid): V | undefined {
-    if (typeof e === "number") {
+    const fresh = this.fresh;
+    if (fresh !== undefined && typeof e === "number") {
       const i = e - this.first;
-      if (i >= 0 && i < this.fresh.length) {
-        const v = this.fresh[i];
+      if (i >= 0 && i < fresh.length) {
+        const v = fresh[i];
         if (v !== undefined) return v;
       }
     }
     if (this.others !== undefined) return this.others.get(e);
+    if (this.oneKey === e) return this.oneVal;
     const keys = this.smallKeys;
     if (keys !== undefined) for (let j = 0; j < keys.length; j++) if (keys[j] === e) return this.smallVals![j];
     return undefined;
@@ -278,15 +394,21 @@ export class EidTable<V> {
   setMut(e: Eid, v: V): void {
     if (typeof e === "number" && Number.isInteger(e)) {
       const i = e - this.first;
-      if (i >= 0 && i < this.fresh.length + 1024 && !this.inOthers(e)) {
+      if (i >= 0 && i < (this.fresh?.length ?? 0) + 1024 && !this.inOthers(e)) {
+        const fresh = (this.fresh ??= []);
         // holes (eids handed out but not stored here) stay undefined; the array stays small
-        while (this.fresh.length < i) this.fresh.push(undefined);
-        this.fresh[i] = v;
+        while (fresh.length < i) fresh.push(undefined);
+        fresh[i] = v;
         return;
       }
     }
     if (this.others !== undefined) {
       this.others.set(e, v);
+      return;
+    }
+    if (this.oneKey === undefined || this.oneKey === e) {
+      this.oneKey = e;
+      this.oneVal = v;
       return;
     }
     const keys = this.smallKeys;
@@ -302,13 +424,16 @@ export class EidTable<V> {
         return;
       }
     }
-    if (keys.length < SMALL) {
+    if (keys.length < SMALL - 1) {
       keys.push(e);
       this.smallVals!.push(v);
       return;
     }
     // past the small arrays every other eid moves to the Map (one place to look)
     const others = new Map<Eid, V>();
+    others.set(this.oneKey, this.oneVal!);
+    this.oneKey = undefined;
+    this.oneVal = undefined;
     for (let j = 0; j < keys.length; j++) others.set(keys[j]!, this.smallVals![j]!);
     others.set(e, v);
     this.others = others;
@@ -319,6 +444,7 @@ export class EidTable<V> {
   /** True when `e` is stored outside the fresh array. */
   private inOthers(e: Eid): boolean {
     if (this.others !== undefined) return this.others.has(e);
+    if (this.oneKey === e) return true;
     const keys = this.smallKeys;
     if (keys === undefined) return false;
     for (let j = 0; j < keys.length; j++) if (keys[j] === e) return true;
@@ -326,5 +452,5 @@ export class EidTable<V> {
   }
 }
 
-/** Eids an {@link EidTable} keeps in its small arrays before it makes its Map. */
+/** Other eids an {@link EidTable} keeps (inline and in its small arrays) before it makes its Map. */
 const SMALL = 8;

@@ -92,6 +92,25 @@ describe("card-many slots of one value and of several", () => {
     expect(transactOps(s, [{ kind: "add", e: 1, a: "o/ref", v: 3, path: "" }]).after.entity(1)).toEqual({ "eav/eid": 1, "o/n": 1, "o/ref": [3] });
   });
 
+  it("add and remove a card-many attribute in the middle of an entity's attributes, keeping the order of the others", () => {
+    let s = transact(base(), [{ "eav/eid": 4, "o/tag": "a", "o/n": 4 }]).after;
+    s = transactOps(s, [{ kind: "add", e: 4, a: "o/ref", v: 1, path: "" }]).after;
+    expect(Object.keys(s.entity(4)!)).toEqual(["eav/eid", "o/n", "o/tag", "o/ref"]);
+    for (let i = 0; i < 3; i++) {
+      // entity 4 loses a middle attribute, gains it back at the end, loses another middle one; entity 1 gains and loses one
+      const t = transactOps(s, [{ kind: "retract", e: 4, a: "o/tag", v: "a", path: "" }]).after;
+      expect(t.entity(4)).toEqual({ "eav/eid": 4, "o/n": 4, "o/ref": [1] });
+      expect(Object.keys(t.entity(4)!)).toEqual(["eav/eid", "o/n", "o/ref"]);
+      const u = transactOps(t, [{ kind: "add", e: 4, a: "o/tag", v: "b", path: "" }]).after;
+      expect(Object.keys(u.entity(4)!)).toEqual(["eav/eid", "o/n", "o/ref", "o/tag"]);
+      const w = transactOps(u, [{ kind: "retract", e: 4, a: "o/ref", v: 1, path: "" }]).after;
+      expect(w.entity(4)).toEqual({ "eav/eid": 4, "o/n": 4, "o/tag": ["b"] });
+      const x = transactOps(w, [{ kind: "add", e: 1, a: "o/tag", v: "c", path: "" }]).after;
+      expect(x.entity(1)).toEqual({ "eav/eid": 1, "o/n": 1, "o/tag": ["c"] });
+      expect(transactOps(x, [{ kind: "retract", e: 1, a: "o/tag", v: "c", path: "" }]).after.entity(1)).toEqual({ "eav/eid": 1, "o/n": 1 });
+    }
+  });
+
   it("keep a target's referrers through one-change transactions past the flat list's size and back", () => {
     const batch = new TxBatch();
     const s0 = base();

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { eav, kw, type Value } from "../../src/eav/index.js";
 import { createStore, transact, type StoreWarning, type ValueTypeName } from "../../src/store/index.js";
+import { Schema } from "../../src/store/schema.js";
 import { SCHEMA, expectCode, state, storeWith } from "./helpers.js";
 
 describe("schema validation", () => {
@@ -38,6 +39,21 @@ describe("schema validation", () => {
   it("an undeclared attribute is card-one, untyped, not unique", () => {
     const s = transact(createStore(), [["db/add", 1, "x/y", 1], ["db/add", 1, "x/y", 2]]).after;
     expect(s.values(1, "x/y")).toEqual([2]);
+  });
+
+  it("recentPlainInfo answers as plainInfo, for names sharing a cache cell and across schemas", () => {
+    // "a/bx" and "a/cw" hash to one of the 16 cells (last + middle character + length)
+    const names = ["a/bx", "a/cw", "a/bx", "eav/eid", "a/many", "bad name", "a/cw", "a/many"];
+    const one = new Schema([{ ident: "a/many", cardinality: "many" }]);
+    const other = new Schema([{ ident: "a/bx", cardinality: "many", unique: "identity" }]);
+    for (const a of names) {
+      expect(one.recentPlainInfo(a)).toBe(one.plainInfo(a));
+      expect(other.recentPlainInfo(a)).toBe(other.plainInfo(a));
+    }
+    expect(one.recentPlainInfo("a/many")?.many).toBe(true);
+    expect(other.recentPlainInfo("a/bx")?.identity).toBe(true);
+    expect(one.recentPlainInfo("a/bx")?.identity).toBe(false);
+    expect(one.recentPlainInfo("eav/eid")).toBeUndefined();
   });
 });
 

@@ -123,7 +123,15 @@ class Fire implements Rt {
   /** Accumulator groups changed since the last flush: node -> join key -> changed groups (or null). */
   private dirty: Map<DirtyNode, Map<unknown, Set<unknown> | null>> | null = null;
   private readonly firings: Record<string, number> = {};
-  /** The latest firings' rule names, a ring indexed by `total % RECENT`. */
+  /**
+   * The latest firings' rule names, a ring indexed by `(total - 1) % RECENT`: filled from cell 0
+   * up, never past its end. Why: written from cell 1 (`total % RECENT`), the first write left a
+   * hole, which made this array holey, and with it the allocation site of every `objectArray()`;
+   * the arrays made after it (the journal's chunks list, action contexts' ops, queues) then had
+   * another map than the ones optimized code had met: "wrong map" deoptimizations of the fire,
+   * Journal.push, setState and actions between updates, which then ran in baseline code
+   * (--trace-deopt, join 100k, issue 7). Tested by test/rules/loop-limit.test.ts (the names, in order).
+   */
   private readonly recent: string[] = objectArray();
   private total = 0;
   /**
@@ -212,7 +220,7 @@ class Fire implements Rt {
   private recentInOrder(): string[] {
     const n = Math.min(this.total, RECENT);
     const out: string[] = [];
-    for (let i = this.total - n + 1; i <= this.total; i++) out.push(this.recent[i % RECENT] as string);
+    for (let i = this.total - n; i < this.total; i++) out.push(this.recent[i % RECENT] as string);
     return out;
   }
 
@@ -223,7 +231,7 @@ class Fire implements Rt {
     a.state = "fired"; // a was created in this fire: no journal entry needed
     this.total++;
     this.firings[terminal.rule] = (this.firings[terminal.rule] ?? 0) + 1;
-    this.recent[this.total % RECENT] = terminal.rule;
+    this.recent[(this.total - 1) % RECENT] = terminal.rule;
     const at = matchOf(a);
     const bindings = this.bindings(at, terminal.level - 1, terminal.scope);
     this.listener?.fired?.(terminal.rule, bindings);

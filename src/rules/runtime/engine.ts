@@ -122,7 +122,15 @@ class Fire implements Rt {
   private readonly checkQueue: FactEntry[] = objectArray();
   /** Accumulator groups changed since the last flush: node -> join key -> changed groups (or null). */
   private dirty: Map<DirtyNode, Map<unknown, Set<unknown> | null>> | null = null;
-  private readonly firings: Record<string, number> = {};
+  /**
+   * Firings per terminal node (by node id; the branches of an `or` have one each), and the
+   * terminals in the order they first fired: the report's `byRule` (by rule name) is built from
+   * them at the end. Why not a record by rule name, counted per firing: a fresh `{}` per fire that
+   * gains its keys as rules fire had another map in each of the first updates after a load, and
+   * the fire deoptimized on it ("wrong map", --trace-deopt, join 100k, issue 7).
+   */
+  private readonly counts: Float64Array;
+  private readonly firstFired: TerminalNode[] = objectArray();
   /**
    * The latest firings' rule names, a ring indexed by `(total - 1) % RECENT`: filled from cell 0
    * up, never past its end. Why: written from cell 1 (`total % RECENT`), the first write left a
@@ -180,6 +188,7 @@ class Fire implements Rt {
     this.born = j === NO_JOURNAL ? -1 : state.lastId;
     this.listener = options.listener;
     const n = this.net.nodes.length;
+    this.counts = new Float64Array(n);
     this.wmIndexes = new Array<AttrIndex | null>(n);
     for (let i = 0; i < n; i++) this.wmIndexes[i] = null;
   }
@@ -209,12 +218,19 @@ class Fire implements Rt {
     }
     const max = this.options.maxFirings ?? DEFAULT_MAX_FIRINGS;
     for (let a = this.agenda.pop(); a !== undefined; a = this.agenda.pop()) {
-      if (this.total >= max) throw loopLimitError(max, this.recentInOrder(), new Map(Object.entries(this.firings)));
+      if (this.total >= max) throw loopLimitError(max, this.recentInOrder(), new Map(Object.entries(this.byRule())));
       this.fire(a);
     }
     this.inserted.length = this.nInserted;
     this.retracted.length = this.nRetracted;
-    return { firings: this.total, byRule: this.firings, inserted: this.inserted, retracted: this.retracted };
+    return { firings: this.total, byRule: this.byRule(), inserted: this.inserted, retracted: this.retracted };
+  }
+
+  /** Firings by rule name, in the order the rules first fired. Reads only (a new record). */
+  private byRule(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const t of this.firstFired) out[t.rule] = (out[t.rule] ?? 0) + (this.counts[t.id] as number);
+    return out;
   }
 
   private recentInOrder(): string[] {
@@ -230,7 +246,9 @@ class Fire implements Rt {
     const terminal = this.net.nodes[a.node] as TerminalNode;
     a.state = "fired"; // a was created in this fire: no journal entry needed
     this.total++;
-    this.firings[terminal.rule] = (this.firings[terminal.rule] ?? 0) + 1;
+    const before = this.counts[a.node] as number;
+    this.counts[a.node] = before + 1;
+    if (before === 0) this.firstFired.push(terminal);
     this.recent[(this.total - 1) % RECENT] = terminal.rule;
     const at = matchOf(a);
     const bindings = this.bindings(at, terminal.level - 1, terminal.scope);

@@ -108,7 +108,8 @@ function makeAnchors(): readonly unknown[] {
     wmTypes: new Set(),
   };
   const fire = new Fire(new EngineState(core), {}, NO_JOURNAL);
-  return [fire, new BaseContext(fire, {}, ""), new MatchEnv(fire, new Token(0, null, null, 0), 0, [], {})];
+  const t = new Token(0, null, null, 0);
+  return [fire, new BaseContext(fire, t, 0, [], ""), new MatchEnv(fire, t, 0, [], {})];
 }
 
 class Fire implements Rt {
@@ -251,9 +252,9 @@ class Fire implements Rt {
     if (before === 0) this.firstFired.push(terminal);
     this.recent[(this.total - 1) % RECENT] = terminal.rule;
     const at = matchOf(a);
-    const bindings = this.bindings(at, terminal.level - 1, terminal.scope);
-    this.listener?.fired?.(terminal.rule, bindings);
-    const base = new BaseContext(this, bindings, terminal.rule);
+    // the bindings are made only if read (see BaseContext)
+    const base = new BaseContext(this, at, terminal.level - 1, terminal.scope, terminal.rule);
+    if (this.listener?.fired !== undefined) this.listener.fired(terminal.rule, base.bindings);
     try {
       const ctx = this.options.context === undefined ? base : this.options.context(base);
       const action = terminal.action;
@@ -266,7 +267,7 @@ class Fire implements Rt {
         for (const e of terminal.compiledBody) e(env);
       }
     } catch (err) {
-      throw failure(terminal.rule, bindings, "action", err);
+      throw failure(terminal.rule, base.bindings, "action", err);
     } finally {
       base.closed = true;
     }
@@ -310,6 +311,11 @@ class Fire implements Rt {
   /** Working memory as it stands, for an action's context. */
   queryNow(q: string | QuerySpec, params: Readonly<Record<string, unknown>> | undefined): Row[] {
     return queryRows(this.net, this.state, q, params);
+  }
+
+  /** A match's bindings, for an action's context (made when it reads them). */
+  bindingsOf(t: Token, level: number, scope: readonly VarLoc[]): Bindings {
+    return bindingsAt(this.net, t, level, scope);
   }
 
   /** Every fact as it stands, for an action's context. */

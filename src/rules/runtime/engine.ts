@@ -481,24 +481,30 @@ class Fire implements Rt {
     while (e.tokens !== null) this.removeToken(e.tokens);
   }
 
-  /** Runs truth maintenance and accumulator propagation until nothing is left to do. */
+  /**
+   * Runs truth maintenance and accumulator propagation until nothing is left to do.
+   *
+   * Plain withdrawals are drained here rather than in a method of their own: such a method, called
+   * once per firing that withdraws (a few hundred times per update), never became hot enough for
+   * V8 to optimize it and ran in baseline code, an inline-cache call per property read (~100
+   * instructions per change of the join 100k session update, callgrind, Builtins_LoadIC), while
+   * settle, called per firing and per pending op, is optimized early.
+   */
   private settle(): void {
+    const queue = this.withdrawQueue;
     for (;;) {
-      if (this.withdrawQueue.length > 0) this.drainWithdrawals();
-      else if (this.checkQueue.length > 0) this.checkGrounded();
+      if (queue.length > 0) {
+        const out: unknown[] = [];
+        for (let e = queue.pop(); e !== undefined; e = queue.pop()) {
+          if (!e.alive || e.support > 0 || e.uncond) continue;
+          this.removeEntry(e, "withdrawn");
+          out.push(e.fact);
+        }
+        this.notifyWithdrawn(out);
+      } else if (this.checkQueue.length > 0) this.checkGrounded();
       else if (this.dirty !== null) this.flushDirty();
       else return;
     }
-  }
-
-  private drainWithdrawals(): void {
-    const out: unknown[] = [];
-    for (let e = this.withdrawQueue.pop(); e !== undefined; e = this.withdrawQueue.pop()) {
-      if (!e.alive || e.support > 0 || e.uncond) continue;
-      this.removeEntry(e, "withdrawn");
-      out.push(e.fact);
-    }
-    this.notifyWithdrawn(out);
   }
 
   /**

@@ -118,7 +118,6 @@ interface ActionFns {
  * 1.5 KB per firing (11.8 MB in the benchmark's load fire) for actions that mostly use one of them.
  */
 class SessionContext implements SessionActionContext {
-  readonly bindings: Bindings;
   readonly rule: string;
   private fns: ActionFns | undefined = undefined;
 
@@ -127,8 +126,12 @@ class SessionContext implements SessionActionContext {
     private readonly state: FireState,
     private readonly factType: FactTypeFn,
   ) {
-    this.bindings = base.bindings;
     this.rule = base.rule;
+  }
+
+  /** The base context's bindings, read only when asked for (the engine makes them on first read). */
+  get bindings(): Bindings {
+    return this.base.bindings;
   }
 
   get upsert(): (facts: unknown) => void {

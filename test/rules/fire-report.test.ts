@@ -5,7 +5,7 @@
 // of that support).
 import { describe, expect, it } from "vitest";
 import { eav, type EAV } from "../../src/eav/index.js";
-import { compileRules, newRuleSession, pattern, query, rule, type EngineActionContext, type Listener } from "../../src/rules/index.js";
+import { compileRules, newRuleSession, or, pattern, query, rule, type EngineActionContext, type Listener } from "../../src/rules/index.js";
 import { objectArray } from "../../src/rules/runtime/arrays.js";
 import { attr, mark } from "./helpers.js";
 
@@ -87,5 +87,23 @@ describe("objectArray (the fire's lists)", () => {
     a.push(1, { x: 1 }, "s", null);
     expect(a).toEqual([1, { x: 1 }, "s", null]);
     expect(b).toEqual([]);
+  });
+
+  it("counts firings by rule, the branches of an `or` under their rule, keys in the order rules first fired", () => {
+    // salience orders the firings: late (a branch of an or), then early, then late's other branch
+    const byRuleNet = compileRules([
+      rule("early", [pattern("?e", "q/b", "?v")], () => {}, { salience: 5 }),
+      rule("late", [or(pattern("?e", "q/a", "?v"), pattern("?e", "q/c", "?v"))], () => {}),
+      rule("first", [pattern("?e", "q/first", "?v")], () => {}, { salience: 10 }),
+    ]);
+    const s = newRuleSession(byRuleNet)
+      .insert([eav(1, "q/a", 1), eav(2, "q/c", 1), eav(3, "q/c", 2), eav(4, "q/b", 1), eav(5, "q/first", 1)])
+      .fire();
+    expect(s.lastFire?.byRule).toEqual({ first: 1, early: 1, late: 3 });
+    expect(Object.keys(s.lastFire?.byRule ?? {})).toEqual(["first", "early", "late"]);
+    expect(s.lastFire?.firings).toBe(5);
+    // a second fire counts afresh
+    const s2 = s.insert([eav(6, "q/a", 1)]).fire();
+    expect(s2.lastFire?.byRule).toEqual({ late: 1 });
   });
 });

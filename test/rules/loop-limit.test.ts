@@ -53,6 +53,33 @@ describe("loop limit", () => {
   });
 });
 
+describe("loop limit, past the end of the window of recent firings", () => {
+  // a -> b -> c -> a: the window (the latest 256 firings, a ring) wraps around; its names must come
+  // out in firing order, so the cycle starts at the rule of the window's first firing
+  const abc = [
+    rule<EngineActionContext>("a", [pattern("?e", "p/a", "?n")], (ctx) => ctx.insertUnconditional(eav(1, "p/b", (ctx.bindings.n as number) + 1)), { uses: ["n"] }),
+    rule<EngineActionContext>("b", [pattern("?e", "p/b", "?n")], (ctx) => ctx.insertUnconditional(eav(1, "p/c", (ctx.bindings.n as number) + 1)), { uses: ["n"] }),
+    rule<EngineActionContext>("c", [pattern("?e", "p/c", "?n")], (ctx) => ctx.insertUnconditional(eav(1, "p/a", (ctx.bindings.n as number) + 1)), { uses: ["n"] }),
+  ];
+  it.each([
+    [255, ["a", "b", "c"]],
+    [256, ["a", "b", "c"]],
+    [301, ["a", "b", "c"]],
+    [302, ["b", "c", "a"]],
+    [303, ["c", "a", "b"]],
+  ] as const)("a budget of %i", (max, cycle) => {
+    let err: unknown;
+    try {
+      newRuleSession(compileRules(abc)).insert(eavs([1, "p/a", 0])).fire({ maxFirings: max });
+    } catch (e) {
+      err = e;
+    }
+    expect(isEavError(err, "rules/loop-limit")).toBe(true);
+    expect((err as EavError).data.cycle).toEqual(cycle);
+    expect((err as EavError).data.firings).toEqual({ a: Math.ceil(max / 3), b: Math.ceil((max - 1) / 3), c: Math.ceil((max - 2) / 3) });
+  });
+});
+
 describe("loop limit edge", () => {
   it("a budget of zero stops before the first firing, with a readable message", () => {
     let err: unknown;

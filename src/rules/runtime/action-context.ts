@@ -8,6 +8,8 @@ import type { Bindings, QuerySpec } from "../spec.js";
 import type { EngineActionContext } from "./api.js";
 import type { Row } from "./query.js";
 import { objectArray } from "./arrays.js";
+import type { Token } from "./memory.js";
+import type { VarLoc } from "./nodes.js";
 
 /** An action's buffered operations: a logical insert, an unconditional insert, a retraction. */
 export const LOGICAL = 0;
@@ -18,10 +20,12 @@ export const RETRACT = 2;
 /** The kind of a buffered operation. */
 export type OpKind = typeof LOGICAL | typeof UNCONDITIONAL | typeof RETRACT;
 
-/** What an action context reads of the fire in progress (working memory as it stands). */
+/** What an action context reads of the fire in progress (working memory as it stands, a match's bindings). */
 export interface LiveReader {
   queryNow(q: string | QuerySpec, params: Readonly<Record<string, unknown>> | undefined): Row[];
   factsNow(): unknown[];
+  /** The bindings of the variables in `scope` for the match ending at `t` (at `level`): a new object. */
+  bindingsOf(t: Token, level: number, scope: readonly VarLoc[]): Bindings;
 }
 
 /**
@@ -29,16 +33,31 @@ export interface LiveReader {
  * Changes are buffered (as `kind, facts` pairs) and applied after the action returns, as Clara
  * does, so an action never sees the network half-updated by its own inserts. `ops` is read by the
  * engine after the action; `closed` is set then, and any later use throws `rules/invalid-spec`.
- * @example const ctx = new BaseContext(fire, { e: 1 }, "r"); ctx.insert(fact); ctx.ops // [0, fact]
+ *
+ * The bindings object is made on first read of `bindings` (then kept: every reader gets the same
+ * object), from the match's token chain, which never changes. Why: an action body of the DSL reads
+ * its variables from the match directly (match-env.ts) and a session's `upsert!` never reads the
+ * bindings, yet building them per firing cost a keyed store per variable through a megamorphic
+ * inline cache (Builtins_StoreIC; join 100k update, callgrind, issue 7). Tested by
+ * test/rules/action-context.test.ts.
+ * @example const ctx = new BaseContext(fire, t, 1, scope, "r"); ctx.insert(fact); ctx.ops // [0, fact]
  */
 export class BaseContext implements EngineActionContext {
   readonly ops: unknown[] = objectArray();
   closed = false;
+  private made: Bindings | null = null;
   constructor(
     private readonly fire: LiveReader,
-    readonly bindings: Bindings,
+    /** The match: the token it ends at, that token's level, and the variables to bind. */
+    private readonly match: Token,
+    private readonly level: number,
+    private readonly scope: readonly VarLoc[],
     readonly rule: string,
   ) {}
+  /** The activation's bindings, keyed without `?`: made on first read, the same object after. */
+  get bindings(): Bindings {
+    return (this.made ??= this.fire.bindingsOf(this.match, this.level, this.scope));
+  }
   private push(kind: OpKind, facts: unknown): void {
     if (this.closed) throw new EavError("rules/invalid-spec", `rule ${this.rule}: its action context was used after the action returned`, { rule: this.rule });
     this.ops.push(kind, facts);

@@ -108,7 +108,8 @@ function makeAnchors(): readonly unknown[] {
     wmTypes: new Set(),
   };
   const fire = new Fire(new EngineState(core), {}, NO_JOURNAL);
-  return [fire, new BaseContext(fire, {}, ""), new MatchEnv(fire, new Token(0, null, null, 0), 0, [], {})];
+  const t = new Token(0, null, null, 0);
+  return [fire, new BaseContext(fire, t, 0, [], ""), new MatchEnv(fire, t, 0, [], {})];
 }
 
 class Fire implements Rt {
@@ -122,8 +123,24 @@ class Fire implements Rt {
   private readonly checkQueue: FactEntry[] = objectArray();
   /** Accumulator groups changed since the last flush: node -> join key -> changed groups (or null). */
   private dirty: Map<DirtyNode, Map<unknown, Set<unknown> | null>> | null = null;
-  private readonly firings: Record<string, number> = {};
-  /** The latest firings' rule names, a ring indexed by `total % RECENT`. */
+  /**
+   * Firings per terminal node (by node id; the branches of an `or` have one each), and the
+   * terminals in the order they first fired: the report's `byRule` (by rule name) is built from
+   * them at the end. Why not a record by rule name, counted per firing: a fresh `{}` per fire that
+   * gains its keys as rules fire had another map in each of the first updates after a load, and
+   * the fire deoptimized on it ("wrong map", --trace-deopt, join 100k, issue 7).
+   */
+  private readonly counts: Float64Array;
+  private readonly firstFired: TerminalNode[] = objectArray();
+  /**
+   * The latest firings' rule names, a ring indexed by `(total - 1) % RECENT`: filled from cell 0
+   * up, never past its end. Why: written from cell 1 (`total % RECENT`), the first write left a
+   * hole, which made this array holey, and with it the allocation site of every `objectArray()`;
+   * the arrays made after it (the journal's chunks list, action contexts' ops, queues) then had
+   * another map than the ones optimized code had met: "wrong map" deoptimizations of the fire,
+   * Journal.push, setState and actions between updates, which then ran in baseline code
+   * (--trace-deopt, join 100k, issue 7). Tested by test/rules/loop-limit.test.ts (the names, in order).
+   */
   private readonly recent: string[] = objectArray();
   private total = 0;
   /**
@@ -172,6 +189,7 @@ class Fire implements Rt {
     this.born = j === NO_JOURNAL ? -1 : state.lastId;
     this.listener = options.listener;
     const n = this.net.nodes.length;
+    this.counts = new Float64Array(n);
     this.wmIndexes = new Array<AttrIndex | null>(n);
     for (let i = 0; i < n; i++) this.wmIndexes[i] = null;
   }
@@ -201,18 +219,25 @@ class Fire implements Rt {
     }
     const max = this.options.maxFirings ?? DEFAULT_MAX_FIRINGS;
     for (let a = this.agenda.pop(); a !== undefined; a = this.agenda.pop()) {
-      if (this.total >= max) throw loopLimitError(max, this.recentInOrder(), new Map(Object.entries(this.firings)));
+      if (this.total >= max) throw loopLimitError(max, this.recentInOrder(), new Map(Object.entries(this.byRule())));
       this.fire(a);
     }
     this.inserted.length = this.nInserted;
     this.retracted.length = this.nRetracted;
-    return { firings: this.total, byRule: this.firings, inserted: this.inserted, retracted: this.retracted };
+    return { firings: this.total, byRule: this.byRule(), inserted: this.inserted, retracted: this.retracted };
+  }
+
+  /** Firings by rule name, in the order the rules first fired. Reads only (a new record). */
+  private byRule(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const t of this.firstFired) out[t.rule] = (out[t.rule] ?? 0) + (this.counts[t.id] as number);
+    return out;
   }
 
   private recentInOrder(): string[] {
     const n = Math.min(this.total, RECENT);
     const out: string[] = [];
-    for (let i = this.total - n + 1; i <= this.total; i++) out.push(this.recent[i % RECENT] as string);
+    for (let i = this.total - n; i < this.total; i++) out.push(this.recent[i % RECENT] as string);
     return out;
   }
 
@@ -222,12 +247,14 @@ class Fire implements Rt {
     const terminal = this.net.nodes[a.node] as TerminalNode;
     a.state = "fired"; // a was created in this fire: no journal entry needed
     this.total++;
-    this.firings[terminal.rule] = (this.firings[terminal.rule] ?? 0) + 1;
-    this.recent[this.total % RECENT] = terminal.rule;
+    const before = this.counts[a.node] as number;
+    this.counts[a.node] = before + 1;
+    if (before === 0) this.firstFired.push(terminal);
+    this.recent[(this.total - 1) % RECENT] = terminal.rule;
     const at = matchOf(a);
-    const bindings = this.bindings(at, terminal.level - 1, terminal.scope);
-    this.listener?.fired?.(terminal.rule, bindings);
-    const base = new BaseContext(this, bindings, terminal.rule);
+    // the bindings are made only if read (see BaseContext)
+    const base = new BaseContext(this, at, terminal.level - 1, terminal.scope, terminal.rule);
+    if (this.listener?.fired !== undefined) this.listener.fired(terminal.rule, base.bindings);
     try {
       const ctx = this.options.context === undefined ? base : this.options.context(base);
       const action = terminal.action;
@@ -240,7 +267,7 @@ class Fire implements Rt {
         for (const e of terminal.compiledBody) e(env);
       }
     } catch (err) {
-      throw failure(terminal.rule, bindings, "action", err);
+      throw failure(terminal.rule, base.bindings, "action", err);
     } finally {
       base.closed = true;
     }
@@ -284,6 +311,11 @@ class Fire implements Rt {
   /** Working memory as it stands, for an action's context. */
   queryNow(q: string | QuerySpec, params: Readonly<Record<string, unknown>> | undefined): Row[] {
     return queryRows(this.net, this.state, q, params);
+  }
+
+  /** A match's bindings, for an action's context (made when it reads them). */
+  bindingsOf(t: Token, level: number, scope: readonly VarLoc[]): Bindings {
+    return bindingsAt(this.net, t, level, scope);
   }
 
   /** Every fact as it stands, for an action's context. */
@@ -449,24 +481,30 @@ class Fire implements Rt {
     while (e.tokens !== null) this.removeToken(e.tokens);
   }
 
-  /** Runs truth maintenance and accumulator propagation until nothing is left to do. */
+  /**
+   * Runs truth maintenance and accumulator propagation until nothing is left to do.
+   *
+   * Plain withdrawals are drained here rather than in a method of their own: such a method, called
+   * once per firing that withdraws (a few hundred times per update), never became hot enough for
+   * V8 to optimize it and ran in baseline code, an inline-cache call per property read (~100
+   * instructions per change of the join 100k session update, callgrind, Builtins_LoadIC), while
+   * settle, called per firing and per pending op, is optimized early.
+   */
   private settle(): void {
+    const queue = this.withdrawQueue;
     for (;;) {
-      if (this.withdrawQueue.length > 0) this.drainWithdrawals();
-      else if (this.checkQueue.length > 0) this.checkGrounded();
+      if (queue.length > 0) {
+        const out: unknown[] = [];
+        for (let e = queue.pop(); e !== undefined; e = queue.pop()) {
+          if (!e.alive || e.support > 0 || e.uncond) continue;
+          this.removeEntry(e, "withdrawn");
+          out.push(e.fact);
+        }
+        this.notifyWithdrawn(out);
+      } else if (this.checkQueue.length > 0) this.checkGrounded();
       else if (this.dirty !== null) this.flushDirty();
       else return;
     }
-  }
-
-  private drainWithdrawals(): void {
-    const out: unknown[] = [];
-    for (let e = this.withdrawQueue.pop(); e !== undefined; e = this.withdrawQueue.pop()) {
-      if (!e.alive || e.support > 0 || e.uncond) continue;
-      this.removeEntry(e, "withdrawn");
-      out.push(e.fact);
-    }
-    this.notifyWithdrawn(out);
   }
 
   /**
@@ -515,10 +553,19 @@ class Fire implements Rt {
     const fused = node.fusedTerminal;
     if (fused !== null && entry !== null) return this.newActivation(fused as TerminalNode, parent, entry);
     const children = node.children;
-    const t = entry === null ? new Token(node.id, parent, value, this.nextId()) : new JoinToken(node.id, parent, entry, this.nextId());
+    const t = entry === null ? this.plainToken(node, parent, value) : new JoinToken(node.id, parent, entry, this.nextId());
     linkToken(this.j, t, this.born);
     for (const c of children) c.leftAdd(this, t);
     return t;
+  }
+
+  /**
+   * A new token holding no fact entry (a test's, a negation's, an accumulator's). Apart from emit:
+   * there its construction, the rarer of two, was not inlined, and every such token went through
+   * V8's generic construct stub (JSConstructStubGeneric and FastNewObject; join 100k, callgrind).
+   */
+  private plainToken(node: BetaNode, parent: Token, value: unknown): Token {
+    return new Token(node.id, parent, value, this.nextId());
   }
 
   wmRight(node: BetaNode, alpha: AlphaFilter, key: unknown): FactEntry | readonly FactEntry[] | null {

@@ -30,6 +30,16 @@ const changes = data.changes.map((ch) => {
   const v = ch.attr === "order/customer" ? ["customer/id", data.customers[ch.value].id] : ch.value;
   return { "order/id": data.orders[ch.index].id, [ch.attr]: v };
 });
+// the engine straight: the rule with a plain-function action, and the changes as EAVs
+const engineSetup = () => {
+  const specs = M.parseRules(rulesText);
+  const prods = specs.map((p) => (p.kind === "rule" ? { ...p, action: { kind: "fn", fn: (ctx) => ctx.insert(M.eav(ctx.bindings.o, "order/discount", ctx.bindings.c)), uses: ["o", "c"] } } : p));
+  const net = M.compileRules(prods);
+  const triples = W.changeTriples(data);
+  const olds = triples.map((c) => M.eav(c.e, c.a, c.old));
+  const news = triples.map((c) => M.eav(c.e, c.a, c.v));
+  return { net, olds, news };
+};
 const measure = (f) => {
   globalThis.gc({ type: "minor", execution: "sync" });
   execSync(`callgrind_control -i on ${process.pid}`);
@@ -71,12 +81,7 @@ if (mode === "store-update" || mode === "store-tiny") {
 } else if (mode === "engine-cold") {
   // as the benchmark's cells run it: a fresh load, then one update of entities it has not touched
   // since (the engine mode repeats the same changes, whose data stays in the cache)
-  const specs = M.parseRules(rulesText);
-  const prods = specs.map((p) => (p.kind === "rule" ? { ...p, action: { kind: "fn", fn: (ctx) => ctx.insert(M.eav(ctx.bindings.o, "order/discount", ctx.bindings.c)), uses: ["o", "c"] } } : p));
-  const net = M.compileRules(prods);
-  const triples = W.changeTriples(data);
-  const olds = triples.map((c) => M.eav(c.e, c.a, c.old));
-  const news = triples.map((c) => M.eav(c.e, c.a, c.v));
+  const { net, olds, news } = engineSetup();
   const loadFacts = () => W.datomsOf(data).map(([e, a, v]) => M.eav(e, a, v));
   let s;
   for (let r = 0; r < warm; r++) { s = null; s = M.newRuleSession(net).insert(loadFacts()).fire().retract(olds).insert(news).fire(); }
@@ -84,12 +89,7 @@ if (mode === "store-update" || mode === "store-tiny") {
   s = M.newRuleSession(net).insert(loadFacts()).fire();
   keep = measure(() => s.retract(olds).insert(news).fire());
 } else if (mode === "engine") {
-  const specs = M.parseRules(rulesText);
-  const prods = specs.map((p) => (p.kind === "rule" ? { ...p, action: { kind: "fn", fn: (ctx) => ctx.insert(M.eav(ctx.bindings.o, "order/discount", ctx.bindings.c)), uses: ["o", "c"] } } : p));
-  const net = M.compileRules(prods);
-  const triples = W.changeTriples(data);
-  const olds = triples.map((c) => M.eav(c.e, c.a, c.old));
-  const news = triples.map((c) => M.eav(c.e, c.a, c.v));
+  const { net, olds, news } = engineSetup();
   let s = M.newRuleSession(net).insert(W.datomsOf(data).map(([e, a, v]) => M.eav(e, a, v))).fire();
   for (let r = 0; r < warm; r++) s = s.retract(olds).insert(news).fire().retract(news).insert(olds).fire();
   keep = measure(() => { for (let r = 0; r < meas; r++) s = s.retract(olds).insert(news).fire().retract(news).insert(olds).fire(); return s; });

@@ -128,10 +128,14 @@ describe("cells", () => {
     expect(r.memory?.peakRssBytes).toBeGreaterThanOrEqual(r.memory?.baselineRssBytes ?? Infinity);
   });
 
-  // Heap figures need forced GCs: node --expose-gc, as the runner starts cells and vitest.config.ts its workers.
-  it.runIf(gcAvailable())("measures a positive retained heap for the plain floor (with --expose-gc)", async () => {
-    const r = await runCell(joinReq("plain", "memory"));
-    expect(r.memory?.retainedBytes).toBeGreaterThan(0);
+  // Heap figures need forced GCs: node --expose-gc, as the runner starts cells and vitest.config.ts its
+  // workers. At 10k the plain floor holds about 1.8 MB (35-37 B per datom in the full runs); at 1k its
+  // ~15-200 KB drowned in a test worker's heap noise (-128 KB once in CI). The fifth session's
+  // defect made it read about zero at any size.
+  it.runIf(gcAvailable())("measures the plain floor's retained heap (with --expose-gc)", async () => {
+    const r = await runCell({ ...joinReq("plain", "memory"), size: 10_000 });
+    expect(r.status).toEqual({ kind: "ok" });
+    expect(r.memory?.retainedBytes).toBeGreaterThan(800_000);
   });
 
   it.each(["time", "memory"] as const)("reports a wrong answer as a failure and never times it (%s mode)", async (mode) => {

@@ -1,7 +1,7 @@
 /** The EAV data model: keywords, values, EAV records, id predicates and tx normalisation. */
 export { Keyword, kw, isKeyword } from "./keyword.js";
 export { intern } from "./intern.js";
-export { type Value, type StructuredValue, ValueKey, isValue, isPlainObject, valueEquals, valueKey, canonicalText, formatValue } from "./value.js";
+export { type Value, type StructuredValue, ValueKey, isValue, isPlainObject, valueEquals, valueKey, sameKey, canonicalText, formatValue } from "./value.js";
 export {
   EAV,
   eav,

@@ -83,6 +83,14 @@ export function valueKey(v: unknown): unknown {
   return key;
 }
 
+/**
+ * Equality of keys made by {@link valueKey}, as a `Map` compares its keys (SameValueZero: NaN
+ * equals NaN, 0 equals -0): for code that keeps a key or two inline before it makes a Map.
+ */
+export function sameKey(a: unknown, b: unknown): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
 /** The interned key object of a structured value (see {@link valueKey}). */
 export class ValueKey {
   constructor(readonly canonical: string) {

@@ -169,7 +169,7 @@ export class Session {
     const fireOptions = {
       ...(maxFirings === undefined ? {} : { maxFirings }),
       listener: reconcilingListener(listener, (fact) => {
-        if (withdrawn.size === 0 || !isEav(fact) || fact.a === TRANSIENT || !includes(withdrawnAttrs, fact.a)) return;
+        if (withdrawn.size === 0 || !isEav(fact) || fact.a === TRANSIENT || !withdrawnAttrs.includes(fact.a)) return;
         const f = fact as EAV; // facts in working memory carry resolved eids
         if (takeFact(withdrawn, f) && !state.store.has(f)) {
           state.store = state.batch.transactOps(state.store, [{ kind: "add", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" }]).after;
@@ -182,7 +182,7 @@ export class Session {
           if (isEav(f) && f.a !== TRANSIENT) {
             ops.push({ kind: "retract", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" });
             putFact(withdrawn, f as EAV);
-            if (!includes(withdrawnAttrs, f.a)) withdrawnAttrs.push(f.a);
+            if (!withdrawnAttrs.includes(f.a)) withdrawnAttrs.push(f.a);
           }
         }
         if (ops.length > 0) state.store = state.batch.transactOps(state.store, ops).after;
@@ -262,12 +262,6 @@ function reconcilingListener(user: Listener | undefined, onInserted: (fact: unkn
   if (user?.activationCancelled) l.activationCancelled = (r, b) => user.activationCancelled?.(r, b);
   if (user?.fired) l.fired = (r, b) => user.fired?.(r, b);
   return l;
-}
-
-/** Whether `names` holds `name`. Reads only; an indexed loop over a few names, no builtin call. */
-function includes(names: readonly string[], name: string): boolean {
-  for (let i = 0; i < names.length; i++) if (names[i] === name) return true;
-  return false;
 }
 
 /** Mutates `byEntity`: adds `f` under its entity unless an equal fact is there. */

@@ -7,7 +7,7 @@
  * allocated) restarts the transaction; dropping an overlay is free, and the net delta falls out of
  * comparing an overlay with its base without per-datom bookkeeping.
  */
-import { EAV, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
+import { EAV, sameKey, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
 import { isValueSet, referrerPairs, type EntityRecord, type RefChange, type Slot } from "./record.js";
 import type { AvIndex, VaeIndex } from "./store.js";
 
@@ -93,11 +93,6 @@ export class ValueDelta {
     if (this.map !== undefined) for (const v of this.map.values()) out.push(new EAV(e, a, v));
     else if (this.count === 1) out.push(new EAV(e, a, this.oneValue!));
   }
-}
-
-/** Map key equality (SameValueZero): `===`, and NaN equal to itself. */
-function sameKey(x: unknown, y: unknown): boolean {
-  return x === y || (x !== x && y !== y);
 }
 
 /** True when card-many slot `slot` (one value or a value set) holds the value with key `k`. */

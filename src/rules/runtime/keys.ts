@@ -59,6 +59,4 @@ const objectIds = new WeakMap<object, number>();
 let lastObjectId = 0;
 
 /** Equality of keys made by {@link keyOf}: SameValueZero (NaN equals NaN; 0 equals -0). */
-export function sameKey(a: unknown, b: unknown): boolean {
-  return a === b || (a !== a && b !== b);
-}
+export { sameKey } from "../../eav/value.js";

@@ -17,7 +17,7 @@ import type { AlphaNode } from "./alpha.js";
 import { jdelete, jset, type Journal } from "./journal.js";
 import { KeyMap } from "./keymap.js";
 import { FactEntry } from "./memory.js";
-import { keyOf } from "./keys.js";
+import { keyOf, sameKey } from "./keys.js";
 
 type Slot = FactEntry | Map<unknown, FactEntry>;
 
@@ -157,8 +157,4 @@ export class WorkingMemory {
 
 function byId(x: FactEntry, y: FactEntry): number {
   return x.id - y.id;
-}
-
-function sameKey(a: unknown, b: unknown): boolean {
-  return a === b || (a !== a && b !== b);
 }

@@ -4,8 +4,9 @@
  * after another (the machine has 2 cores: parallel cells would measure each other), then prints
  * the tables. A join cell that ran ok gets a second child process, its memory run (one checked,
  * untimed run measuring the retained heap and the peak RSS; bench/cell.ts says why apart); its
- * figures are merged into the cell's result, and a wrong answer there fails the cell. Exits 1 when any answer is wrong or any cell errs, 0 otherwise; entries of our engine
- * whose modules have not landed are reported "not available yet" (exit 1 with --strict).
+ * figures are merged into the cell's result, and a wrong answer there fails the cell. Exits 1 when
+ * any answer is wrong or any cell errs, 0 otherwise; entries of our engine whose modules have not
+ * landed are reported "not available yet" (exit 1 with --strict).
  *
  * Flags:
  *   --quick            small sizes (Manners 16 and 32, join N = 1k), 1 run, no warm-up

@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eav, kw, valueEquals, type EAV, type Value } from "../../src/eav/index.js";
-import { compileRules, lit, newRuleSession, not_, pattern, query, type RuleSession } from "../../src/rules/index.js";
+import { compileRules, lit, newRuleSession, not_, pattern, query, rule, test, type RuleSession } from "../../src/rules/index.js";
 
 /** Values whose equality is easy to get wrong, as fact values and as constants. */
 const VALUES: readonly Value[] = [0, -0, 1, 1n, NaN, "gold", "gold ", "1", true, false, null, kw("gold"), [1, 2], { a: 1 }, new Date(5)];
@@ -110,5 +110,39 @@ describe("value keys read from working-memory entries", () => {
     expect(count2("gold")).toBe(1);
     expect(count2(kw("gold"))).toBe(1);
     expect(count2(NaN)).toBe(1); // a second value of entity 2's tier: NaN is still there
+  });
+
+  it("gives a test, a query row and an action the stored fact's own value for ?v (read from its entry)", () => {
+    const seen: { test: unknown[]; action: unknown[] } = { test: [], action: [] };
+    const valueNet = compileRules([
+      // ?v from the `v` of level 1, read two levels down: by a test and by the action's bindings
+      rule(
+        "see",
+        [
+          pattern("?e", "x/val", "?v"),
+          pattern("?e", "x/other", "?w"),
+          test((b) => {
+            seen.test.push(b.v);
+            return true;
+          }, ["v"]),
+        ],
+        (ctx) => seen.action.push(ctx.bindings.v),
+        { uses: ["v"] },
+      ),
+      query("vals", [], [pattern("?e", "x/val", "?v"), pattern("?e", "x/other", "?w")]),
+    ]);
+    VALUES.forEach((v, i) => {
+      seen.test = [];
+      seen.action = [];
+      // 0 stored first, then -0 asked for: the value is the stored fact's (value-equal, one fact)
+      const stored = eav(1, "x/val", v);
+      const s = newRuleSession(valueNet).insert([stored]).fire().insert([eav(1, "x/val", Object.is(v, 0) ? -0 : v), eav(1, "x/other", i)]).fire();
+      expect(seen.test.length, String(i)).toBe(1);
+      expect(Object.is(seen.test[0], stored.v), String(i)).toBe(true);
+      expect(Object.is(seen.action[0], stored.v), String(i)).toBe(true);
+      const rows = s.query("vals");
+      expect(rows.length).toBe(1);
+      expect(Object.is(rows[0]?.v, stored.v), String(i)).toBe(true);
+    });
   });
 });

@@ -23,7 +23,7 @@
  *   and the agenda keeps a stack per (salience, rule) (agenda.ts): Manners makes and cancels millions.
  * - On a big memory an update pays cache misses (~14 per change, join 100k, cold; callgrind) and
  *   instructions (~4.3k per change) alike, so it avoids reads and calls it does not need: entries
- *   keep their value's key (FactEntry.vkey, read for join keys and constant tests), a retraction
+ *   keep their value's key (FactEntry.vkey, read for join keys, constant tests and a primitive ?v), a retraction
  *   reads the caller's equal EAV, the network's strings are internalized, the journal is
  *   monomorphic and never copied, integer keys live in pages (keymap.ts), one lookup by attribute
  *   finds a fact's index and alpha nodes (wm.ts, AttrIndex; docs/ARCHITECTURE.md), a first

@@ -23,8 +23,19 @@ export interface FieldReader {
 export function varAt(net: FieldReader, t: Token, level: number, loc: VarLoc): unknown {
   let x = t;
   for (let l = level; l > loc.level; l--) x = x.parent as Token;
-  if (loc.index >= 0) return (x.data as readonly unknown[])[loc.index];
-  return loc.field === null ? x.value : net.fieldOf(x.value, loc.field);
+  const d = x.data;
+  if (loc.index >= 0) return (d as readonly unknown[])[loc.index];
+  if (d instanceof FactEntry) {
+    if (loc.field === "v" && net.eavFields) {
+      // the entry's value key is the value itself unless the value is structured (keyOf): read it
+      // there, not from the fact, a cache miss on a big memory (a test on ?amount, an action's
+      // bindings; join 100k update, callgrind, issue 7; test/rules/value-keys.test.ts)
+      const k = d.vkey;
+      if (k !== undefined && (k === null || typeof k !== "object")) return k;
+    }
+    return loc.field === null ? d.fact : net.fieldOf(d.fact, loc.field);
+  }
+  return loc.field === null ? d : net.fieldOf(d, loc.field);
 }
 
 /**

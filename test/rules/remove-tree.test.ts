@@ -99,4 +99,27 @@ describe("removing a token with its descendants", () => {
     ]);
     expect(JSON.parse(answers(s1))).toEqual([["3-1-2-4"], ["1>4", "3>2"]]);
   });
+
+  it("an old value unlinks siblings the newer one unlinked, from the lists as they were (journaled old links)", () => {
+    // one open order's items are children of its status token, newest first: b, then a
+    const items = compileRules([query("items", [], [pattern("?o", "x/status", "open"), pattern("?o", "x/item", "?i")])]);
+    const rows = (s: RuleSession): string[] => s.query("items").map((r) => `${r.o}:${r.i}`).sort();
+    const v1 = newRuleSession(items).insert([eav(1, "x/status", "open"), eav(1, "x/item", "a"), eav(1, "x/item", "b"), eav(1, "x/item", "c")]).fire();
+    // each newer value unlinks one item's token (b: its older neighbour's `prev`; c: the parent's
+    // `child`; a: the newest's `next`), journaling the links the old value gets back
+    for (const first of ["a", "b", "c"]) {
+      const v2 = v1.retract([eav(1, "x/item", first)]).fire();
+      expect(rows(v2)).toEqual(["1:a", "1:b", "1:c"].filter((r) => r !== `1:${first}`));
+      // the old value, rerooted, unlinks the other items one by one, then the status: nothing stays
+      for (const other of ["a", "b", "c"].filter((x) => x !== first)) {
+        const v3 = v1.retract([eav(1, "x/item", other)]).fire();
+        expect(rows(v3)).toEqual(["1:a", "1:b", "1:c"].filter((r) => r !== `1:${other}`));
+        expect(rows(v3.retract([eav(1, "x/status", "open")]).fire())).toEqual([]);
+      }
+      expect(rows(v1.retract([eav(1, "x/status", "open")]).fire())).toEqual([]);
+      expect(rows(v2)).toEqual(["1:a", "1:b", "1:c"].filter((r) => r !== `1:${first}`));
+      expect(rows(v2.retract([eav(1, "x/status", "open")]).fire())).toEqual([]);
+    }
+    expect(rows(v1)).toEqual(["1:a", "1:b", "1:c"]);
+  });
 });

@@ -219,7 +219,16 @@ export function matchOf(a: Activation): Token {
 
 /** Whether `t` is on its parent's list of children (see above). Reads only. */
 function onParentList(p: Token, t: Token): boolean {
-  return p.parent !== null || !(t.data instanceof FactEntry);
+  return p.parent !== null || entryOf(t) === null;
+}
+
+/**
+ * The fact entry `t` holds (a join token's, a fused activation's), else null. Reads `t` only:
+ * `t.data instanceof FactEntry` read the entry's header too, a cache miss when unlinking a token
+ * from a cold entry (see below).
+ */
+function entryOf(t: Token): FactEntry | null {
+  return t instanceof JoinToken ? (t.data as FactEntry | null) : null;
 }
 
 /**
@@ -254,21 +263,34 @@ export function linkToken(j: Journal, t: Token, born: number): void {
   }
 }
 
+/*
+ * Unlinking journals the old values it knows without reading them: a list's neighbour points at
+ * the token being unlinked (`prev.next === t`, `next.prev === t`, and the parent's `child` or the
+ * entry's `tokens` is `t` when `t` heads its list). Lists grow at the head, so `t`'s parent, its
+ * entry and the tokens after it (`next`, `fnext`) are older than `t`: when `t` predates the fire,
+ * so do they, and their ids need not be read either. On a big memory those neighbours are cold;
+ * unlinking now only writes them (a store miss the CPU does not wait for) instead of reading
+ * them first (join 100k update, callgrind, issue 7; test/rules/remove-tree.test.ts and
+ * removal-across-fires.test.ts undo and redo such unlinks).
+ */
+
 /** Unlinks a token from its parent's children and its entry's token list. Mutates (journaled). */
 export function unlinkToken(j: Journal, t: Token, born: number): void {
   const p = t.parent;
   if (p !== null && onParentList(p, t)) {
+    const old = t.id <= born;
     const prev = t.prev;
     const next = t.next;
     if (prev !== null) {
-      if (prev.id <= born) j.push(prev, "next", prev.next);
+      // prev is newer than t: new when t is
+      if (old && prev.id <= born) j.push(prev, "next", t);
       prev.next = next;
     } else {
-      if (p.id <= born) j.push(p, "child", p.child);
+      if (old || p.id <= born) j.push(p, "child", t);
       p.child = next;
     }
     if (next !== null) {
-      if (next.id <= born) j.push(next, "prev", next.prev);
+      if (old || next.id <= born) j.push(next, "prev", t);
       next.prev = prev;
     }
   }
@@ -282,20 +304,21 @@ export function unlinkToken(j: Journal, t: Token, born: number): void {
  * `removeTree`). Mutates (journaled).
  */
 export function unlinkFromEntry(j: Journal, t: Token, born: number): void {
-  const e = t.data;
-  if (e instanceof FactEntry) {
+  const e = entryOf(t);
+  if (e !== null) {
     const jt = t as JoinToken;
+    const old = jt.id <= born;
     const fprev = jt.fprev;
     const fnext = jt.fnext;
     if (fprev !== null) {
-      if (fprev.id <= born) j.push(fprev, "fnext", fprev.fnext);
+      if (old && fprev.id <= born) j.push(fprev, "fnext", jt);
       fprev.fnext = fnext;
     } else {
-      if (e.id <= born) j.push(e, "tokens", e.tokens);
+      if (old || e.id <= born) j.push(e, "tokens", jt);
       e.tokens = fnext;
     }
     if (fnext !== null) {
-      if (fnext.id <= born) j.push(fnext, "fprev", fnext.fprev);
+      if (old || fnext.id <= born) j.push(fnext, "fprev", jt);
       fnext.fprev = fprev;
     }
   }

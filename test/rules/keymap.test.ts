@@ -90,6 +90,19 @@ describe("KeyMap", () => {
     for (let i = 0; i < 200; i++) expect(m.get(1 + i * 10 * PAGE)).toBe(i);
   });
 
+  it("keeps keys on one id in twelve in pages (a derived attribute on some entities)", () => {
+    const m = new KeyMap<number>();
+    const j = new Journal();
+    // the join workload's order/discount: ~7,500 of 90,000 order ids, derived in load order
+    const ids = Array.from({ length: 7_500 }, (_, i) => 10_001 + i * 12);
+    for (const id of ids) m.put(j, id, id);
+    const l = m.layout();
+    expect(l.filled + l.sparse).toBe(7_500);
+    expect(l.sparse).toBeLessThan(750);
+    expect(l.pages).toBeLessThanOrEqual(Math.ceil((7_500 * 12) / PAGE) + 2);
+    for (const id of ids) expect(m.get(id)).toBe(id);
+  });
+
   it("a key put in the Map before its page existed is still found, replaced and dropped", () => {
     const m = new KeyMap<string>();
     const j = new Journal();

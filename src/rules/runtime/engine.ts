@@ -54,7 +54,7 @@ import type { FireOptions, FireReport, Listener, PendingOp } from "./api.js";
 import { DEFAULT_MAX_FIRINGS } from "./api.js";
 import { Activation, FactEntry, JoinToken, linkToken, matchOf, Token, unlinkFromEntry, unlinkToken, RETRACTED, UNCONDITIONAL as UNCOND_STATE } from "./memory.js";
 import { keyOf, sameKey } from "./keys.js";
-import type { AttrIndex } from "./wm.js";
+import { findIn, type AttrIndex, type Slot } from "./wm.js";
 import { bindingsAt, factKey, tokenKey, varAt } from "./read.js";
 import { addSupport, hasUnconditionalSupport, removeSupport, setState, unfounded } from "./tms.js";
 import { type AlphaFilter, type BetaNode, type DirtyNode, type NodeInfo, RootNode, type Rt, type TestNode, type VarLoc } from "./nodes.js";
@@ -389,11 +389,13 @@ class Fire implements Rt {
     const ix = wm.indexed(fact) ? wm.index(fact.a) : null;
     let ek: unknown;
     let vk: unknown;
+    let slot: Slot | undefined;
     let e: FactEntry | undefined;
     if (ix !== null) {
       ek = keyOf((fact as EAV).e);
       vk = keyOf((fact as EAV).v);
-      e = ix.find(ek, vk);
+      slot = ix.slotAt(ek);
+      e = findIn(slot, vk);
     } else e = wm.get(fact);
     if (e !== undefined) {
       // unconditional from now on: its logical supports stop mattering and are dropped
@@ -411,7 +413,8 @@ class Fire implements Rt {
       e.state = support;
       support.supports(e);
     }
-    if (ix !== null) ix.add(this.j, ek, e);
+    // `slot` is still what `ek` holds: nothing above changed the index
+    if (ix !== null) ix.addTo(this.j, ek, slot, e);
     else wm.add(this.j, e);
     this.inserted[this.nInserted++] = fact;
     this.listener?.inserted?.(fact, this.firingRule, support !== null);

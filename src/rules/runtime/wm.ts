@@ -79,8 +79,15 @@ export class AttrIndex {
 
   /** Removes entry `e` (an EAV of this attribute with entity key `ek`). Mutates (journaled). */
   remove(j: Journal, ek: unknown, e: FactEntry): void {
+    this.removeFrom(j, ek, this.entities.get(ek), e);
+  }
+
+  /**
+   * {@link AttrIndex.remove} where `slot` is what {@link AttrIndex.slotAt} returned for `ek`,
+   * nothing having changed the index since. Mutates (journaled).
+   */
+  removeFrom(j: Journal, ek: unknown, slot: Slot | undefined, e: FactEntry): void {
     const byE = this.entities;
-    const slot = byE.get(ek);
     if (slot === e) byE.drop(j, ek);
     else if (slot instanceof Map) {
       jdelete(j, slot, e.vkey);

@@ -23,7 +23,7 @@ import {
 import { Unchunkable, fail, fmt } from "./fail.js";
 import type { Prepared } from "./prepare.js";
 import type { AttrInfo } from "./schema.js";
-import { ABSENT, type WorkEntity } from "./work.js";
+import { ABSENT, isAbsent, type WorkEntity } from "./work.js";
 import { TxState, type AddOp, type Op, type RetractOp } from "./attempt.js";
 
 /** One attempt at a transaction: its ops applied in order to the working state. Mutable; lives inside one `transactOps` call. */
@@ -152,7 +152,7 @@ export class TxRun extends TxState {
       w.addManyMut(a, k, v);
     } else {
       const old = w.getOne(a);
-      if (old !== ABSENT) {
+      if (!isAbsent(old)) {
         if (valueEquals(old, v)) {
           if (this.redundantFor?.has(a) !== false) (this.redundant ??= []).push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsOne(a) });
           return;
@@ -242,7 +242,7 @@ export class TxRun extends TxState {
   private currentValues(w: WorkEntity, info: AttrInfo): Value[] {
     if (info.many) return w.manyValues(info.ident);
     const v = w.getOne(info.ident);
-    return v === ABSENT ? [] : [v];
+    return isAbsent(v) ? [] : [v];
   }
 
   /** Removes a present datom from the working copy and the overlays; `op` set for explicit retractions. */
@@ -258,7 +258,7 @@ export class TxRun extends TxState {
 
 /** True when a card-one slot holds `v`. */
 function isOne(old: Value | typeof ABSENT, v: Value): boolean {
-  return old !== ABSENT && valueEquals(old, v);
+  return !isAbsent(old) && valueEquals(old, v);
 }
 
 /**

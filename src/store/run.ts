@@ -23,11 +23,22 @@ import {
 import { Unchunkable, fail, fmt } from "./fail.js";
 import type { Prepared } from "./prepare.js";
 import type { AttrInfo } from "./schema.js";
+import type { Store } from "./store.js";
 import { ABSENT, isAbsent, type WorkEntity } from "./work.js";
 import { TxState, type AddOp, type Op, type RetractOp } from "./attempt.js";
 
 /** One attempt at a transaction: its ops applied in order to the working state. Mutable; lives inside one `transactOps` call. */
 export class TxRun extends TxState {
+  /**
+   * See {@link TxState}. Written out: the implicit constructor of a derived class forwards its
+   * arguments by spread, which optimised code does not inline, and every transaction's `new TxRun`
+   * went through the generic construct stub (about 260 instructions of a fire's one-datom
+   * transaction, issue 7).
+   */
+  constructor(store: Store, seed: ReadonlyMap<Tempid, Eid> | undefined, next: number | undefined, redundantFor: ReadonlySet<Attribute> | undefined, predicted?: ReadonlyMap<Tempid, Eid>) {
+    super(store, seed, next, redundantFor, predicted);
+  }
+
   /**
    * Mutates the working state: applies a chunk of the transaction's ops in order (a transaction is
    * one chunk or, normalised in chunks, several; see `normalizeInChunks`). Throws

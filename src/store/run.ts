@@ -29,6 +29,10 @@ import { TxState, type AddOp, type Op, type RetractOp } from "./attempt.js";
 
 /** One attempt at a transaction: its ops applied in order to the working state. Mutable; lives inside one `transactOps` call. */
 export class TxRun extends TxState {
+  /** The attribute {@link collectsRedundant} answered last, and its answer. */
+  private redundantAttr: Attribute = "";
+  private redundantAnswer = false;
+
   /**
    * See {@link TxState}. Written out: the implicit constructor of a derived class forwards its
    * arguments by spread, which optimised code does not inline, and every transaction's `new TxRun`
@@ -156,7 +160,7 @@ export class TxRun extends TxState {
     if (info.many) {
       const k = valueKey(v);
       if (w.hasMany(a, k)) {
-        if (this.redundantFor?.has(a) !== false) (this.redundant ??= []).push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsMany(a, k) });
+        if (this.collectsRedundant(a)) (this.redundant ??= []).push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsMany(a, k) });
         return;
       }
       this.checkUnique(e, info, v, op);
@@ -165,7 +169,7 @@ export class TxRun extends TxState {
       const old = w.getOne(a);
       if (!isAbsent(old)) {
         if (valueEquals(old, v)) {
-          if (this.redundantFor?.has(a) !== false) (this.redundant ??= []).push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsOne(a) });
+          if (this.collectsRedundant(a)) (this.redundant ??= []).push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsOne(a) });
           return;
         }
         this.removeMut(w, info, old, undefined);
@@ -175,6 +179,22 @@ export class TxRun extends TxState {
     }
     if (info.unique) (info.identity ? this.avIdentity : this.avValue).setMut(a, valueKey(v), e);
     if (info.ref) this.vae.setMut(v as Eid, a, e, true);
+  }
+
+  /**
+   * True when the redundant adds of attribute `a` are reported (see `TxOptions.redundantFor`). The
+   * answer for the attribute asked last is kept: a caller's identity upserts re-assert their
+   * identity value in every map, and each asked the Set (issue 7). "" (no attribute) at first: a
+   * string, so that the comparison stays a string comparison.
+   */
+  private collectsRedundant(a: Attribute): boolean {
+    const only = this.redundantFor;
+    if (only === undefined) return true;
+    if (a !== this.redundantAttr) {
+      this.redundantAttr = a;
+      this.redundantAnswer = only.has(a);
+    }
+    return this.redundantAnswer;
   }
 
   private checkUnique(e: Eid, info: AttrInfo, v: Value, op: Op): void {

@@ -195,7 +195,7 @@ describe("direct front end", () => {
       { ident: "a/id", cardinality: "one", unique: "identity" },
       { ident: "b/id", cardinality: "one", unique: "identity" },
       { ident: "a/ref", cardinality: "one", valueType: "ref" },
-    ];
+    ] as const;
     const wide = (id: string, n: number, base: number): Record<string, unknown> => {
       const m: Record<string, unknown> = { "a/id": id };
       for (let i = 0; i < n; i++) m[`w/f${i}`] = base + i;

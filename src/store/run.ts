@@ -29,18 +29,22 @@ import { TxState, type AddOp, type Op, type RetractOp } from "./attempt.js";
 
 /** One attempt at a transaction: its ops applied in order to the working state. Mutable; lives inside one `transactOps` call. */
 export class TxRun extends TxState {
-  /** The attribute {@link collectsRedundant} answered last, and its answer. */
-  private redundantAttr: Attribute = "";
-  private redundantAnswer = false;
+  /**
+   * The attribute {@link collectsRedundant} answered last, and its answer (`declare`d and set in the
+   * constructor, like TxState's fields: see there).
+   */
+  declare private redundantAttr: Attribute;
+  declare private redundantAnswer: boolean;
 
   /**
    * See {@link TxState}. Written out: the implicit constructor of a derived class forwards its
-   * arguments by spread, which optimised code does not inline, and every transaction's `new TxRun`
-   * went through the generic construct stub (about 260 instructions of a fire's one-datom
-   * transaction, issue 7).
+   * arguments by spread.
    */
   constructor(store: Store, seed: ReadonlyMap<Tempid, Eid> | undefined, next: number | undefined, redundantFor: ReadonlySet<Attribute> | undefined, predicted?: ReadonlyMap<Tempid, Eid>) {
     super(store, seed, next, redundantFor, predicted);
+    // "" (no attribute): a string, so that the comparison stays a string comparison
+    this.redundantAttr = "";
+    this.redundantAnswer = false;
   }
 
   /**

@@ -293,6 +293,9 @@ export class AvWork {
    */
   private lastAttr: Attribute = "";
   private lastValues: AvMap | undefined = undefined;
+  /** The attribute read before {@link lastAttr}, and its values (identity upserts of orders and lookup refs to customers alternate). */
+  private prevAttr: Attribute = "";
+  private prevValues: AvMap | undefined = undefined;
 
   constructor(private readonly base: AvIndex) {}
 
@@ -308,8 +311,11 @@ export class AvWork {
       if (c !== undefined) return c ?? undefined;
     }
     if (a !== this.lastAttr) {
+      const values = a === this.prevAttr ? this.prevValues : this.base.get(a);
+      this.prevAttr = this.lastAttr;
+      this.prevValues = this.lastValues;
       this.lastAttr = a;
-      this.lastValues = this.base.get(a);
+      this.lastValues = values;
     }
     return this.lastValues?.get(k);
   }

@@ -190,7 +190,7 @@ describe("direct front end", () => {
 
   it("gives what the op pipeline gives on wide entity maps and alternating identity attributes", () => {
     // wide maps: the working entity's card-one arrays past their literal sizes (work.ts `cells`);
-    // two identity attributes in turn: the identity index's last-attribute cache (work.ts AvWork)
+    // two identity attributes in turn: the identity index's cache of its last two attributes (work.ts AvWork)
     const schema = [
       { ident: "a/id", cardinality: "one", unique: "identity" },
       { ident: "b/id", cardinality: "one", unique: "identity" },

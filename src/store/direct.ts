@@ -185,7 +185,9 @@ class DirectWalk {
   /**
    * A value as the op pipeline would pass it on: ref values must be eids, lookup refs, or literal
    * tempids an earlier entity map of this walk defined (their eids; any other tempid, e.g. a
-   * forward reference, is the op pipeline's).
+   * forward reference, is the op pipeline's). A lookup ref is resolved here, from the working
+   * state, as the add or retraction it is for would resolve it next (its shape is checked once:
+   * the check scans the attribute's characters).
    */
   private value(info: AttrInfo, v: unknown): Value {
     if (info.ref) {
@@ -194,9 +196,9 @@ class DirectWalk {
         if (e === undefined) throw GIVE_UP;
         return e;
       }
-      if (typeof v === "number") this.knownEid(v);
-      else if (!isLookupRef(v)) throw GIVE_UP;
-      return v as Value;
+      if (typeof v === "number") return this.knownEid(v);
+      if (!isLookupRef(v)) throw GIVE_UP;
+      return this.attempt.lookupRefTarget(v);
     }
     if (v === undefined || !isValue(v)) throw GIVE_UP;
     return v;

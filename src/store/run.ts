@@ -17,6 +17,7 @@ import {
   valueKey,
   type Attribute,
   type Eid,
+  type LookupRef,
   type Tempid,
   type Value,
 } from "../eav/index.js";
@@ -151,6 +152,14 @@ export class TxRun extends TxState {
   /** The entity holding identity value `v` now (an entity map's resolution). */
   identityHolder(info: AttrInfo, v: Value): Eid | undefined {
     return this.holder(info, v);
+  }
+
+  /**
+   * The entity lookup ref `ref` (its shape checked by the caller) names now; throws
+   * `store/entity-not-found` or `store/lookup-ref-attr-not-unique` as a ref value's resolution does.
+   */
+  lookupRefTarget(ref: LookupRef): Eid {
+    return this.lookupRef(ref, true, DIRECT_OP)!;
   }
 
   /**

@@ -40,6 +40,8 @@ export type RetractOp = Extract<TxOp, { kind: "retract" }>;
 
 /** The group eids before a chunk runs (never written: each chunk makes its own). */
 const NO_GROUP_EIDS: Array<Eid | undefined> = [];
+/** The chunk of an attempt before its first (never read: see `TxState.prep`). */
+const NO_PREP = undefined as unknown as Prepared;
 
 /** An add found already present when it ran (see {@link TxState.redundant}). */
 export interface Redundant {
@@ -48,82 +50,104 @@ export interface Redundant {
   readonly fromBase: boolean;
 }
 
-/** The working state of one attempt, and its id resolution. Mutable; lives inside one `transactOps` call. */
+/**
+ * The working state of one attempt, and its id resolution. Mutable; lives inside one `transactOps`
+ * call.
+ *
+ * Its fields are `declare`d and all set in the constructor: a base class with class fields (their
+ * initialiser) is not inlined into its subclass's constructor by V8's optimising compiler, and
+ * every transaction's `new TxRun` then ran the generic construct stub and `FastNewObject` (about
+ * 230 instructions of a fire's one-datom transaction, issue 7).
+ */
 export abstract class TxState {
+  /** The store before the transaction. */
+  declare readonly store: Store;
+  /** The attributes whose redundant adds are collected (all when undefined; see `TxOptions`). */
+  declare protected readonly redundantFor: ReadonlySet<Attribute> | undefined;
+  /**
+   * Tempids in the seed whose upsert was predicted (see {@link predictUpserts}), not found: when
+   * one resolves otherwise as an entity, the attempt stops with {@link Mispredicted}.
+   */
+  declare private readonly predicted: ReadonlyMap<Tempid, Eid> | undefined;
   /** The tempids resolved so far (see tempids.ts). */
-  readonly tempids: TempidTable;
+  declare readonly tempids: TempidTable;
   /** Eids handed to tempids used as ref values: each must end up with an asserted datom. */
-  private valueTempids: Map<Eid, Tempid> | undefined = undefined;
+  declare private valueTempids: Map<Eid, Tempid> | undefined;
   /** Eids that were the e of an add (stored, redundant or transient) resolved from a tempid. */
-  readonly defined: EidTable<true>;
+  declare readonly defined: EidTable<true>;
   /**
    * Per map key of the current chunk: the map's entity once resolved (an array: keys are small and
    * dense). Each chunk starts with its own (`executeChunkMut`); the direct front end has none.
    */
-  protected groupEids: Array<Eid | undefined> = NO_GROUP_EIDS;
+  declare protected groupEids: Array<Eid | undefined>;
   /** The working entity {@link work} returned last. */
-  private lastWork: WorkEntity | undefined = undefined;
+  declare private lastWork: WorkEntity | undefined;
   /** The working entities by eid... */
-  protected readonly ents: EidTable<WorkEntity>;
+  declare protected readonly ents: EidTable<WorkEntity>;
   /**
    * ...and in the order they were first touched (the order of the report's datoms). This and the
    * lists below are made on their first entry: a fire's one-datom transactions fill few of them.
    */
-  touched: WorkEntity[] | undefined = undefined;
-  readonly avIdentity: AvWork;
-  readonly avValue: AvWork;
-  readonly vae: VaeWork;
-  transients: EAV[] | undefined = undefined;
+  declare touched: WorkEntity[] | undefined;
+  declare readonly avIdentity: AvWork;
+  declare readonly avValue: AvWork;
+  declare readonly vae: VaeWork;
+  declare transients: EAV[] | undefined;
   /**
    * Resolved adds found already present when they ran (commit.ts `redundantAdds` keeps those
    * present before and after), each with the working entity it was found on and whether the value
    * found was the entity's value before the transaction (then no lookup in the old store is needed).
    */
-  redundant: Redundant[] | undefined = undefined;
-  warnings: StoreWarning[] | undefined = undefined;
-  protected readonly conflicts: ConflictLog | undefined;
+  declare redundant: Redundant[] | undefined;
+  declare warnings: StoreWarning[] | undefined;
+  declare protected readonly conflicts: ConflictLog | undefined;
   /** The next fresh eid: above every eid of the store and every explicit eid of the tx (R18). */
-  next: number;
+  declare next: number;
   /** The largest positive integer eid written in the chunks run so far. */
-  maxExplicit = 0;
+  declare maxExplicit: number;
   /** The first eid this attempt may hand out (the store's maxEid + 1). */
-  protected readonly firstFresh: number;
+  declare protected readonly firstFresh: number;
   /** True once a fresh eid was handed out (or came in the seed). */
-  protected handedOut: boolean;
+  declare protected handedOut: boolean;
   /** The predicted tempids (see `predicted`) confirmed so far. */
-  private confirmed: Set<Tempid> | undefined;
-  /** The chunk being run (see {@link executeChunkMut}). */
-  protected prep!: Prepared;
+  declare private confirmed: Set<Tempid> | undefined;
+  /** The chunk being run (see {@link executeChunkMut}; none before the first). */
+  declare protected prep: Prepared;
 
   /**
    * `seed`: the tempids of the previous attempt (a retry keeps them, as DataScript's
    * retry-with-tempid does, plus the upserted one); `next`: where that attempt's counter stopped,
    * so that a retry never hands out an eid a kept tempid holds.
    */
-  constructor(
-    readonly store: Store,
-    seed: ReadonlyMap<Tempid, Eid> | undefined,
-    next: number | undefined,
-    /** The attributes whose redundant adds are collected (all when undefined; see `TxOptions`). */
-    protected readonly redundantFor: ReadonlySet<Attribute> | undefined,
-    /**
-     * Tempids in `seed` whose upsert was predicted (see {@link predictUpserts}), not found: when
-     * one resolves otherwise as an entity, the attempt stops with {@link Mispredicted}.
-     */
-    private readonly predicted?: ReadonlyMap<Tempid, Eid>,
-  ) {
+  constructor(store: Store, seed: ReadonlyMap<Tempid, Eid> | undefined, next: number | undefined, redundantFor: ReadonlySet<Attribute> | undefined, predicted?: ReadonlyMap<Tempid, Eid>) {
+    // every field, in declaration order (one object shape)
+    this.store = store;
+    this.redundantFor = redundantFor;
+    this.predicted = predicted;
     this.tempids = new TempidTable(seed);
+    this.valueTempids = undefined;
     const ix = store.indexes;
+    const firstFresh = ix.maxEid + 1;
+    this.defined = new EidTable(firstFresh);
+    this.groupEids = NO_GROUP_EIDS;
+    this.lastWork = undefined;
+    this.ents = new EidTable(firstFresh);
+    this.touched = undefined;
     this.avIdentity = new AvWork(ix.avIdentity);
     this.avValue = new AvWork(ix.avValue);
-    this.firstFresh = ix.maxEid + 1;
-    this.vae = new VaeWork(ix.vae, this.firstFresh);
-    this.defined = new EidTable(this.firstFresh);
-    this.ents = new EidTable(this.firstFresh);
-    this.next = next ?? this.firstFresh;
-    this.handedOut = seed !== undefined && seed.size > 0;
+    this.vae = new VaeWork(ix.vae, firstFresh);
+    this.transients = undefined;
+    this.redundant = undefined;
+    this.warnings = undefined;
     const mode = store.options.txConflictsMode;
     this.conflicts = mode === "ignore" ? undefined : new ConflictLog((code, message, data, op) => this.violation(mode, code, message, data, op));
+    this.next = next ?? firstFresh;
+    this.maxExplicit = 0;
+    this.firstFresh = firstFresh;
+    this.handedOut = seed !== undefined && seed.size > 0;
+    this.confirmed = undefined;
+    // set by `executeChunkMut` before any read (the direct front end runs no chunk)
+    this.prep = NO_PREP;
   }
 
   /** Reports a failed check according to its mode. */

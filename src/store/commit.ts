@@ -8,7 +8,7 @@ import { EntityRecord, applyRefChanges, attrIndex, isValueSet, type Referrers, t
 import { AvMap } from "./avmap.js";
 import type { TxRun } from "./run.js";
 import type { AvIndex, Indexes, VaeIndex } from "./store.js";
-import { ABSENT, type AvWork, type ManyWork, type VaeWork, type WorkEntity } from "./work.js";
+import { ABSENT, isAbsent, type AvWork, type ManyWork, type VaeWork, type WorkEntity } from "./work.js";
 
 /** The new indexes and the net delta of a run. */
 export interface Committed {
@@ -79,7 +79,7 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
     const v = w.oneVals[j]!;
     const b = base?.get(a);
     const before = b === undefined || isValueSet(b) ? undefined : b;
-    if (v === ABSENT) {
+    if (isAbsent(v)) {
       if (before === undefined) continue;
       retracted.push(new EAV(e, a, before));
     } else {
@@ -115,7 +115,7 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
   for (const [a, slot] of changes) {
     const i = base === undefined ? -1 : attrIndex(attrs, a);
     if (i >= 0) slots[i] = slot;
-    else if (slot !== ABSENT) {
+    else if (!isAbsent(slot)) {
       attrs.push(a);
       slots.push(slot);
     }
@@ -124,7 +124,7 @@ function recordAfter(w: WorkEntity, added: EAV[], retracted: EAV[]): EntityRecor
   const keptSlots: Slot[] = [];
   for (let i = 0; i < attrs.length; i++) {
     const slot = slots[i]!;
-    if (slot === ABSENT) continue;
+    if (isAbsent(slot)) continue;
     keptAttrs.push(attrs[i]!);
     keptSlots.push(slot);
   }
@@ -141,7 +141,7 @@ function freshRecord(w: WorkEntity, added: EAV[]): EntityRecord | undefined {
   let absent = 0;
   for (let j = 0; j < oneCount; j++) {
     const v = oneVals[j]!;
-    if (v === ABSENT) absent++;
+    if (isAbsent(v)) absent++;
     else added.push(new EAV(w.eid, oneAttrs[j]!, v));
   }
   if (absent === 0) {
@@ -155,7 +155,7 @@ function freshRecord(w: WorkEntity, added: EAV[]): EntityRecord | undefined {
   const slots: Slot[] = [];
   for (let j = 0; j < oneCount; j++) {
     const v = oneVals[j]!;
-    if (v === ABSENT) continue;
+    if (isAbsent(v)) continue;
     attrs.push(oneAttrs[j]!);
     slots.push(v);
   }
@@ -177,13 +177,13 @@ function oneManyRecord(w: WorkEntity, base: EntityRecord | undefined, added: EAV
   const attrs = base === undefined ? NO_ATTRS : base.attrs;
   const i = attrIndex(attrs, a);
   const n = attrs.length;
-  if (i >= 0 && slot !== ABSENT) {
+  if (i >= 0 && !isAbsent(slot)) {
     const slots = base!.slots.slice();
     slots[i] = slot;
     return new EntityRecord(attrs, slots);
   }
   if (i < 0) {
-    if (slot === ABSENT) return base;
+    if (isAbsent(slot)) return base;
     // appended, as the general path appends a new attribute
     const slots = new Array<Slot>(n + 1);
     for (let j = 0; j < n; j++) slots[j] = base!.slots[j]!;
@@ -237,7 +237,7 @@ function slotAfter(m: ManyWork): Slot | typeof ABSENT {
  */
 function replacesOnlyOne(w: WorkEntity, base: EntityRecord): boolean {
   for (let j = 0; j < w.oneCount; j++) {
-    if (w.oneVals[j] === ABSENT) return false;
+    if (isAbsent(w.oneVals[j])) return false;
     const i = attrIndex(base.attrs, w.oneAttrs[j]!);
     if (i < 0 || isValueSet(base.slots[i])) return false;
   }
@@ -266,7 +266,7 @@ function replacedRecord(w: WorkEntity, base: EntityRecord, added: EAV[], retract
 
 /** True when every change sets a value of an attribute `base` already holds (none removed, none new). */
 function replacesOnly(base: EntityRecord, changes: ReadonlyArray<readonly [Attribute, Slot | typeof ABSENT]>): boolean {
-  for (const [a, slot] of changes) if (slot === ABSENT || attrIndex(base.attrs, a) < 0) return false;
+  for (const [a, slot] of changes) if (isAbsent(slot) || attrIndex(base.attrs, a) < 0) return false;
   return true;
 }
 
@@ -393,5 +393,5 @@ export function redundantAdds(run: TxRun): EAV[] {
 function stillHeld(w: WorkEntity, f: EAV, many: boolean): boolean {
   if (many) return w.hasMany(f.a, valueKey(f.v));
   const v = w.getOne(f.a);
-  return v !== ABSENT && valueEquals(v, f.v);
+  return !isAbsent(v) && valueEquals(v, f.v);
 }

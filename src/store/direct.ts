@@ -63,6 +63,13 @@ class DirectWalk {
   private readonly maxEid: number;
   /** The literal tempids entity maps of this walk defined, and their eids (see {@link entityMap}). */
   private tempidEids: Map<string | number, Eid> | undefined = undefined;
+  /**
+   * The current entity map's attribute infos and raw values, by position (reused from map to map;
+   * made on the first map). The second pass over a map read every key's info again: about 110
+   * instructions per map of the benchmark's update (issue 7).
+   */
+  private infos: AttrInfo[] | undefined = undefined;
+  private raws: unknown[] | undefined = undefined;
 
   constructor(
     private readonly store: Store,
@@ -124,16 +131,22 @@ class DirectWalk {
       if (!isLiteralTempid(t) || this.tempidEids?.has(t) === true) throw GIVE_UP;
       tempid = t;
     }
+    // the map's attributes, their infos and raw values, asked once (the second pass reads these)
+    const infos = (this.infos ??= []);
+    const raws = (this.raws ??= []);
     let e: Eid | undefined;
     let size = 0;
     let identities = 0;
     for (const a in map) {
       if (!Object.prototype.hasOwnProperty.call(map, a) || a === EID) continue;
-      size++;
       const info = this.info(a);
+      const raw = map[a];
+      infos[size] = info;
+      raws[size] = raw;
+      size++;
       if (!info.identity) continue;
       if (++identities > 1 || info.ref) throw GIVE_UP;
-      e = this.attempt.identityHolder(info, this.value(info, map[a]));
+      e = this.attempt.identityHolder(info, this.value(info, raw));
     }
     if (size === 0) return;
     e ??= this.attempt.freshEid();
@@ -141,10 +154,9 @@ class DirectWalk {
       this.attempt.tempids.set(tempid, e);
       (this.tempidEids ??= new Map()).set(tempid, e);
     }
-    for (const a in map) {
-      if (!Object.prototype.hasOwnProperty.call(map, a) || a === EID) continue;
-      const info = this.info(a);
-      const raw = map[a];
+    for (let j = 0; j < size; j++) {
+      const info = infos[j]!;
+      const raw = raws[j];
       // a card-many array is several values (or one lookup ref): the op pipeline's
       if (info.many && Array.isArray(raw)) throw GIVE_UP;
       this.attempt.addResolved(e, info, this.value(info, raw), size);
@@ -173,7 +185,9 @@ class DirectWalk {
   /**
    * A value as the op pipeline would pass it on: ref values must be eids, lookup refs, or literal
    * tempids an earlier entity map of this walk defined (their eids; any other tempid, e.g. a
-   * forward reference, is the op pipeline's).
+   * forward reference, is the op pipeline's). A lookup ref is resolved here, from the working
+   * state, as the add or retraction it is for would resolve it next (its shape is checked once:
+   * the check scans the attribute's characters).
    */
   private value(info: AttrInfo, v: unknown): Value {
     if (info.ref) {
@@ -182,9 +196,9 @@ class DirectWalk {
         if (e === undefined) throw GIVE_UP;
         return e;
       }
-      if (typeof v === "number") this.knownEid(v);
-      else if (!isLookupRef(v)) throw GIVE_UP;
-      return v as Value;
+      if (typeof v === "number") return this.knownEid(v);
+      if (!isLookupRef(v)) throw GIVE_UP;
+      return this.attempt.lookupRefTarget(v);
     }
     if (v === undefined || !isValue(v)) throw GIVE_UP;
     return v;

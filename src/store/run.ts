@@ -17,17 +17,37 @@ import {
   valueKey,
   type Attribute,
   type Eid,
+  type LookupRef,
   type Tempid,
   type Value,
 } from "../eav/index.js";
 import { Unchunkable, fail, fmt } from "./fail.js";
 import type { Prepared } from "./prepare.js";
 import type { AttrInfo } from "./schema.js";
-import { ABSENT, type WorkEntity } from "./work.js";
+import type { Store } from "./store.js";
+import { ABSENT, isAbsent, type WorkEntity } from "./work.js";
 import { TxState, type AddOp, type Op, type RetractOp } from "./attempt.js";
 
 /** One attempt at a transaction: its ops applied in order to the working state. Mutable; lives inside one `transactOps` call. */
 export class TxRun extends TxState {
+  /**
+   * The attribute {@link collectsRedundant} answered last, and its answer (`declare`d and set in the
+   * constructor, like TxState's fields: see there).
+   */
+  declare private redundantAttr: Attribute;
+  declare private redundantAnswer: boolean;
+
+  /**
+   * See {@link TxState}. Written out: the implicit constructor of a derived class forwards its
+   * arguments by spread.
+   */
+  constructor(store: Store, seed: ReadonlyMap<Tempid, Eid> | undefined, next: number | undefined, redundantFor: ReadonlySet<Attribute> | undefined, predicted?: ReadonlyMap<Tempid, Eid>) {
+    super(store, seed, next, redundantFor, predicted);
+    // "" (no attribute): a string, so that the comparison stays a string comparison
+    this.redundantAttr = "";
+    this.redundantAnswer = false;
+  }
+
   /**
    * Mutates the working state: applies a chunk of the transaction's ops in order (a transaction is
    * one chunk or, normalised in chunks, several; see `normalizeInChunks`). Throws
@@ -135,6 +155,14 @@ export class TxRun extends TxState {
   }
 
   /**
+   * The entity lookup ref `ref` (its shape checked by the caller) names now; throws
+   * `store/entity-not-found` or `store/lookup-ref-attr-not-unique` as a ref value's resolution does.
+   */
+  lookupRefTarget(ref: LookupRef): Eid {
+    return this.lookupRef(ref, true, DIRECT_OP)!;
+  }
+
+  /**
    * DataScript's `transact-add`: card-one replaces, card-many is a set, unique values are checked.
    * `size`: the size of the add's entity map, if it has one (see {@link work}).
    */
@@ -145,16 +173,16 @@ export class TxRun extends TxState {
     if (info.many) {
       const k = valueKey(v);
       if (w.hasMany(a, k)) {
-        if (this.redundantFor?.has(a) !== false) (this.redundant ??= []).push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsMany(a, k) });
+        if (this.collectsRedundant(a)) (this.redundant ??= []).push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsMany(a, k) });
         return;
       }
       this.checkUnique(e, info, v, op);
       w.addManyMut(a, k, v);
     } else {
       const old = w.getOne(a);
-      if (old !== ABSENT) {
+      if (!isAbsent(old)) {
         if (valueEquals(old, v)) {
-          if (this.redundantFor?.has(a) !== false) (this.redundant ??= []).push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsOne(a) });
+          if (this.collectsRedundant(a)) (this.redundant ??= []).push({ fact: new EAV(e, a, v), work: w, fromBase: w.baseHoldsOne(a) });
           return;
         }
         this.removeMut(w, info, old, undefined);
@@ -164,6 +192,22 @@ export class TxRun extends TxState {
     }
     if (info.unique) (info.identity ? this.avIdentity : this.avValue).setMut(a, valueKey(v), e);
     if (info.ref) this.vae.setMut(v as Eid, a, e, true);
+  }
+
+  /**
+   * True when the redundant adds of attribute `a` are reported (see `TxOptions.redundantFor`). The
+   * answer for the attribute asked last is kept: a caller's identity upserts re-assert their
+   * identity value in every map, and each asked the Set (issue 7). "" (no attribute) at first: a
+   * string, so that the comparison stays a string comparison.
+   */
+  private collectsRedundant(a: Attribute): boolean {
+    const only = this.redundantFor;
+    if (only === undefined) return true;
+    if (a !== this.redundantAttr) {
+      this.redundantAttr = a;
+      this.redundantAnswer = only.has(a);
+    }
+    return this.redundantAnswer;
   }
 
   private checkUnique(e: Eid, info: AttrInfo, v: Value, op: Op): void {
@@ -242,7 +286,7 @@ export class TxRun extends TxState {
   private currentValues(w: WorkEntity, info: AttrInfo): Value[] {
     if (info.many) return w.manyValues(info.ident);
     const v = w.getOne(info.ident);
-    return v === ABSENT ? [] : [v];
+    return isAbsent(v) ? [] : [v];
   }
 
   /** Removes a present datom from the working copy and the overlays; `op` set for explicit retractions. */
@@ -258,7 +302,7 @@ export class TxRun extends TxState {
 
 /** True when a card-one slot holds `v`. */
 function isOne(old: Value | typeof ABSENT, v: Value): boolean {
-  return old !== ABSENT && valueEquals(old, v);
+  return !isAbsent(old) && valueEquals(old, v);
 }
 
 /**

@@ -84,8 +84,12 @@ export class Schema implements SchemaView {
   private readonly infos: ReadonlyMap<Attribute, AttrInfo>;
   /** Memo of {@link plainInfo}: the names found plain, and their infos. */
   private readonly plain = new Map<string, AttrInfo>();
-  /** The names {@link recentPlainInfo} found last and their infos, by a small hash of the name. */
-  private readonly recentNames: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  /**
+   * The names {@link recentPlainInfo} found last and their infos, by a small hash of the name. An
+   * empty cell holds "" (no attribute is empty): strings only, so that the comparison stays a
+   * string comparison (a string against `undefined` called the generic StrictEqual builtin).
+   */
+  private readonly recentNames: string[] = ["", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""];
   private readonly recentInfos: Array<AttrInfo | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   /** Every ref-typed attribute: retractEntity looks for incoming refs through them. */
   readonly refAttributes: readonly Attribute[];

@@ -9,12 +9,22 @@
  */
 import { EAV, sameKey, valueKey, type Attribute, type Eid, type Value } from "../eav/index.js";
 import { isValueSet, referrerPairs, type EntityRecord, type RefChange, type Slot } from "./record.js";
+import type { AvMap } from "./avmap.js";
 import type { AvIndex, VaeIndex } from "./store.js";
 
 /** Marks a card-one attribute removed in the overlay. */
 export const ABSENT: unique symbol = Symbol("absent");
 /** The type of {@link ABSENT}. */
 export type Absent = typeof ABSENT;
+
+/**
+ * True for {@link ABSENT} (the one symbol a slot may hold: no value is a symbol). A type test, not
+ * `=== ABSENT`: comparing a string or a number with a symbol has no type feedback optimised code
+ * can use, and each such comparison called the generic `StrictEqual` builtin (issue 7, callgrind).
+ */
+export function isAbsent(x: unknown): x is Absent {
+  return typeof x === "symbol";
+}
 
 /**
  * The working state of one card-many attribute: values added and removed relative to `base` (its
@@ -106,9 +116,11 @@ const NO_ONE_ATTRS: Attribute[] = [];
 const NO_ONE_VALS: Array<Value | Absent> = [];
 
 /**
- * An array of `size` cells: up to 4 an array literal of `undefined`s, whose elements kind is the
- * most general from the start (a `new Array(n)` starts as small integers and changes kind on its
- * first string or fraction: its stores in `setOneMut` went megamorphic on the update step).
+ * An array of `size` cells of `undefined`, whose elements kind is the most general from the start:
+ * up to 8 an array literal, past that a filled `new Array(n)`. A bare `new Array(n)` starts as
+ * small integers and changes kind on its first string or fraction: the stores in `setOneMut` went
+ * megamorphic on the update step, and after a load's 5-attribute maps (`new Array(5)`) they still
+ * were, through the generic keyed-store builtin, about 180 instructions per update map (issue 7).
  */
 function cells(size: number): unknown[] {
   switch (size) {
@@ -120,8 +132,16 @@ function cells(size: number): unknown[] {
       return [undefined, undefined, undefined];
     case 4:
       return [undefined, undefined, undefined, undefined];
+    case 5:
+      return [undefined, undefined, undefined, undefined, undefined];
+    case 6:
+      return [undefined, undefined, undefined, undefined, undefined, undefined];
+    case 7:
+      return [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+    case 8:
+      return [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
     default:
-      return new Array<unknown>(size);
+      return new Array<unknown>(size).fill(undefined);
   }
 }
 
@@ -266,6 +286,17 @@ export class AvWork {
   /** Per attribute, its changes; made on the first (most transactions change no unique value). */
   private changeMaps: Map<Attribute, Map<unknown, Eid | null>> | undefined = undefined;
 
+  /**
+   * The attribute {@link get} read from the base last, and its values: the outer Map lookup by
+   * attribute cost about 60 instructions per identity upsert (issue 7). "" (no attribute) at first:
+   * a string, so that comparing it stays a string comparison.
+   */
+  private lastAttr: Attribute = "";
+  private lastValues: AvMap | undefined = undefined;
+  /** The attribute read before {@link lastAttr}, and its values (identity upserts of orders and lookup refs to customers alternate). */
+  private prevAttr: Attribute = "";
+  private prevValues: AvMap | undefined = undefined;
+
   constructor(private readonly base: AvIndex) {}
 
   /** Per attribute, the changes of the transaction (empty when none). */
@@ -279,7 +310,14 @@ export class AvWork {
       const c = this.changeMaps.get(a)?.get(k);
       if (c !== undefined) return c ?? undefined;
     }
-    return this.base.get(a)?.get(k);
+    if (a !== this.lastAttr) {
+      const values = a === this.prevAttr ? this.prevValues : this.base.get(a);
+      this.prevAttr = this.lastAttr;
+      this.prevValues = this.lastValues;
+      this.lastAttr = a;
+      this.lastValues = values;
+    }
+    return this.lastValues?.get(k);
   }
 
   /** Mutates: records that `e` holds (or, with `null`, that nobody holds) value key `k` under `a`. */

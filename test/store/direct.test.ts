@@ -188,6 +188,39 @@ describe("direct front end", () => {
     expect(takes([["db/retractEntity", 1]], "tx")).toBe(false);
   });
 
+  it("gives what the op pipeline gives on wide entity maps and alternating identity attributes", () => {
+    // wide maps: the working entity's card-one arrays past their literal sizes (work.ts `cells`);
+    // two identity attributes in turn: the identity index's cache of its last two attributes (work.ts AvWork)
+    const schema = [
+      { ident: "a/id", cardinality: "one", unique: "identity" },
+      { ident: "b/id", cardinality: "one", unique: "identity" },
+      { ident: "a/ref", cardinality: "one", valueType: "ref" },
+    ] as const;
+    const wide = (id: string, n: number, base: number): Record<string, unknown> => {
+      const m: Record<string, unknown> = { "a/id": id };
+      for (let i = 0; i < n; i++) m[`w/f${i}`] = base + i;
+      return m;
+    };
+    let store = createStore({ schema });
+    const load = [wide("a0", 12, 0), wide("a1", 9, 0), wide("a2", 3, 0), { "b/id": "b0", "w/f0": 1 }, { "b/id": "b1", "w/f0": 2 }];
+    store = transactFacts(store, load, "add").after;
+    const txs: unknown[][] = [
+      [wide("a0", 12, 100), { "b/id": "b0", "w/f0": 5 }, wide("a1", 10, 7), { "b/id": "b1", "a/ref": ["a/id", "a2"] }, { "a/id": "a2", "a/ref": ["b/id", "b0"] }],
+      [{ "b/id": "b9", "w/f1": 1 }, wide("a9", 11, 3), { "a/id": "a0", "a/ref": ["b/id", "b9"] }, { "b/id": "b0", "a/ref": ["a/id", "a9"] }],
+    ];
+    for (const tx of txs) {
+      expect(runDirect(store, { kind: "input", input: tx, mode: "add" }, undefined)).toBeDefined();
+      const fast = attempt(() => transactFacts(store, tx, "add"));
+      const slow = attempt(() => transactByOps(store, tx, "add"));
+      expect(view(fast)).toEqual(view(slow));
+      if (!slow.ok) throw new Error("the transaction failed");
+      store = slow.r.after;
+    }
+    expect(store.entity(store.lookup("a/id", "a0")!)?.["w/f11"]).toBe(111);
+    expect(store.entity(store.lookup("a/id", "a0")!)?.["a/ref"]).toBe(store.lookup("b/id", "b9"));
+    expect(store.entity(store.lookup("b/id", "b0")!)?.["a/ref"]).toBe(store.lookup("a/id", "a9"));
+  });
+
   it("leaves warnings and conflict checks to the op pipeline", () => {
     const warnings: unknown[] = [];
     const s = seeded({ typecheckMode: "warn", onWarning: (w) => warnings.push(w) });

@@ -23,7 +23,7 @@ def klass(name):
     return "other"
 
 events, rows = None, {}
-cell = re.compile(r"\s*(?:(\d[\d,]*) \(\s*[\d.]+%\)|(\.))")
+cell = re.compile(r"\s*(?:(\d[\d,]*)(?: \(\s*[\d.]+%\))?|(\.))")
 for line in sys.stdin:
     if line.startswith("Events shown:"):
         events = line.split()[2:]

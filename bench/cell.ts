@@ -64,10 +64,14 @@ const WARMUP_COUNTS_MS = 5_000;
  * Join warm-ups: at least JOIN_WARMUPS_MIN runs, then more while they have taken less than
  * JOIN_WARMUP_MS, up to JOIN_WARMUPS_MAX. A small cell's update step is short (500 changes at 10k),
  * and after two warm-ups our 10k session's first measured updates were still 3-5x the later ones.
+ * At 100k a run takes about a second, and with 2 s of warm-ups (2-3 runs) V8 was still optimizing
+ * update-only functions in the 4th to 7th update (`--trace-opt`: truth maintenance's `settle`,
+ * `activationGone`, the store's `retractResolved`); 6 s (about 5 runs of our session) measured
+ * medians of 25.4-25.5 ms against 26.9-27.3 (issue 7, seventh session, 2 processes each).
  */
 const JOIN_WARMUPS_MIN = 2;
 const JOIN_WARMUPS_MAX = 10;
-const JOIN_WARMUP_MS = 2_000;
+const JOIN_WARMUP_MS = 6_000;
 
 interface Timed {
   /** Milliseconds per phase for one run. */

@@ -141,9 +141,12 @@ describe("direct front end", () => {
       }),
       { numRuns: RUNS },
     );
-    // the generator must reach the direct front end, or this test compares the op pipeline with itself
-    expect(direct / total).toBeGreaterThan(0.1);
-    expect(tempidsDirect / total).toBeGreaterThan(0.02);
+    // the generator must reach the direct front end, or this test compares the op pipeline with itself.
+    // Over random seeds the shares measured 0.08-0.16 and 0.03-0.06 (20 runs, seventh session of
+    // issue 7; a bound of 0.1 failed about one run in twenty): the bounds are far enough below to
+    // hold for any seed, and a generator or front end that stopped reaching it gives about 0.
+    expect(direct / total).toBeGreaterThan(0.05);
+    expect(tempidsDirect / total).toBeGreaterThan(0.015);
   });
 
   it("gives what the op pipeline gives on the differential test's transactions", () => {

@@ -82,9 +82,7 @@ export abstract class TxState {
   declare protected groupEids: Array<Eid | undefined>;
   /** The working entity {@link work} returned last. */
   declare private lastWork: WorkEntity | undefined;
-  /** This attempt's number, unique in the process: marks its working copies in records' scratch. */
-  declare private readonly serial: number;
-  /** The working entities by eid, of entities without a record (the others: in the record)... */
+  /** The working entities by eid... */
   declare protected readonly ents: EidTable<WorkEntity>;
   /**
    * ...and in the order they were first touched (the order of the report's datoms). This and the
@@ -133,7 +131,6 @@ export abstract class TxState {
     this.defined = new EidTable(firstFresh);
     this.groupEids = NO_GROUP_EIDS;
     this.lastWork = undefined;
-    this.serial = ++lastSerial;
     this.ents = new EidTable(firstFresh);
     this.touched = undefined;
     this.avIdentity = new AvWork(ix.avIdentity);
@@ -332,21 +329,13 @@ export abstract class TxState {
     // the adds of one entity map come in a row: their entity is the one asked for last
     const last = this.lastWork;
     if (last !== undefined && last.eid === e) return last;
-    // eids above the store's maxEid (fresh allocations, new explicit eids) have no record yet
-    const ix = this.store.indexes;
-    const base = typeof e === "number" && e > ix.maxEid ? undefined : ix.eav.get(e);
-    // an entity with a record keeps its working copy in the record's scratch (see EntityRecord);
-    // one left there by another attempt (an earlier one that failed) has another serial
-    let w: WorkEntity | undefined;
-    if (base === undefined) w = this.ents.get(e);
-    else {
-      const s = base.scratch;
-      if (s !== undefined && s.serial === this.serial) w = s;
-    }
+    let w = this.ents.get(e);
     if (w === undefined) {
-      w = new WorkEntity(e, base, size ?? Math.max(base?.attrs.length ?? 0, 4), this.serial);
-      if (base === undefined) this.ents.setMut(e, w);
-      else base.scratch = w;
+      // eids above the store's maxEid (fresh allocations, new explicit eids) have no record yet
+      const ix = this.store.indexes;
+      const base = typeof e === "number" && e > ix.maxEid ? undefined : ix.eav.get(e);
+      w = new WorkEntity(e, base, size ?? Math.max(base?.attrs.length ?? 0, 4));
+      this.ents.setMut(e, w);
       // a literal: an array grown by `push` from empty starts at 17 cells
       if (this.touched === undefined) this.touched = [w];
       else this.touched.push(w);
@@ -355,22 +344,7 @@ export abstract class TxState {
     return w;
   }
 
-  /**
-   * Mutates the touched records: clears the scratch this attempt left in them (see {@link work}),
-   * so that no record keeps a working copy alive. Called when the attempt ends, committed or not.
-   */
-  releaseWork(): void {
-    const touched = this.touched;
-    if (touched === undefined) return;
-    for (let i = 0; i < touched.length; i++) {
-      const base = touched[i]!.base;
-      if (base !== undefined && base.scratch === touched[i]) base.scratch = undefined;
-    }
-  }
 }
-
-/** The serial of the last attempt made (see `TxState.work`); attempts count from 1. */
-let lastSerial = 0;
 
 /**
  * The upserts of a transaction's tempids as the store before it predicts them: each tempid whose

@@ -33,8 +33,6 @@ export function commit(run: TxRun, edit?: object): Committed {
   const touched = run.touched ?? NO_WORK;
   for (let i = 0; i < touched.length; i++) {
     const w = touched[i]!;
-    // the attempt ends here: its working copy leaves the record's scratch (TxState.releaseWork)
-    if (w.base !== undefined) w.base.scratch = undefined;
     const rec = recordAfter(w, added, retracted);
     if (rec === w.base) continue;
     if (eids === undefined) {

@@ -51,7 +51,6 @@ export function runDirect(store: Store, source: DirectSource, redundantFor: Read
     else walk.input(source.input, source.mode);
     attempt.finishMut();
   } catch (e) {
-    attempt.releaseWork();
     // an error is reported by the op pipeline, with its path
     if (e === GIVE_UP || e instanceof EavError) return undefined;
     throw e;

@@ -9,7 +9,6 @@
  */
 import { Map as IMap } from "immutable";
 import type { Attribute, Eid, Value } from "../eav/index.js";
-import type { WorkEntity } from "./work.js";
 
 /** The values of a card-many attribute of one entity holding two or more, keyed by `valueKey`. */
 export type ValueSet = IMap<unknown, Value>;
@@ -36,22 +35,10 @@ export function isValueSet(x: unknown): x is ValueSet {
  * @example new EntityRecord(["person/name"], ["Ann"]).get("person/name") // "Ann"
  */
 export class EntityRecord {
-  /**
-   * Scratch of the transaction attempt working on this entity: its working copy, valid only while
-   * the working copy's `serial` is the attempt's (see `TxState.work`). Not part of the record's
-   * value: nothing but an attempt reads it, and the attempt clears it when it ends. Why: the
-   * working copies of 5,000 updated entities were a JS Map keyed by eid, its rehashes, sets and
-   * probes about 540 instructions per map of the benchmark's update (issue 7); the attempt reads
-   * the record anyway.
-   */
-  scratch: WorkEntity | undefined;
-
   constructor(
     readonly attrs: readonly Attribute[],
     readonly slots: readonly Slot[],
-  ) {
-    this.scratch = undefined;
-  }
+  ) {}
 
   /** Number of attributes holding values. */
   get size(): number {

@@ -140,7 +140,6 @@ function run(store: Store, source: DirectSource, how: RunOptions): TxReport {
       }
       attempt.finishMut();
     } catch (e) {
-      attempt.releaseWork();
       if (e instanceof Mispredicted) {
         // back to the first retry, without predictions
         predicted = null;

@@ -166,15 +166,11 @@ export class WorkEntity {
   /** The redundant adds on this entity reported so far (commit.ts `redundantAdds` deduplicates). */
   redundantSeen: Array<{ readonly a: Attribute; readonly v: Value }> | undefined;
 
-  /**
-   * `size`: how many card-one attributes the tx is expected to write (the arrays grow past it);
-   * `serial`: the attempt's (see `TxState.work`).
-   */
+  /** `size`: how many card-one attributes the tx is expected to write (the arrays grow past it). */
   constructor(
     readonly eid: Eid,
     readonly base: EntityRecord | undefined,
     private readonly size: number,
-    readonly serial: number,
   ) {}
 
   /** The cell of card-one attribute `a`, or -1. */

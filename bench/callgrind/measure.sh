@@ -1,6 +1,7 @@
 #!/bin/bash
 # Instructions and simulated cache misses per change of one step of the join workload (README.md).
-# usage: bench/callgrind/measure.sh <mode> <distDir> <warm> <measured> [entities]   (SYMBOLS=1: per function; TOP=n rows)
+# usage: bench/callgrind/measure.sh <mode> <distDir> <warm> <measured> [entities]   (SYMBOLS=1: per function; TOP=n rows;
+#        LL=bytes: the simulated last-level cache, default 33554432; README.md on LL=4194304)
 # entities: the workload's size (default 100000; the engine mode counts per change at any size)
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +21,7 @@ flags="--expose-gc --single-threaded"
 [ -n "$SYMBOLS" ] && flags="$flags --perf-basic-prof"
 # from /tmp: node writes its isolate-*.log files (SYMBOLS=1) into the working directory
 cd /tmp
-valgrind --tool=callgrind --instr-atstart=no --cache-sim=yes --D1=32768,8,64 --LL=33554432,16,64 \
+valgrind --tool=callgrind --instr-atstart=no --cache-sim=yes --D1=32768,8,64 --LL=${LL:-33554432},16,64 \
   --callgrind-out-file="$out" node $flags "$here/drive.mjs" "$mode" "$dist" "$warm" "$meas" "$size" > /dev/null 2> "$out.log"
 map=""
 # the perf map of this process (valgrind's log lines start with ==pid==), not the newest in /tmp

@@ -219,17 +219,20 @@ class SessionContext implements SessionActionContext {
   }
 }
 
-/** The DSL's action functions of one fire: they act on the context of the firing in progress. */
+/**
+ * The DSL's action functions of one fire: they act on the context of the firing in progress.
+ * Frozen: the engine then merges them with its own once per fire, not per firing (engine.ts, `effectsFor`).
+ */
 function fireEffects(state: FireState): Readonly<Record<string, (arg: unknown) => void>> {
   const acting = (): SessionContext => state.acting as SessionContext;
-  return {
+  return Object.freeze({
     "upsert!": (f) => acting().upsertWith(f, true),
     "upsert-unconditional!": (f) => acting().upsertWith(f, false),
     "insert!": (f) => acting().upsertWith(f, true),
     "insert-unconditional!": (f) => acting().upsertWith(f, false),
     "retract!": (f) => acting().retractFacts(f),
     "transact!": (ops) => void acting().transactOps(ops),
-  };
+  });
 }
 
 /**

@@ -68,6 +68,16 @@ import { BaseContext, failure, LOGICAL, type OpKind, RETRACT, UNCONDITIONAL } fr
 const UNGROUPED: unique symbol = Symbol("ungrouped");
 /** Above this many pending inserts, the report's list of inserted facts is sized up front. */
 const PRESIZE = 1024;
+/**
+ * The cells of a report list sized up front for `n` pending facts, plus room for what the fire's
+ * actions and truth maintenance add (trimmed at the end). Why: sized at exactly `n`, the first
+ * fact an action inserted grew the whole list (a copy of 5,000 cells per list in the join
+ * benchmark's update, GrowFastSmiOrObjectElements and memcpy; callgrind, issue 7).
+ */
+function withSlack(n: number): number {
+  return n + (n >> 3) + 64;
+}
+
 /** How many recent firings the loop-limit error looks at. */
 const RECENT = 256;
 
@@ -211,8 +221,8 @@ class Fire implements Rt {
       if (op.kind === "insert") expected += op.facts.length;
       else expectedOut += op.facts.length;
     }
-    if (expected > PRESIZE) this.inserted = new Array<unknown>(expected);
-    if (expectedOut > PRESIZE) this.retracted = new Array<unknown>(expectedOut);
+    if (expected > PRESIZE) this.inserted = new Array<unknown>(withSlack(expected));
+    if (expectedOut > PRESIZE) this.retracted = new Array<unknown>(withSlack(expectedOut));
     // indexed loops: a for-of over a 500k-fact load allocated an iterator result per fact (~20 MB)
     for (let i = 0; i < pending.length; i++) {
       const op = pending[i] as PendingOp;

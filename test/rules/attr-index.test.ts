@@ -60,24 +60,3 @@ describe("working memory's index per attribute", () => {
     expect(s1.size).toBe(3);
   });
 });
-
-// WorkingMemory.index keeps a small direct-mapped cache in front of its Map, keyed by an
-// attribute's length and last character: attributes that share a cell must each find their own
-// index, whatever the order in which they are used.
-describe("working memory's attribute cache", () => {
-  // these three share one cache cell (runtime/wm.ts, cacheSlot)
-  const attrs = ["c/xd", "c/xxxxxh", "c/xxxv"];
-  const net2 = compileRules(attrs.map((a) => query(a, [], [pattern("?e", a, "?v")])));
-
-  it("attributes sharing a cell keep their own facts through inserts and retractions", () => {
-    let s = newRuleSession(net2);
-    for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < attrs.length; i++) s = s.insert([eav(10 * round + i + 1, attrs[i] as string, round)]).fire();
-    }
-    s = s.retract([eav(12, "c/xxxxxh", 1), eav(3, "c/xxxv", 0)]).fire();
-    expect(s.query("c/xd").map((r) => r.e).sort((x, y) => Number(x) - Number(y))).toEqual([1, 11, 21]);
-    expect(s.query("c/xxxxxh").map((r) => r.e).sort((x, y) => Number(x) - Number(y))).toEqual([2, 22]);
-    expect(s.query("c/xxxv").map((r) => r.e).sort((x, y) => Number(x) - Number(y))).toEqual([13, 23]);
-    expect(new Set(s.facts().map((f) => (f as { a: string }).a))).toEqual(new Set(attrs));
-  });
-});

@@ -29,11 +29,7 @@ export type Slot = FactEntry | Map<unknown, FactEntry>;
  */
 export class AttrIndex {
   readonly entities = new KeyMap<Slot>();
-  constructor(
-    /** The attribute (the key it is found under, see WorkingMemory.index). */
-    readonly attr: string,
-    readonly alphas: readonly AlphaNode[] | undefined,
-  ) {}
+  constructor(readonly alphas: readonly AlphaNode[] | undefined) {}
 
   /** The entry of the EAV with entity key `ek` and value key `vk`, if present. Reads only. */
   find(ek: unknown, vk: unknown): FactEntry | undefined {
@@ -111,14 +107,6 @@ export function findIn(slot: Slot | undefined, vk: unknown): FactEntry | undefin
 export class WorkingMemory {
   private readonly byKey = new Map<unknown, FactEntry>();
   private readonly byAttr = new Map<string, AttrIndex>();
-  /**
-   * A direct-mapped cache in front of `byAttr`: the index last found for each {@link cacheSlot}.
-   * Why: two lookups by attribute per changed fact (its retraction and its replacement) were a
-   * string-keyed Map probe each (Builtins_FindOrderedHashMapEntry, ~70 instructions; join 100k
-   * update, callgrind); a few attributes take most changes, and a cell compare is a few. Indexes
-   * are never replaced, so a cell is never stale; it only memoises.
-   */
-  private readonly cached: (AttrIndex | undefined)[] = newCache();
 
   constructor(
     /** The custom fact key, or null for the default (EAV index; identity for other facts). */
@@ -137,12 +125,8 @@ export class WorkingMemory {
    * index behind, which changes memory use (one per attribute ever seen), never what memory holds.
    */
   index(a: string): AttrIndex {
-    const slot = cacheSlot(a);
-    const hit = this.cached[slot];
-    if (hit !== undefined && hit.attr === a) return hit;
     let ix = this.byAttr.get(a);
-    if (ix === undefined) this.byAttr.set(a, (ix = new AttrIndex(a, this.alphaByType.get(a))));
-    this.cached[slot] = ix;
+    if (ix === undefined) this.byAttr.set(a, (ix = new AttrIndex(this.alphaByType.get(a))));
     return ix;
   }
 
@@ -197,21 +181,6 @@ export class WorkingMemory {
     for (const ix of this.byAttr.values()) for (const slot of ix.entities.values()) n += slot instanceof FactEntry ? 1 : slot.size;
     return n;
   }
-}
-
-/** Cells of WorkingMemory's attribute cache (a power of two). */
-const CACHE = 32;
-
-/** The cache cell of attribute `a`: from its length and last character (attributes differ there more than at the start). */
-function cacheSlot(a: string): number {
-  return (a.length * 7 + a.charCodeAt(a.length - 1)) & (CACHE - 1);
-}
-
-/** An empty attribute cache, every cell filled so that its elements kind holds objects from the start. */
-function newCache(): (AttrIndex | undefined)[] {
-  const c = new Array<AttrIndex | undefined>(CACHE);
-  for (let i = 0; i < CACHE; i++) c[i] = undefined;
-  return c;
 }
 
 function byId(x: FactEntry, y: FactEntry): number {

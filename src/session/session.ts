@@ -305,9 +305,13 @@ function indexOfFact(list: readonly EAV[], f: EAV): number {
 }
 
 function defaultFactType(f: unknown): string | undefined {
-  if (typeof f !== "object" || f === null || Array.isArray(f) || isEav(f) || f instanceof Date) return undefined;
+  if (typeof f !== "object" || f === null) return undefined;
+  // a plain object (the caller's entity maps) first: its prototype alone says it is no array, EAV
+  // or Date, without their checks (two prototype-chain walks per map, ~80 instructions per change
+  // of the join 100k session update, callgrind, issue 7)
   const proto = Object.getPrototypeOf(f) as { constructor?: { name?: string } } | null;
   if (proto === null || proto === Object.prototype) return undefined;
+  if (Array.isArray(f) || isEav(f) || f instanceof Date) return undefined;
   const name = proto.constructor?.name;
   return name === undefined || name === "Keyword" ? undefined : name;
 }

@@ -3,7 +3,7 @@
 // forms is handed on as it is (no walk into a growing copy); anything else is walked and flattened.
 // Both paths must split the same way, and the public session must see the same facts either way.
 import { describe, expect, it } from "vitest";
-import { eav } from "../../src/eav/index.js";
+import { EAV, eav } from "../../src/eav/index.js";
 import { splitFacts } from "../../src/session/context.js";
 import { createSession } from "../../src/session/index.js";
 import { build } from "../../src/index.js";
@@ -57,4 +57,29 @@ describe("splitFacts", () => {
     expect([...mixed.facts()].filter((f) => f instanceof Reading)).toEqual([r]);
     expect([...flat.facts()].filter((f) => f instanceof Reading)).toEqual([]);
   });
+});
+
+// The default factType (session.ts): class instances are non-EAV facts typed by their
+// constructor's name; plain objects (also without a prototype), arrays, EAVs, Dates and keywords
+// are EAV forms. An object whose prototype is itself a plain object counts as a class instance
+// named "Object" (its constructor, inherited from Object.prototype).
+describe("the default factType", () => {
+  class Temperature {
+    constructor(readonly celsius: number) {}
+  }
+  const rules = [build.query("names", [], [pat("?e", "person/name", "?n")])];
+  const bare = Object.assign(Object.create(null) as Record<string, unknown>, { "person/name": "Cy" });
+  const t = new Temperature(20);
+  const derived = Object.create({ kind: "base" }) as object;
+
+  it("splits the caller's facts by prototype", () => {
+    const s = createSession({ rules }).upsert([m1(), bare, t, derived, eav(5, "person/name", "Dee"), [6, "person/name", "Eve"]]).fire();
+    expect(s.query("names").map((r) => r.n).sort()).toEqual(["Ann", "Cy", "Dee", "Eve"]);
+    const objects = [...s.facts()].filter((f) => !(f instanceof EAV));
+    expect(objects).toEqual([t, derived]);
+  });
+
+  function m1(): Record<string, unknown> {
+    return { "person/name": "Ann" };
+  }
 });

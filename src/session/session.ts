@@ -31,7 +31,7 @@ import {
 import type { HostFunction, ProductionSpec, QuerySpec, Accumulator } from "../rules/spec.js";
 import type { Value } from "../eav/index.js";
 import { entitiesAccumulator, entityAccumulator, type EntityMapOut } from "./accumulators.js";
-import { makeSessionContext, splitFacts, type FactTypeFn, type FireState, type SessionActionContext } from "./context.js";
+import { defaultFactType, makeSessionContext, splitFacts, type FactTypeFn, type FireState, type SessionActionContext } from "./context.js";
 
 /** Rules and queries for an EAV session; actions receive a {@link SessionActionContext}. */
 export type SessionProduction = ProductionSpec<SessionActionContext>;
@@ -169,21 +169,25 @@ export class Session {
     const fireOptions = {
       ...(maxFirings === undefined ? {} : { maxFirings }),
       listener: reconcilingListener(listener, (fact) => {
-        if (withdrawn.size === 0 || !isEav(fact) || fact.a === TRANSIENT || !withdrawnAttrs.includes(fact.a)) return;
+        if (withdrawn.size === 0 || !isEav(fact) || fact.a === TRANSIENT || !hasAttr(withdrawnAttrs, fact.a)) return;
         const f = fact as EAV; // facts in working memory carry resolved eids
         if (takeFact(withdrawn, f) && !state.store.has(f)) {
           state.store = state.batch.transactOps(state.store, [{ kind: "add", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" }]).after;
         }
       }),
       context: (base: Parameters<typeof makeSessionContext>[0]) => makeSessionContext(base, state, factType),
+      // indexed, each field read once: this runs in baseline code in the first update after a
+      // load (withdrawals start there), where every property read is an inline-cache call
       onWithdraw: (facts: readonly unknown[]) => {
         const ops: TxOp[] = [];
-        for (const f of facts) {
-          if (isEav(f) && f.a !== TRANSIENT) {
-            ops.push({ kind: "retract", e: f.e, a: f.a, v: f.v, path: "(truth maintenance)" });
-            putFact(withdrawn, f as EAV);
-            if (!withdrawnAttrs.includes(f.a)) withdrawnAttrs.push(f.a);
-          }
+        for (let i = 0; i < facts.length; i++) {
+          const f = facts[i];
+          if (!isEav(f)) continue;
+          const a = f.a;
+          if (a === TRANSIENT) continue;
+          ops.push({ kind: "retract", e: f.e, a, v: f.v, path: "(truth maintenance)" });
+          putFact(withdrawn, f as EAV);
+          if (!hasAttr(withdrawnAttrs, a)) withdrawnAttrs.push(a);
         }
         if (ops.length > 0) state.store = state.batch.transactOps(state.store, ops).after;
       },
@@ -264,6 +268,16 @@ function reconcilingListener(user: Listener | undefined, onInserted: (fact: unkn
   return l;
 }
 
+/**
+ * Whether `attrs` (a few attributes) holds `a`. Reads only. Why not `includes`: the builtin call
+ * (ArrayIncludesSmiOrObject) on every fact the engine inserts cost ~50 instructions per change of
+ * the join 100k session update (callgrind, issue 7); this loop is inlined.
+ */
+function hasAttr(attrs: readonly string[], a: string): boolean {
+  for (let i = 0; i < attrs.length; i++) if (attrs[i] === a) return true;
+  return false;
+}
+
 /** Mutates `byEntity`: adds `f` under its entity unless an equal fact is there. */
 function putFact(byEntity: Map<unknown, EAV[]>, f: EAV): void {
   const list = byEntity.get(f.e);
@@ -290,13 +304,6 @@ function indexOfFact(list: readonly EAV[], f: EAV): number {
   return -1;
 }
 
-function defaultFactType(f: unknown): string | undefined {
-  if (typeof f !== "object" || f === null || Array.isArray(f) || isEav(f) || f instanceof Date) return undefined;
-  const proto = Object.getPrototypeOf(f) as { constructor?: { name?: string } } | null;
-  if (proto === null || proto === Object.prototype) return undefined;
-  const name = proto.constructor?.name;
-  return name === undefined || name === "Keyword" ? undefined : name;
-}
 
 function mergeReports(a: FireReport | undefined, b: FireReport | undefined): FireReport | undefined {
   if (a === undefined) return b;

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { eav } from "../../src/eav/index.js";
 import { isEavError } from "../../src/errors.js";
 import { createSession } from "../../src/session/index.js";
+import { parseRules } from "../../src/dsl/index.js";
 import { compileRules, newRuleSession, pattern, rule, type Bindings, type EngineActionContext } from "../../src/rules/index.js";
 
 describe("an action context's bindings", () => {
@@ -61,5 +62,33 @@ describe("an action context's bindings", () => {
     expect(s.lastFire?.firings).toBe(1);
     expect(got).toEqual([{ e: 3, x: "a" }, { e: 3, x: "a" }]);
     expect(got[0]).toBe(got[1]);
+  });
+});
+
+// An action body written in the expression language runs its effects (`insert!`, ...) from the
+// engine's table, overridden by the table a fire's context offers (a session's `upsert!`). The two
+// are merged once per fire while the context's table is frozen, and again at every firing when it
+// is not (it may change between firings); both must run what the table holds at that firing.
+describe("an action body's effects from the fire's context", () => {
+  const net = compileRules(parseRules("(defrule r [?e :a/x ?v] => (insert! [?e :a/y ?v]))"));
+  const facts = [eav(1, "a/x", 1), eav(2, "a/x", 2)];
+
+  it("a table that is not frozen is read again at every firing", () => {
+    const calls: string[] = [];
+    const table: Record<string, (arg: unknown) => void> = {
+      "insert!": () => {
+        calls.push("first");
+        table["insert!"] = () => void calls.push("second");
+      },
+    };
+    newRuleSession(net).insert(facts).fire({ context: () => ({ effects: table }) });
+    expect(calls).toEqual(["first", "second"]);
+  });
+
+  it("a frozen table runs at every firing", () => {
+    const calls: unknown[] = [];
+    const table = Object.freeze({ "insert!": (f: unknown) => void calls.push(f) });
+    newRuleSession(net).insert(facts).fire({ context: () => ({ effects: table }) });
+    expect(calls.map((c) => JSON.stringify(c)).sort()).toEqual(['[1,":a/y",1]', '[2,":a/y",2]']);
   });
 });

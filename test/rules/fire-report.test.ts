@@ -34,6 +34,21 @@ describe("fire report", () => {
     expect(s.lastFire?.retracted).toEqual([]);
   });
 
+  it("lists the facts actions insert after a big load's, also past the room sized up front", () => {
+    // every fact derives one: twice the pending count, past the list's slack (engine.ts, withSlack)
+    const every = compileRules([rule<EngineActionContext>("all", [pattern("?e", "p/x", "?x")], mark("p/all"))]);
+    const facts = xs(1, 2001);
+    const s = newRuleSession(every).insert(facts).fire();
+    const inserted = s.lastFire?.inserted ?? [];
+    expect(inserted).toHaveLength(4000);
+    expect(Object.keys(inserted)).toHaveLength(4000); // no holes
+    expect(inserted.slice(0, 2000)).toEqual(facts);
+    expect(new Set(inserted.slice(2000))).toEqual(new Set(facts.map((f) => eav(f.e, "p/all", true))));
+    const out = s.retract(facts).fire().lastFire?.retracted ?? [];
+    expect(out).toHaveLength(4000);
+    expect(Object.keys(out)).toHaveLength(4000);
+  });
+
   it("lists every retracted fact once, in order, with no holes, for a big retraction with absent facts and withdrawals", () => {
     const facts = xs(1, 3001);
     const s1 = newRuleSession(net).insert(facts).fire();

@@ -68,6 +68,16 @@ import { BaseContext, failure, LOGICAL, type OpKind, RETRACT, UNCONDITIONAL } fr
 const UNGROUPED: unique symbol = Symbol("ungrouped");
 /** Above this many pending inserts, the report's list of inserted facts is sized up front. */
 const PRESIZE = 1024;
+/**
+ * The cells of a report list sized up front for `n` pending facts, plus room for what the fire's
+ * actions and truth maintenance add (trimmed at the end). Why: sized at exactly `n`, the first
+ * fact an action inserted grew the whole list (a copy of 5,000 cells per list in the join
+ * benchmark's update, GrowFastSmiOrObjectElements and memcpy; callgrind, issue 7).
+ */
+function withSlack(n: number): number {
+  return n + (n >> 3) + 64;
+}
+
 /** How many recent firings the loop-limit error looks at. */
 const RECENT = 256;
 
@@ -176,6 +186,10 @@ class Fire implements Rt {
   /** The context of the action running (or the last one, closed), for {@link Fire.makeEffects}. */
   private acting: BaseContext | null = null;
   private ownEffects: Effects | null = null;
+  /** The effects of the last action body, made from `effectsExtra`; reused while that is frozen (see effectsFor). */
+  private effects: Effects | null = null;
+  private effectsExtra: Effects | undefined = undefined;
+  private effectsFixed = false;
 
   constructor(
     private readonly state: EngineState,
@@ -207,8 +221,8 @@ class Fire implements Rt {
       if (op.kind === "insert") expected += op.facts.length;
       else expectedOut += op.facts.length;
     }
-    if (expected > PRESIZE) this.inserted = new Array<unknown>(expected);
-    if (expectedOut > PRESIZE) this.retracted = new Array<unknown>(expectedOut);
+    if (expected > PRESIZE) this.inserted = new Array<unknown>(withSlack(expected));
+    if (expectedOut > PRESIZE) this.retracted = new Array<unknown>(withSlack(expectedOut));
     // indexed loops: a for-of over a 500k-fact load allocated an iterator result per fact (~20 MB)
     for (let i = 0; i < pending.length; i++) {
       const op = pending[i] as PendingOp;
@@ -261,9 +275,7 @@ class Fire implements Rt {
       if (action.kind === "fn") action.fn(ctx);
       else {
         this.acting = base;
-        const own = (this.ownEffects ??= this.makeEffects());
-        const extra = (ctx as { effects?: Effects }).effects;
-        const env = new ActionEnv(this, at, terminal.level - 1, terminal.scope, this.net.functions, withEffects(own, extra));
+        const env = new ActionEnv(this, at, terminal.level - 1, terminal.scope, this.net.functions, this.effectsFor((ctx as { effects?: Effects }).effects));
         for (const e of terminal.compiledBody) e(env);
       }
     } catch (err) {
@@ -289,6 +301,23 @@ class Fire implements Rt {
       unlinkToken(this.j, a, this.born);
       a.state = "dropped";
     }
+  }
+
+  /**
+   * The effects an action body runs with: the engine's own, overridden by its context's (`extra`,
+   * such as a session's `upsert!`). Merged once per fire while the context hands the same frozen
+   * table to every firing (a session does), else per firing: merging walked the table (for-in and
+   * hasOwnProperty calls, ~25 instructions per change of the join 100k session update, callgrind).
+   * A table that is not frozen may change between firings, so it is merged again each time.
+   */
+  private effectsFor(extra: Effects | undefined): Effects {
+    const own = (this.ownEffects ??= this.makeEffects());
+    if (this.effects === null || extra !== this.effectsExtra) {
+      this.effects = withEffects(own, extra);
+      this.effectsExtra = extra;
+      this.effectsFixed = extra === undefined || Object.isFrozen(extra);
+    } else if (!this.effectsFixed) this.effects = withEffects(own, extra);
+    return this.effects;
   }
 
   /**
@@ -367,14 +396,21 @@ class Fire implements Rt {
         this.listener.activationCancelled(node.rule, this.bindings(matchOf(a), node.level - 1, node.scope));
       }
     } else if (was === "fired" && a.logical !== null) {
+      // Runs in baseline code: this is first reached in the first update after a load (the load
+      // removes nothing), and one update does not call it often enough for V8 to optimize it. So
+      // no array and iterator per activation, and the entry's state is read as a field, not through
+      // its getters (each a call with an inline-cache miss; join 100k cold update, callgrind).
       const logical = a.logical;
-      for (const e of logical instanceof FactEntry ? [logical] : logical) {
-        if (!e.alive) continue;
+      const many = logical instanceof FactEntry ? null : logical;
+      const n = many === null ? 1 : many.length;
+      for (let i = 0; i < n; i++) {
+        const e = many === null ? (logical as FactEntry) : (many[i] as FactEntry);
+        // a number state: retracted (supports ignored) or unconditional (supports no longer matter)
+        if (typeof e.state === "number") continue;
         removeSupport(this.j, this.born, e, a);
-        if (e.uncond) continue;
-        // no support left: withdrawn; some left: they may all rest on e itself (recursive rules),
-        // unless one obviously does not (the quick path of tms.ts, here to skip the queue)
-        if (e.by === null) this.withdrawQueue.push(e);
+        // no support left (a null state): withdrawn; some left: they may all rest on e itself
+        // (recursive rules), unless one obviously does not (the quick path of tms.ts, here to skip the queue)
+        if (e.state === null) this.withdrawQueue.push(e);
         else if (!hasUnconditionalSupport(e)) this.checkQueue.push(e);
       }
     }
@@ -504,7 +540,10 @@ class Fire implements Rt {
       if (queue.length > 0) {
         const out: unknown[] = [];
         for (let e = queue.pop(); e !== undefined; e = queue.pop()) {
-          if (!e.alive || e.support > 0 || e.uncond) continue;
+          // withdrawn while alive, logical and without support: exactly a null state (a number is
+          // retracted or unconditional; supports are never an empty array or Set, tms.ts). Read as
+          // a field, not through three getters: this loop mostly runs in baseline code (see activationGone)
+          if (e.state !== null) continue;
           this.removeEntry(e, "withdrawn");
           out.push(e.fact);
         }

@@ -64,11 +64,17 @@ export class Journal {
       c[n + 1] = key;
       c[n + 2] = old;
       this.n = n + 3;
-    } else this.pushSlow(container, key, old);
+    } else if (this.recording) this.pushSlow(container, key, old);
   }
 
+  /**
+   * A new chunk, then the triple in it. Only for a recording journal: {@link NO_JOURNAL} returns in
+   * `push` itself. Why: a bulk load (no journal) called this on every push, so V8 saw it as always
+   * called and inlined it into `push`'s optimized code; that code then counted 195 bytes of bytecode
+   * against its callers' inlining budget instead of 84, and no caller inlined `push` (a call per
+   * journal entry, ~270 instructions per change of the join 100k update; --trace-turbo-inlining).
+   */
   private pushSlow(container: object, key: unknown, old: unknown): void {
-    if (!this.recording) return;
     this.done.push(this.cur);
     const size = Math.min(2 * this.cap, MAX_CHUNK);
     const c = chunk(size);

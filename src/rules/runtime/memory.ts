@@ -378,10 +378,21 @@ export function bucketRemove<T extends object>(j: Journal, map: KeyMap<Bucket<T>
     const i = arr.indexOf(item);
     if (i < 0) return;
     if (arr.length === 2) map.put(j, key, arr[1 - i] as T);
-    else map.put(j, key, arr.filter((x) => x !== item));
+    else map.put(j, key, withoutAt(arr, i));
   } else if (b === item) {
     map.drop(j, key);
   }
+}
+
+/**
+ * A copy of `arr` without its item at `i`, in order, allocated at its final length. Why not
+ * `filter`: a closure call per item, and a result that grows as it fills (a new backing store
+ * per removal from a small bucket; GrowFastSmiOrObjectElements, join 100k update, callgrind).
+ */
+function withoutAt<T>(arr: readonly T[], i: number): T[] {
+  const out = arr.slice(0, arr.length - 1);
+  for (let k = i; k < out.length; k++) out[k] = arr[k + 1] as T;
+  return out;
 }
 
 /** Number of items in a bucket. */

@@ -304,7 +304,6 @@ function indexOfFact(list: readonly EAV[], f: EAV): number {
   return -1;
 }
 
-
 function mergeReports(a: FireReport | undefined, b: FireReport | undefined): FireReport | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;

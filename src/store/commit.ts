@@ -27,29 +27,9 @@ export function commit(run: TxRun, edit?: object): Committed {
   const base = run.store.indexes;
   const added: EAV[] = [];
   const retracted: EAV[] = [];
-  // made on the first change, at the most they can hold (the entities left), then cut to size:
-  // grown by `push`, the two copied themselves a dozen times on a 5,000-entity update
-  let eids: Eid[] | undefined;
-  let records: Array<EntityRecord | undefined> | undefined;
-  let changed = 0;
-  const touched = run.touched ?? NO_WORK;
-  for (let i = 0; i < touched.length; i++) {
-    const w = touched[i]!;
-    const rec = recordAfter(w, added, retracted);
-    if (rec === w.base) continue;
-    if (eids === undefined) {
-      eids = new Array<Eid>(touched.length - i);
-      records = new Array<EntityRecord | undefined>(touched.length - i);
-      // holds objects from the start (a new Array(n) starts as small integers)
-      records[0] = NO_RECORD;
-    }
-    eids[changed] = w.eid;
-    records![changed++] = rec;
-  }
-  if (eids !== undefined) {
-    eids.length = changed;
-    records!.length = changed;
-  }
+  const changed = changedRecords(run.touched ?? NO_WORK, added, retracted);
+  const eids = changed?.eids;
+  const records = changed?.records;
   const eav = eids === undefined ? base.eav : base.eav.withChanges(eids, records!, edit);
   const maxEid = Math.max(base.maxEid, run.maxExplicit, run.next - 1);
   if (added.length === 0 && retracted.length === 0) {
@@ -67,6 +47,39 @@ export function commit(run: TxRun, edit?: object): Committed {
     added,
     retracted,
   };
+}
+
+/**
+ * The touched entities whose record changed and their new records (`undefined`: none changed);
+ * pushes the delta. A function of its own, not a loop inside {@link commit}: V8 compiled the
+ * loop on stack replacement during a load's first commit, before the code after it had ever run,
+ * and the compiled code then failed its first property read after the loop ("insufficient type
+ * feedback") on every later commit that entered it: 3,465 deoptimizations in the first fire after
+ * a 100k load (`--trace-deopt`, issue 7, ninth session), one per action's transaction.
+ */
+function changedRecords(touched: readonly WorkEntity[], added: EAV[], retracted: EAV[]): { eids: Eid[]; records: Array<EntityRecord | undefined> } | undefined {
+  // made on the first change, at the most they can hold (the entities left), then cut to size:
+  // grown by `push`, the two copied themselves a dozen times on a 5,000-entity update
+  let eids: Eid[] | undefined;
+  let records: Array<EntityRecord | undefined> | undefined;
+  let changed = 0;
+  for (let i = 0; i < touched.length; i++) {
+    const w = touched[i]!;
+    const rec = recordAfter(w, added, retracted);
+    if (rec === w.base) continue;
+    if (eids === undefined) {
+      eids = new Array<Eid>(touched.length - i);
+      records = new Array<EntityRecord | undefined>(touched.length - i);
+      // holds objects from the start (a new Array(n) starts as small integers)
+      records[0] = NO_RECORD;
+    }
+    eids[changed] = w.eid;
+    records![changed++] = rec;
+  }
+  if (eids === undefined) return undefined;
+  eids.length = changed;
+  records!.length = changed;
+  return { eids, records: records! };
 }
 
 /** The entity's record after the run (`undefined` when it has no datoms left); pushes its delta. */

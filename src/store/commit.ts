@@ -328,7 +328,7 @@ function internAttrs(attrs: readonly Attribute[]): readonly Attribute[] {
  * found among the recent lists without building it first: a fire's actions flip entities between
  * a few kinds (an order with or without its derived discount).
  */
-function internEdited(attrs: readonly Attribute[], drop: number, add: Attribute | undefined): readonly Attribute[] {
+export function internEdited(attrs: readonly Attribute[], drop: number, add: Attribute | undefined): readonly Attribute[] {
   const n = drop >= 0 ? attrs.length - 1 : attrs.length + 1;
   for (let r = 0; r < recentLists.length; r++) {
     const known = recentLists[r]!;

@@ -1,7 +1,7 @@
 /**
  * `transact`: pure, atomic transactions over a {@link Store}, returning a {@link TxReport}.
  */
-import { formatEid, isLiteralTempid, normalizeFacts, normalizeInChunks, normalizeTx, type Attribute, type EAV, type Eid, type Tempid, type TxOp } from "../eav/index.js";
+import { EAV, formatEid, isLiteralTempid, isTripleShape, normalizeFacts, normalizeInChunks, normalizeTx, type Attribute, type Eid, type Tempid, type TxOp } from "../eav/index.js";
 import { commit, redundantAdds } from "./commit.js";
 import { prepare, type Prepared } from "./prepare.js";
 import { Mispredicted, Retry, Unchunkable, fail } from "./fail.js";
@@ -9,27 +9,10 @@ import { TxRun } from "./run.js";
 import { predictUpserts } from "./attempt.js";
 import { runDirect, type DirectSource } from "./direct.js";
 import { Store } from "./store.js";
+import { runSingle } from "./single.js";
+import type { TxReport } from "./report.js";
 
-/**
- * What a transaction did. `added` and `retracted` are the NET change from `before` to `after`
- * (a redundant add or the retraction of an absent datom reports nothing).
- */
-export interface TxReport {
-  /** The store the transaction ran against (unchanged). */
-  readonly before: Store;
-  /** The new store (`=== before` when nothing changed). */
-  readonly after: Store;
-  /** Datoms in `after` and not in `before`. */
-  readonly added: readonly EAV[];
-  /** Datoms in `before` and not in `after`. */
-  readonly retracted: readonly EAV[];
-  /** Adds of this transaction (resolved) that were in `before` already and are still in `after`. */
-  readonly redundant: readonly EAV[];
-  /** `eav/transient` facts with their tempids resolved: reported, never stored. */
-  readonly transients: readonly EAV[];
-  /** Every tempid written in the transaction (negative integers and strings) and its eid. */
-  readonly tempids: ReadonlyMap<string | number, Eid>;
-}
+export type { TxReport } from "./report.js";
 
 /**
  * Normalises `input` (entity maps, triples, EAVs, list forms; see `normalizeTx`) with the store's
@@ -118,6 +101,11 @@ const CHUNK_OPS = 4096;
  */
 function run(store: Store, source: DirectSource, how: RunOptions): TxReport {
   const { edit, redundantFor } = how;
+  // one add or retraction of a datom on an existing entity: from its record alone (single.ts)
+  if (how.direct) {
+    const single = singleDatom(store, source, redundantFor, edit);
+    if (single !== undefined) return single;
+  }
   // input whose entities are all known runs without ops (direct.ts); the rest, and any error, here
   const directRun = how.direct ? runDirect(store, source, redundantFor) : undefined;
   if (directRun !== undefined) return report(store, directRun, edit);
@@ -180,6 +168,25 @@ function run(store: Store, source: DirectSource, how: RunOptions): TxReport {
     }
     return report(store, attempt, edit);
   }
+}
+
+/**
+ * The report of `source` when it is one datom that the one-datom front end takes (see single.ts),
+ * else `undefined`: an EAV or a triple, alone or as the one entry of an array, or one plain add or
+ * retraction op.
+ */
+function singleDatom(store: Store, source: DirectSource, redundantFor: ReadonlySet<Attribute> | undefined, edit: object | undefined): TxReport | undefined {
+  if (source.kind === "ops") {
+    if (source.ops.length !== 1) return undefined;
+    const op = source.ops[0]!;
+    if (op.kind === "retract") return runSingle(store, op.e, op.a, op.v, "retract", redundantFor, edit);
+    return op.kind === "add" && op.map === undefined ? runSingle(store, op.e, op.a, op.v, "add", redundantFor, edit) : undefined;
+  }
+  let x = source.input;
+  if (Array.isArray(x) && x.length === 1) x = x[0];
+  if (x instanceof EAV) return runSingle(store, x.e, x.a, x.v, source.mode, redundantFor, edit);
+  if (Array.isArray(x) && x.length === 3 && isTripleShape(x)) return runSingle(store, x[0], x[1], x[2], source.mode, redundantFor, edit);
+  return undefined;
 }
 
 /** The report of a successful attempt; sends its warnings to the store's sink. */

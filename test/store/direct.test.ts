@@ -5,43 +5,14 @@
 // DataScript by differential.test.ts.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { eav, eavKey, kw, type EAV } from "../../src/eav/index.js";
-import { isEavError } from "../../src/errors.js";
-import { createStore, transact, transactFacts, transactOps, type Store, type StoreOptions, type TxReport } from "../../src/store/index.js";
+import { eav, kw } from "../../src/eav/index.js";
+import { createStore, transact, transactFacts, transactOps, type Store, type StoreOptions } from "../../src/store/index.js";
 import { runDirect } from "../../src/store/direct.js";
 import { transactByOps } from "../../src/store/transact.js";
 import { Renderer, arbScenario, newStores, type Pairing } from "./diff-harness.js";
+import { attempt, keys, view } from "./outcome.js";
 
 const RUNS = Number(process.env["STORE_PROP_RUNS"] ?? 200);
-
-type Outcome = { readonly ok: true; readonly r: TxReport } | { readonly ok: false; readonly code: string; readonly message: string };
-
-function attempt(f: () => TxReport): Outcome {
-  try {
-    return { ok: true, r: f() };
-  } catch (e) {
-    if (isEavError(e)) return { ok: false, code: e.code, message: e.message };
-    throw e;
-  }
-}
-
-const keys = (ds: readonly EAV[]): string[] => ds.map(eavKey);
-
-/** Everything a caller can see of a transaction, in order. */
-function view(o: Outcome): unknown {
-  if (!o.ok) return { code: o.code, message: o.message };
-  const { r } = o;
-  return {
-    added: keys(r.added),
-    retracted: keys(r.retracted),
-    redundant: keys(r.redundant),
-    transients: keys(r.transients),
-    tempids: [...r.tempids],
-    datoms: keys(r.after.datoms()).sort(),
-    maxEid: r.after.maxEid,
-    same: r.after === r.before,
-  };
-}
 
 function selfPairing(s: Store): Pairing {
   const p: Pairing = { ours: new Map(), theirs: new Map(), handles: [] };

@@ -1,0 +1,34 @@
+// What a caller can see of a transaction's outcome (its report or its error), for tests that
+// run one transaction through two front ends of the store and compare them.
+import { eavKey, type EAV } from "../../src/eav/index.js";
+import { isEavError } from "../../src/errors.js";
+import type { TxReport } from "../../src/store/index.js";
+
+export type Outcome = { readonly ok: true; readonly r: TxReport } | { readonly ok: false; readonly code: string; readonly message: string };
+
+export function attempt(f: () => TxReport): Outcome {
+  try {
+    return { ok: true, r: f() };
+  } catch (e) {
+    if (isEavError(e)) return { ok: false, code: e.code, message: e.message };
+    throw e;
+  }
+}
+
+export const keys = (ds: readonly EAV[]): string[] => ds.map(eavKey);
+
+/** Everything a caller can see of a transaction, in order. */
+export function view(o: Outcome): unknown {
+  if (!o.ok) return { code: o.code, message: o.message };
+  const { r } = o;
+  return {
+    added: keys(r.added),
+    retracted: keys(r.retracted),
+    redundant: keys(r.redundant),
+    transients: keys(r.transients),
+    tempids: [...r.tempids],
+    datoms: keys(r.after.datoms()).sort(),
+    maxEid: r.after.maxEid,
+    same: r.after === r.before,
+  };
+}

@@ -200,7 +200,7 @@ export class TxRun extends TxState {
    * identity value in every map, and each asked the Set (issue 7). "" (no attribute) at first: a
    * string, so that the comparison stays a string comparison.
    */
-  private collectsRedundant(a: Attribute): boolean {
+  collectsRedundant(a: Attribute): boolean {
     const only = this.redundantFor;
     if (only === undefined) return true;
     if (a !== this.redundantAttr) {

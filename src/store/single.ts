@@ -17,7 +17,7 @@
  * other front ends run it, errors included. test/store/single.test.ts compares it with them.
  */
 import { Map as IMap } from "immutable";
-import { EAV, isValue, valueEquals, valueKey, type Eid, type InputMode, type Value } from "../eav/index.js";
+import { EAV, isKeyword, isValue, valueEquals, valueKey, type Eid, type InputMode, type Value } from "../eav/index.js";
 import { EntityRecord, applyRefChanges, attrIndex, isValueSet, type Slot, type ValueSet } from "./record.js";
 import { internEdited } from "./commit.js";
 import type { AttrInfo } from "./schema.js";
@@ -33,8 +33,10 @@ const NO_TEMPIDS: ReadonlyMap<string | number, Eid> = new Map();
  * this front end takes (see the module's doc): its report, else `undefined` (nothing was made).
  * `edit`: a `TxBatch`'s token (see there). Throws nothing.
  */
-export function runSingle(store: Store, e: unknown, a: unknown, v: unknown, mode: InputMode, redundantFor: ReadonlySet<string> | undefined, edit: object | undefined): TxReport | undefined {
+export function runSingle(store: Store, e: unknown, a0: unknown, v: unknown, mode: InputMode, redundantFor: ReadonlySet<string> | undefined, edit: object | undefined): TxReport | undefined {
   if (mode === "tx") return undefined;
+  // a rule file's action writes attributes as keywords: they mean their names
+  const a = isKeyword(a0) ? a0.name : a0;
   const { schemaMode, typecheckMode, txConflictsMode } = store.options;
   if (txConflictsMode !== "ignore" || schemaMode === "warn" || typecheckMode === "warn") return undefined;
   const ix = store.indexes;

@@ -163,6 +163,16 @@ export class TxRun extends TxState {
   }
 
   /**
+   * {@link lookupRefTarget} for a lookup ref whose attribute's info the caller has: `info` is that
+   * of `ref[0]`, declared and unique. Throws `store/entity-not-found` as the other does.
+   */
+  lookupRefTargetBy(info: AttrInfo, ref: LookupRef): Eid {
+    const found = this.holder(info, ref[1]);
+    if (found === undefined) fail("store/entity-not-found", `nothing found for lookup ref ${formatEid(ref)}`, { attribute: ref[0], value: ref[1] }, DIRECT_OP);
+    return found;
+  }
+
+  /**
    * DataScript's `transact-add`: card-one replaces, card-many is a set, unique values are checked.
    * `size`: the size of the add's entity map, if it has one (see {@link work}).
    */

@@ -10,7 +10,7 @@ import { createStore, transact, transactFacts, transactOps, type Store, type Sto
 import { runDirect } from "../../src/store/direct.js";
 import { transactByOps } from "../../src/store/transact.js";
 import { Renderer, arbScenario, newStores, type Pairing } from "./diff-harness.js";
-import { attempt, keys, view } from "./outcome.js";
+import { FRONT_END_SCHEMA, attempt, keys, view } from "./outcome.js";
 
 const RUNS = Number(process.env["STORE_PROP_RUNS"] ?? 200);
 
@@ -22,16 +22,7 @@ function selfPairing(s: Store): Pairing {
 
 // ---- a schema and transactions shaped like a session's: identity upserts, resolved EAVs --------
 
-const SCHEMA = [
-  { ident: "x/id", cardinality: "one", unique: "identity" },
-  { ident: "x/n", cardinality: "one", valueType: "number" },
-  { ident: "x/ref", cardinality: "one", valueType: "ref" },
-  { ident: "x/refs", cardinality: "many", valueType: "ref" },
-  { ident: "x/tags", cardinality: "many" },
-  { ident: "x/u", cardinality: "one", unique: "value" },
-  { ident: "x/other-id", cardinality: "one", unique: "identity" },
-  { ident: "x/part", cardinality: "one", valueType: "ref", isComponent: true },
-] as const;
+const SCHEMA = FRONT_END_SCHEMA;
 
 const ENTITIES = 6;
 

@@ -1,5 +1,6 @@
-// What a caller can see of a transaction's outcome (its report or its error), for tests that
-// run one transaction through two front ends of the store and compare them.
+// What a caller can see of a transaction's outcome (its report or its error), and a schema shaped
+// like a session's, for tests that run one transaction through two front ends of the store and
+// compare them.
 import { eavKey, type EAV } from "../../src/eav/index.js";
 import { isEavError } from "../../src/errors.js";
 import type { TxReport } from "../../src/store/index.js";
@@ -32,3 +33,15 @@ export function view(o: Outcome): unknown {
     same: r.after === r.before,
   };
 }
+
+/** Identity and unique-value attributes, refs (one, many, a component), plain values. */
+export const FRONT_END_SCHEMA = [
+  { ident: "x/id", cardinality: "one", unique: "identity" },
+  { ident: "x/n", cardinality: "one", valueType: "number" },
+  { ident: "x/ref", cardinality: "one", valueType: "ref" },
+  { ident: "x/refs", cardinality: "many", valueType: "ref" },
+  { ident: "x/tags", cardinality: "many" },
+  { ident: "x/u", cardinality: "one", unique: "value" },
+  { ident: "x/other-id", cardinality: "one", unique: "identity" },
+  { ident: "x/part", cardinality: "one", valueType: "ref", isComponent: true },
+] as const;

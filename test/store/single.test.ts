@@ -8,19 +8,11 @@ import { eav, kw, type Eid, type TxOp } from "../../src/eav/index.js";
 import { TxBatch, createStore, transact, transactFacts, transactOps, type Store, type StoreOptions, type TxReport } from "../../src/store/index.js";
 import { runSingle } from "../../src/store/single.js";
 import { transactByOps } from "../../src/store/transact.js";
-import { attempt, keys, view, type Outcome } from "./outcome.js";
+import { FRONT_END_SCHEMA, attempt, keys, view, type Outcome } from "./outcome.js";
 
 const RUNS = Number(process.env["STORE_PROP_RUNS"] ?? 200);
 
-const SCHEMA = [
-  { ident: "x/id", cardinality: "one", unique: "identity" },
-  { ident: "x/n", cardinality: "one", valueType: "number" },
-  { ident: "x/ref", cardinality: "one", valueType: "ref" },
-  { ident: "x/refs", cardinality: "many", valueType: "ref" },
-  { ident: "x/tags", cardinality: "many" },
-  { ident: "x/u", cardinality: "one", unique: "value" },
-  { ident: "x/part", cardinality: "one", valueType: "ref", isComponent: true },
-] as const;
+const SCHEMA = FRONT_END_SCHEMA;
 
 const ENTITIES = 5;
 

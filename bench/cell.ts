@@ -8,7 +8,7 @@
  * A cell runs in one of two modes. "time" makes the timed runs. Every run is checked; a wrong
  * answer ends the cell as "wrong" and its time is never reported. A warm-up run (checked, untimed)
  * comes first unless it takes longer than WARMUP_COUNTS_MS, in which case JIT warm-up is negligible
- * and it is counted as the first measured run. A join cell warms up at least twice (its update step
+ * and it is counted as the first measured run. A join cell warms up at least five times (its update step
  * is short: its code was still tiering up in the second run), more at small sizes (see
  * JOIN_WARMUPS_MIN). A timed cell forces no full GC and reports no memory figures.
  *
@@ -68,8 +68,12 @@ const WARMUP_COUNTS_MS = 5_000;
  * update-only functions in the 4th to 7th update (`--trace-opt`: truth maintenance's `settle`,
  * `activationGone`, the store's `retractResolved`); 6 s (about 5 runs of our session) measured
  * medians of 25.4-25.5 ms against 26.9-27.3 (issue 7, seventh session, 2 processes each).
+ * At least five whatever the time (since the ninth session): `--trace-opt` showed update-only
+ * functions (truth maintenance's withdrawals) still tiering up in the 7th to 11th update of a
+ * process, and on a busy host 6 s held only three or four 100k runs of our session, so how warm
+ * the measured runs were depended on the host's load.
  */
-const JOIN_WARMUPS_MIN = 2;
+const JOIN_WARMUPS_MIN = 5;
 const JOIN_WARMUPS_MAX = 10;
 const JOIN_WARMUP_MS = 6_000;
 

@@ -21,6 +21,12 @@ export const RETRACTED = 2;
  * when needed.
  */
 export class FactEntry {
+  // Fields are declared and assigned in the constructor in this order, which is their order in
+  // the object: the ones an update reads (the flags and supports, the token list, the value key,
+  // the id) first, the fact last. An entry is 64 bytes (three header words, five fields), so at
+  // 8-byte alignment it straddles two cache lines 7 times in 8; with the fact last, finding an
+  // entry and joining through it (findIn, wmRight, linking a token) touch the header's line and
+  // the next few words, not the fact's (join 100k update, callgrind, issue 7).
   /**
    * Flags or supports, in one field (a second field cost 8-10 B per datom, measured with
    * bench/engine-micro.ts). A number (bits {@link UNCONDITIONAL}, {@link RETRACTED}) once the entry
@@ -33,21 +39,26 @@ export class FactEntry {
    * journal: copying an array per change made a fact with hundreds of supports quadratic.
    * Written by the engine only, journaled as a plain field.
    */
-  state: number | Supports = null;
+  declare state: number | Supports;
   /** Head of the list of join tokens holding this entry (threaded through `fnext`/`fprev`). */
-  tokens: JoinToken | null = null;
-  constructor(
-    readonly fact: unknown,
-    /** Insertion order, for deterministic iteration. */
-    readonly id: number,
-    /**
-     * For an EAV in working memory's index, the key of its value (`keyOf(fact.v)`), else undefined.
-     * Kept here so that finding a fact (a retraction, or re-inserting a present fact) compares
-     * values without reading the fact: on 100k entities that read was one cache miss in three of
-     * such a lookup (bench: re-inserting present facts, issue 7). Costs 8 bytes per fact.
-     */
-    readonly vkey: unknown,
-  ) {}
+  declare tokens: JoinToken | null;
+  /**
+   * For an EAV in working memory's index, the key of its value (`keyOf(fact.v)`), else undefined.
+   * Kept here so that finding a fact (a retraction, or re-inserting a present fact) compares
+   * values without reading the fact: on 100k entities that read was one cache miss in three of
+   * such a lookup (bench: re-inserting present facts, issue 7). Costs 8 bytes per fact.
+   */
+  declare readonly vkey: unknown;
+  /** Insertion order, for deterministic iteration. */
+  declare readonly id: number;
+  declare readonly fact: unknown;
+  constructor(fact: unknown, id: number, vkey: unknown) {
+    this.state = null;
+    this.tokens = null;
+    this.vkey = vkey;
+    this.id = id;
+    this.fact = fact;
+  }
   /** Unconditional: inserted from outside or by insertUnconditional; never withdrawn by TMS. */
   get uncond(): boolean {
     const s = this.state;

@@ -623,7 +623,9 @@ class Fire implements Rt {
     if (got === undefined) return null;
     // the common case, one value per (entity, attribute), allocates nothing
     if (got instanceof FactEntry) return this.wmVisible(node, alpha, got) ? got : null;
-    return got.filter((e) => this.wmVisible(node, alpha, e));
+    const seen = got.filter((e) => this.wmVisible(node, alpha, e));
+    // a lone entry bare, as a bucket holds it: an array of one is a large bucket (memory.ts, Bucket)
+    return seen.length > 1 ? seen : seen.length === 1 ? (seen[0] as FactEntry) : null;
   }
 
   private wmVisible(node: BetaNode, alpha: AlphaFilter, e: FactEntry): boolean {

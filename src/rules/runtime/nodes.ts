@@ -65,7 +65,8 @@ export interface Rt {
   /**
    * The facts of `alpha` whose entity key is `key`, read from working memory's index (for a join
    * whose right side is working memory, see {@link JoinNode}), oldest first, without the fact whose
-   * propagation has not reached `node` yet. Reads only.
+   * propagation has not reached `node` yet: one entry bare, several in an array (never an array of
+   * one, which a bucket reads as a large bucket). Reads only.
    */
   wmRight(node: BetaNode, alpha: AlphaFilter, key: unknown): FactEntry | readonly FactEntry[] | null;
   /** Notes that the fact being inserted reached `node` (a join reading working memory). */

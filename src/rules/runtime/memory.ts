@@ -376,7 +376,7 @@ function bigSet<T>(arr: readonly unknown[]): Set<T> | null {
  */
 export function bucketAdd<T extends object>(j: Journal, map: KeyMap<Bucket<T>>, key: unknown, item: T): void {
   const b = map.get(key);
-  if (b === undefined) map.put(j, key, item);
+  if (b === undefined) map.putAbsent(j, key, item);
   else if (!Array.isArray(b)) map.put(j, key, [b as T, item]);
   else addToArray(j, map, key, b as readonly T[], item);
 }

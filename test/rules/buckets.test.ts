@@ -6,12 +6,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Journal, undoJournal } from "../../src/rules/runtime/journal.js";
 import { KeyMap } from "../../src/rules/runtime/keymap.js";
-import { bucketAdd, bucketItems, bucketRemove, type Bucket } from "../../src/rules/runtime/memory.js";
+import { bucketAdd, bucketItems, bucketRemove, bucketSingle, bucketSize, type Bucket } from "../../src/rules/runtime/memory.js";
 
 interface Item {
   readonly id: number;
 }
 const items: readonly Item[] = Array.from({ length: 12 }, (_, id) => ({ id }));
+const many: readonly Item[] = Array.from({ length: 40 }, (_, id) => ({ id }));
 
 describe("buckets", () => {
   it.each([3, 5, 8])("removing any one of %i items keeps the rest in order, and undo restores them", (n) => {
@@ -50,5 +51,39 @@ describe("buckets", () => {
         }
       }),
     );
+  });
+
+  // A large bucket (more than 8 items) is a Set wrapped in an array of one, told from a small array
+  // by its length: every form must give its items, its size and no lone item, through growth past
+  // the limit, removal down to one item (still a large bucket) and an undo of all of it.
+  it("grows past the small limit, shrinks to one item and back through undo", () => {
+    const m = new KeyMap<Bucket<Item>>();
+    const j = new Journal();
+    for (let n = 1; n <= many.length; n++) {
+      bucketAdd(j, m, 3, many[n - 1] as Item);
+      const b = m.get(3) as Bucket<Item>;
+      expect(bucketSize(b)).toBe(n);
+      expect(bucketSingle(b)).toBe(n === 1 ? many[0] : null);
+      expect(bucketItems(b).map((x) => x.id)).toEqual(many.slice(0, n).map((x) => x.id));
+    }
+    const full = [...bucketItems(m.get(3))];
+    const j2 = new Journal();
+    for (let n = many.length - 1; n >= 1; n--) {
+      bucketRemove(j2, m, 3, many[n] as Item);
+      const b = m.get(3) as Bucket<Item>;
+      expect(bucketSize(b)).toBe(n);
+      // a large bucket stays one down to its last item (no lone item to hand out)
+      expect(bucketSingle(b)).toBeNull();
+      expect(bucketItems(b).map((x) => x.id)).toEqual(many.slice(0, n).map((x) => x.id));
+    }
+    bucketRemove(j2, m, 3, many[0] as Item);
+    expect(m.get(3)).toBeUndefined();
+    undoJournal(j2);
+    expect(bucketItems(m.get(3))).toEqual(full);
+    // removing an item that is not there changes nothing, whatever the form
+    const j3 = new Journal();
+    bucketRemove(j3, m, 3, items[11] as Item);
+    expect(j3.size).toBe(0);
+    expect(bucketSize(m.get(3))).toBe(many.length);
   });
 });

@@ -128,4 +128,20 @@ describe("working memory's entity index", () => {
     expect(s3.query("pairs").map((r) => r.x)).toEqual([[1]]);
     expect(s3.lastFire?.inserted).toHaveLength(1);
   });
+
+  // A join reading the index through an alpha test may keep one of an entity's several values: it
+  // gets that entry alone, not an array of one, which a bucket reads as a large bucket (engine.ts
+  // wmRight; memory.ts, Bucket). Also with the value that passes arriving last, and when none does.
+  it.each([
+    ["the passing value first", ["on", "off", "idle"]],
+    ["the passing value last", ["off", "idle", "on"]],
+  ])("a join keeps the one value of several that passes its test (%s)", (_name, values) => {
+    const tagNet = compileRules([query("on", [], [pattern("?e", "t/kind", "?k"), pattern("?e", "t/state", "on")])]);
+    const facts = values.map((v) => eav(4, "t/state", v));
+    const s1 = newRuleSession(tagNet).insert(facts).fire().insert([eav(4, "t/kind", "lamp")]).fire();
+    expect(s1.query("on")).toEqual([{ e: 4, k: "lamp" }]);
+    const s2 = s1.retract([eav(4, "t/state", "on"), eav(4, "t/kind", "lamp")]).fire().insert([eav(4, "t/kind", "fan")]).fire();
+    expect(s2.query("on")).toEqual([]);
+    expect(s1.query("on")).toEqual([{ e: 4, k: "lamp" }]);
+  });
 });

@@ -22,8 +22,10 @@
  * - An activation is its rule's last join token when that join feeds only the terminal (memory.ts),
  *   and the agenda keeps a stack per (salience, rule) (agenda.ts): Manners makes and cancels millions.
  * - On a big memory an update pays cache misses (~14 per change, join 100k, cold; callgrind) and
- *   instructions (~4.3k per change) alike, so it avoids reads and calls it does not need: entries
- *   keep their value's key (FactEntry.vkey, read for join keys, constant tests and a primitive ?v), a retraction
+ *   instructions (~4.2k per change) alike, so it avoids reads and calls it does not need: entries
+ *   keep their value's key (FactEntry.vkey, read for join keys, constant tests and a primitive ?v)
+ *   and their fact last (joins read the entry's first words only), buckets are told apart without
+ *   a prototype walk, a key known to be absent is written without a read (KeyMap.putAbsent), a retraction
  *   reads the caller's equal EAV, the network's strings are internalized, the journal is
  *   monomorphic and never copied, integer keys live in pages (keymap.ts), one lookup by attribute
  *   finds a fact's index and alpha nodes (wm.ts, AttrIndex; docs/ARCHITECTURE.md), a first
@@ -31,7 +33,8 @@
  *   unconditional entry no token holds keeps no RETRACTED flag; removeTree). No clear gain
  *   measured: a token caching its join key, an entry keeping its entity's key (8 B), bigger pages,
  *   reading a join key at the nearest join on its variable instead of where it is bound, finding
- *   the first 16 attributes' indexes by an identity scan before the Map.
+ *   the first 16 attributes' indexes by an identity scan before the Map, a node flag instead of
+ *   `instanceof Activation` in removeTree.
  * - A big load allocates nothing per fact beyond its entry and tokens: no iterator results, no
  *   one-item bucket arrays, no growing copies (pages, a report list sized up front); join 100k,
  *   sampling heap profiler: 164 -> 85 MB allocated by the load's fire (issue 7).
@@ -623,7 +626,9 @@ class Fire implements Rt {
     if (got === undefined) return null;
     // the common case, one value per (entity, attribute), allocates nothing
     if (got instanceof FactEntry) return this.wmVisible(node, alpha, got) ? got : null;
-    return got.filter((e) => this.wmVisible(node, alpha, e));
+    const seen = got.filter((e) => this.wmVisible(node, alpha, e));
+    // a lone entry bare, as a bucket holds it: an array of one is a large bucket (memory.ts, Bucket)
+    return seen.length > 1 ? seen : seen.length === 1 ? (seen[0] as FactEntry) : null;
   }
 
   private wmVisible(node: BetaNode, alpha: AlphaFilter, e: FactEntry): boolean {

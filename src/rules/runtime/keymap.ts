@@ -119,6 +119,24 @@ export class KeyMap<V> {
     }
   }
 
+  /**
+   * {@link KeyMap.put} of a key known to be absent (`get(k)` was undefined, nothing changed since).
+   * Mutates (journaled). Why: working memory's index adds most entries under an entity it holds
+   * nothing for (an update's retraction emptied the cell), and `put` first read the cell and the
+   * Map to find out (wm.ts, AttrIndex.addTo; join 100k update, callgrind, issue 7).
+   */
+  putAbsent(j: Journal, k: unknown, v: V): void {
+    const page = this.pageOf(k);
+    if (page === undefined) {
+      this.put(j, k, v);
+      return;
+    }
+    const i = (k as number) & LOW;
+    j.push(page, i, undefined);
+    page[i] = v;
+    this.filled++;
+  }
+
   /** Removes `k` if present. Mutates (journaled). */
   drop(j: Journal, k: unknown): void {
     const page = this.pageOf(k);

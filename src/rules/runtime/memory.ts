@@ -21,6 +21,12 @@ export const RETRACTED = 2;
  * when needed.
  */
 export class FactEntry {
+  // Fields are declared and assigned in the constructor in this order, which is their order in
+  // the object: the ones an update reads (the flags and supports, the token list, the value key,
+  // the id) first, the fact last. An entry is 64 bytes (three header words, five fields), so at
+  // 8-byte alignment it straddles two cache lines 7 times in 8; with the fact last, finding an
+  // entry and joining through it (findIn, wmRight, linking a token) touch the header's line and
+  // the next few words, not the fact's (join 100k update, callgrind, issue 7).
   /**
    * Flags or supports, in one field (a second field cost 8-10 B per datom, measured with
    * bench/engine-micro.ts). A number (bits {@link UNCONDITIONAL}, {@link RETRACTED}) once the entry
@@ -33,21 +39,26 @@ export class FactEntry {
    * journal: copying an array per change made a fact with hundreds of supports quadratic.
    * Written by the engine only, journaled as a plain field.
    */
-  state: number | Supports = null;
+  declare state: number | Supports;
   /** Head of the list of join tokens holding this entry (threaded through `fnext`/`fprev`). */
-  tokens: JoinToken | null = null;
-  constructor(
-    readonly fact: unknown,
-    /** Insertion order, for deterministic iteration. */
-    readonly id: number,
-    /**
-     * For an EAV in working memory's index, the key of its value (`keyOf(fact.v)`), else undefined.
-     * Kept here so that finding a fact (a retraction, or re-inserting a present fact) compares
-     * values without reading the fact: on 100k entities that read was one cache miss in three of
-     * such a lookup (bench: re-inserting present facts, issue 7). Costs 8 bytes per fact.
-     */
-    readonly vkey: unknown,
-  ) {}
+  declare tokens: JoinToken | null;
+  /**
+   * For an EAV in working memory's index, the key of its value (`keyOf(fact.v)`), else undefined.
+   * Kept here so that finding a fact (a retraction, or re-inserting a present fact) compares
+   * values without reading the fact: on 100k entities that read was one cache miss in three of
+   * such a lookup (bench: re-inserting present facts, issue 7). Costs 8 bytes per fact.
+   */
+  declare readonly vkey: unknown;
+  /** Insertion order, for deterministic iteration. */
+  declare readonly id: number;
+  declare readonly fact: unknown;
+  constructor(fact: unknown, id: number, vkey: unknown) {
+    this.state = null;
+    this.tokens = null;
+    this.vkey = vkey;
+    this.id = id;
+    this.fact = fact;
+  }
   /** Unconditional: inserted from outside or by insertUnconditional; never withdrawn by TMS. */
   get uncond(): boolean {
     const s = this.state;
@@ -333,55 +344,96 @@ export function childAt(t: Token, node: number): Token | null {
 // ---------------------------------------------------------------- buckets
 
 /**
- * A hash bucket of a beta memory: one item, a small array (copied on write), or a Set for large
- * buckets. Why: most join keys hold one or two items, and a Map or Set per key would cost ~150
- * bytes; small arrays are replaced whole, so their journal entry is one triple.
+ * A hash bucket of a beta memory: one item, a small array of 2 to {@link SMALL} items (copied on
+ * write), or, for large buckets, a Set held in an array of one ({@link BigBucket}). Why: most join
+ * keys hold one or two items, and a Map or Set per key would cost ~150 bytes; small arrays are
+ * replaced whole, so their journal entry is one triple.
+ *
+ * Why a large bucket's Set is wrapped: every bucket operation first tells the three forms apart,
+ * and `Array.isArray` is a type check of the object itself, while `b instanceof Set` on a lone
+ * item (the common case) walked the item's whole prototype chain (a token's is four objects deep),
+ * reading the item's header, a cache miss on a big memory (join 100k update, callgrind, issue 7).
+ * With the wrapper a lone item is "not an array", and an array of one is a large bucket.
  */
-export type Bucket<T> = T | readonly T[] | Set<T>;
+export type Bucket<T> = T | readonly T[] | BigBucket<T>;
 
+/** A large bucket: its Set, changed in place through the journal, in an array of one. */
+export type BigBucket<T> = readonly [Set<T>];
+
+/** The most items a small array bucket holds before it becomes a {@link BigBucket}. */
 const SMALL = 8;
+
+/** The Set of a large bucket, or null for a small array. Reads only. */
+function bigSet<T>(arr: readonly unknown[]): Set<T> | null {
+  return arr.length === 1 ? (arr[0] as Set<T>) : null;
+}
 
 /**
  * Adds `item` under `key`. Mutates `map` (journaled). Items are objects, never arrays or Sets.
- * Memories are {@link KeyMap}s: join keys are mostly entity ids.
+ * Memories are {@link KeyMap}s: join keys are mostly entity ids. The array forms are handled
+ * apart ({@link addToArray}): this part is inlined into the nodes' hot paths, where V8's inlining
+ * budget is short, and with them inline the KeyMap's own `get` and `put` were called instead.
  */
 export function bucketAdd<T extends object>(j: Journal, map: KeyMap<Bucket<T>>, key: unknown, item: T): void {
   const b = map.get(key);
-  if (b === undefined) {
-    map.put(j, key, item);
-  } else if (b instanceof Set) {
+  if (b === undefined) map.putAbsent(j, key, item);
+  else if (!Array.isArray(b)) map.put(j, key, [b as T, item]);
+  else addToArray(j, map, key, b as readonly T[], item);
+}
+
+/** {@link bucketAdd} to a small array or a large bucket `arr` under `key`. Mutates (journaled). */
+function addToArray<T extends object>(j: Journal, map: KeyMap<Bucket<T>>, key: unknown, arr: readonly T[], item: T): void {
+  const big = bigSet<T>(arr);
+  if (big !== null) {
     // an item is added to a memory once (a token per node, a fact per alpha node): no `has` first
-    j.push(b, item, ABSENT);
-    b.add(item);
-  } else if (Array.isArray(b)) {
-    const arr = b as readonly T[];
-    if (arr.length < SMALL) map.put(j, key, [...arr, item]);
-    else {
-      const s = new Set<T>(arr);
-      s.add(item);
-      map.put(j, key, s);
-    }
-  } else {
-    map.put(j, key, [b as T, item]);
+    j.push(big, item, ABSENT);
+    big.add(item);
+  } else if (arr.length < SMALL) map.put(j, key, withItem(arr, item));
+  else {
+    const s = new Set<T>(arr);
+    s.add(item);
+    const wrapped: BigBucket<T> = [s];
+    map.put(j, key, wrapped);
   }
 }
 
-/** Removes `item` from under `key`. Mutates `map` (journaled). */
+/**
+ * Removes `item` from under `key`. Mutates `map` (journaled). A lone item is recognised by
+ * identity first, without reading it (see {@link Bucket}); the array forms are handled apart, as
+ * in {@link bucketAdd}.
+ */
 export function bucketRemove<T extends object>(j: Journal, map: KeyMap<Bucket<T>>, key: unknown, item: T): void {
   const b = map.get(key);
-  if (b === undefined) return;
-  if (b instanceof Set) {
-    jremove(j, b, item);
-    if (b.size === 0) map.drop(j, key);
-  } else if (Array.isArray(b)) {
-    const arr = b as readonly T[];
-    const i = arr.indexOf(item);
-    if (i < 0) return;
-    if (arr.length === 2) map.put(j, key, arr[1 - i] as T);
-    else map.put(j, key, withoutAt(arr, i));
-  } else if (b === item) {
-    map.drop(j, key);
+  if (b === item) map.drop(j, key);
+  else if (b !== undefined && Array.isArray(b)) removeFromArray(j, map, key, b as readonly T[], item);
+}
+
+/** {@link bucketRemove} from a small array or a large bucket `arr` under `key`. Mutates (journaled). */
+function removeFromArray<T extends object>(j: Journal, map: KeyMap<Bucket<T>>, key: unknown, arr: readonly T[], item: T): void {
+  const big = bigSet<T>(arr);
+  if (big !== null) {
+    jremove(j, big, item);
+    if (big.size === 0) map.drop(j, key);
+    return;
   }
+  const i = arr.indexOf(item);
+  if (i < 0) return;
+  if (arr.length === 2) map.put(j, key, arr[1 - i] as T);
+  else map.put(j, key, withoutAt(arr, i));
+}
+
+/**
+ * A copy of `arr` with `item` at the end, allocated at its final length. Why not `[...arr, item]`:
+ * the spread filled an empty array and grew it, to a backing store of 17 cells or more for a
+ * bucket of 3 (GrowFastSmiOrObjectElements and ~3 last-level write misses per copy, join 100k
+ * session update, callgrind), and the bucket kept that store.
+ */
+function withItem<T>(arr: readonly T[], item: T): T[] {
+  const n = arr.length;
+  const out = new Array<T>(n + 1);
+  for (let k = 0; k < n; k++) out[k] = arr[k] as T;
+  out[n] = item;
+  return out;
 }
 
 /**
@@ -398,20 +450,22 @@ function withoutAt<T>(arr: readonly T[], i: number): T[] {
 /** Number of items in a bucket. */
 export function bucketSize<T>(b: Bucket<T> | undefined): number {
   if (b === undefined) return 0;
-  if (b instanceof Set) return b.size;
-  if (Array.isArray(b)) return (b as readonly T[]).length;
-  return 1;
+  if (!Array.isArray(b)) return 1;
+  const arr = b as readonly unknown[];
+  const big = bigSet<T>(arr);
+  return big !== null ? big.size : arr.length;
 }
 
 /**
  * The item of a bucket holding exactly one, else null (then read {@link bucketItems}). Reads only.
  * Why: most join keys hold one item, and `bucketItems` wraps a lone item in a new array; on a
  * 500k-datom load that array (and its iterator) was a quarter of what the fire allocated
- * (sampling heap profile, issue 7).
+ * (sampling heap profile, issue 7). Also takes a plain array of items (a join's working-memory
+ * side, nodes.ts), which is never one item long.
  * @example const one = bucketSingle(b); if (one !== null) visit(one); else for (const x of bucketItems(b)) visit(x);
  */
 export function bucketSingle<T extends object>(b: Bucket<T>): T | null {
-  return b instanceof Set || Array.isArray(b) ? null : (b as T);
+  return Array.isArray(b) ? null : (b as T);
 }
 
 /**
@@ -422,18 +476,18 @@ export function bucketSingle<T extends object>(b: Bucket<T>): T | null {
  */
 export function bucketItems<T extends { readonly id: number }>(b: Bucket<T> | undefined): readonly T[] {
   if (b === undefined) return EMPTY;
-  if (b instanceof Set) {
-    if (!reordered.has(b)) return Array.from(b);
-    // an undo re-added items at the end: put the Set back in creation order (same members, so no
-    // journal entry), once, instead of sorting on every iteration
-    const items = Array.from(b).sort(byId);
-    b.clear();
-    for (const x of items) b.add(x);
-    reordered.delete(b);
-    return items;
-  }
-  if (Array.isArray(b)) return b as readonly T[];
-  return [b as T];
+  if (!Array.isArray(b)) return [b as T];
+  const arr = b as readonly T[];
+  const big = bigSet<T>(arr);
+  if (big === null) return arr;
+  if (!reordered.has(big)) return Array.from(big);
+  // an undo re-added items at the end: put the Set back in creation order (same members, so no
+  // journal entry), once, instead of sorting on every iteration
+  const items = Array.from(big).sort(byId);
+  big.clear();
+  for (const x of items) big.add(x);
+  reordered.delete(big);
+  return items;
 }
 
 const EMPTY: readonly never[] = [];

@@ -46,7 +46,11 @@ export interface Rt {
   readonly mem: readonly unknown[];
   /** The root token (level 0, the empty match): the one left token of a join whose parent is the root. */
   readonly root: Token;
-  /** Creates a child token of `parent` at `node` and propagates it to the node's children. */
+  /**
+   * Creates a child token of `parent` at `node` and propagates it to the node's children. `value`
+   * is the data of a token holding no fact entry (`entry` null); a join passes null with its entry
+   * (the token holds the entry, so reading the entry's fact for it was a wasted read).
+   */
   emit(node: BetaNode, parent: Token, value: unknown, entry: FactEntry | null): Token;
   /** Removes a token and everything that depends on it. */
   removeToken(t: Token): void;
@@ -61,7 +65,8 @@ export interface Rt {
   /**
    * The facts of `alpha` whose entity key is `key`, read from working memory's index (for a join
    * whose right side is working memory, see {@link JoinNode}), oldest first, without the fact whose
-   * propagation has not reached `node` yet. Reads only.
+   * propagation has not reached `node` yet: one entry bare, several in an array (never an array of
+   * one, which a bucket reads as a large bucket). Reads only.
    */
   wmRight(node: BetaNode, alpha: AlphaFilter, key: unknown): FactEntry | readonly FactEntry[] | null;
   /** Notes that the fact being inserted reached `node` (a join reading working memory). */
@@ -197,13 +202,13 @@ export class JoinNode extends AlphaFed {
     // indexed loops over a bucket, no single-item array: see memory.ts, bucketSingle
     const one = bucketSingle(got);
     if (one !== null) {
-      rt.emit(this, t, one.fact, one);
+      rt.emit(this, t, null, one);
       return;
     }
     const items = bucketItems(got);
     for (let i = 0; i < items.length; i++) {
       const e = items[i] as FactEntry;
-      rt.emit(this, t, e.fact, e);
+      rt.emit(this, t, null, e);
     }
   }
   leftRemove(rt: Rt, t: Token): void {
@@ -214,7 +219,7 @@ export class JoinNode extends AlphaFed {
       // the one left token is the root token (it arrives before any fact): no key is computed and
       // no bucket is looked up under the empty tuple's string key, a string-keyed Map probe per
       // fact (join 100k update, callgrind, issue 7; test/rules/root-children.test.ts)
-      rt.emit(this, rt.root, e.fact, e);
+      rt.emit(this, rt.root, null, e);
       return;
     }
     const m = rt.mem[this.id] as JoinMem;
@@ -225,11 +230,11 @@ export class JoinNode extends AlphaFed {
     if (b === undefined) return;
     const one = bucketSingle(b);
     if (one !== null) {
-      rt.emit(this, one, e.fact, e);
+      rt.emit(this, one, null, e);
       return;
     }
     const items = bucketItems(b);
-    for (let i = 0; i < items.length; i++) rt.emit(this, items[i] as Token, e.fact, e);
+    for (let i = 0; i < items.length; i++) rt.emit(this, items[i] as Token, null, e);
   }
   override rightRemove(rt: Rt, e: FactEntry): void {
     // the tokens holding e are removed by the engine through e's token list

@@ -67,7 +67,7 @@ export class AttrIndex {
    */
   addTo(j: Journal, ek: unknown, slot: Slot | undefined, e: FactEntry): void {
     const byE = this.entities;
-    if (slot === undefined) byE.put(j, ek, e);
+    if (slot === undefined) byE.putAbsent(j, ek, e);
     else if (slot instanceof FactEntry) {
       const m = new Map<unknown, FactEntry>([
         [slot.vkey, slot],

@@ -54,8 +54,9 @@ export function commit(run: TxRun, edit?: object): Committed {
  * pushes the delta. A function of its own, not a loop inside {@link commit}: V8 compiled the
  * loop on stack replacement during a load's first commit, before the code after it had ever run,
  * and the compiled code then failed its first property read after the loop ("insufficient type
- * feedback") on every later commit that entered it: 3,465 deoptimizations in the first fire after
- * a 100k load (`--trace-deopt`, issue 7, ninth session), one per action's transaction.
+ * feedback") on every later commit that entered it: 3,465 deoptimizations over a process's first
+ * two 100k loads and first update (`--trace-deopt`, issue 7, ninth session), one per action's
+ * transaction.
  */
 function changedRecords(touched: readonly WorkEntity[], added: EAV[], retracted: EAV[]): { eids: Eid[]; records: Array<EntityRecord | undefined> } | undefined {
   // made on the first change, at the most they can hold (the entities left), then cut to size:

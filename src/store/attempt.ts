@@ -307,9 +307,17 @@ export abstract class TxState {
     if (!info.unique) {
       fail("store/lookup-ref-attr-not-unique", `lookup ref ${formatEid(ref)}: :${a} is not unique (declare it unique "identity" or "value")`, { attribute: a, value: v }, op);
     }
-    const found = this.holder(info, v);
+    return this.lookupRefHolder(info, ref, strict, op);
+  }
+
+  /**
+   * The entity lookup ref `ref` names, `info` being its (unique) attribute's; `strict` makes none
+   * an error (R15).
+   */
+  protected lookupRefHolder(info: AttrInfo, ref: LookupRef, strict: boolean, op: Op): Eid | undefined {
+    const found = this.holder(info, ref[1]);
     if (found === undefined && strict) {
-      fail("store/entity-not-found", `nothing found for lookup ref ${formatEid(ref)}`, { attribute: a, value: v }, op);
+      fail("store/entity-not-found", `nothing found for lookup ref ${formatEid(ref)}`, { attribute: ref[0], value: ref[1] }, op);
     }
     return found;
   }

@@ -195,20 +195,30 @@ function oneManyRecord(w: WorkEntity, base: EntityRecord | undefined, added: EAV
   m.added?.pushDatoms(e, a, added);
   if ((m.added?.size ?? 0) === 0 && (m.removed?.size ?? 0) === 0) return base;
   const slot = slotAfter(m);
+  const i = base === undefined ? -1 : attrIndex(base.attrs, a);
+  if (i < 0 && isAbsent(slot)) return base;
+  return recordWithSlot(base, i, a, isAbsent(slot) ? undefined : slot);
+}
+
+/**
+ * The record `base` (absent: an entity without datoms) with attribute `a`, at cell `i` of its
+ * attribute list or -1, holding `slot` (`undefined`: the attribute dropped; it was there); built
+ * with exact-size arrays, `undefined` when nothing is left. Shared by the commit's one-attribute
+ * path and the one-datom front end (single.ts).
+ */
+export function recordWithSlot(base: EntityRecord | undefined, i: number, a: Attribute, slot: Slot | undefined): EntityRecord | undefined {
   const attrs = base === undefined ? NO_ATTRS : base.attrs;
-  const i = attrIndex(attrs, a);
   const n = attrs.length;
-  if (i >= 0 && !isAbsent(slot)) {
+  if (i >= 0 && slot !== undefined) {
     const slots = base!.slots.slice();
     slots[i] = slot;
     return new EntityRecord(attrs, slots);
   }
   if (i < 0) {
-    if (isAbsent(slot)) return base;
     // appended, as the general path appends a new attribute
     const slots = new Array<Slot>(n + 1);
     for (let j = 0; j < n; j++) slots[j] = base!.slots[j]!;
-    slots[n] = slot;
+    slots[n] = slot!;
     return new EntityRecord(internEdited(attrs, -1, a), slots);
   }
   if (n === 1) return undefined;
@@ -343,7 +353,7 @@ function internAttrs(attrs: readonly Attribute[]): readonly Attribute[] {
  * found among the recent lists without building it first: a fire's actions flip entities between
  * a few kinds (an order with or without its derived discount).
  */
-export function internEdited(attrs: readonly Attribute[], drop: number, add: Attribute | undefined): readonly Attribute[] {
+function internEdited(attrs: readonly Attribute[], drop: number, add: Attribute | undefined): readonly Attribute[] {
   const n = drop >= 0 ? attrs.length - 1 : attrs.length + 1;
   for (let r = 0; r < recentLists.length; r++) {
     const known = recentLists[r]!;

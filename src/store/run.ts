@@ -167,9 +167,7 @@ export class TxRun extends TxState {
    * of `ref[0]`, declared and unique. Throws `store/entity-not-found` as the other does.
    */
   lookupRefTargetBy(info: AttrInfo, ref: LookupRef): Eid {
-    const found = this.holder(info, ref[1]);
-    if (found === undefined) fail("store/entity-not-found", `nothing found for lookup ref ${formatEid(ref)}`, { attribute: ref[0], value: ref[1] }, DIRECT_OP);
-    return found;
+    return this.lookupRefHolder(info, ref, true, DIRECT_OP)!;
   }
 
   /**

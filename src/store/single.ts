@@ -18,8 +18,8 @@
  */
 import { Map as IMap } from "immutable";
 import { EAV, isKeyword, isValue, valueEquals, valueKey, type Eid, type InputMode, type Value } from "../eav/index.js";
-import { EntityRecord, applyRefChanges, attrIndex, isValueSet, type Slot, type ValueSet } from "./record.js";
-import { internEdited } from "./commit.js";
+import { applyRefChanges, attrIndex, isValueSet, type EntityRecord, type Slot, type ValueSet } from "./record.js";
+import { recordWithSlot } from "./commit.js";
 import type { AttrInfo } from "./schema.js";
 import { Store, type Indexes } from "./store.js";
 import type { TxReport } from "./report.js";
@@ -55,19 +55,19 @@ export function runSingle(store: Store, e: unknown, a0: unknown, v: unknown, mod
     const present = slot !== undefined && (isValueSet(slot) ? slot.has(k) : valueKey(slot) === k);
     if (mode === "add") {
       if (present) return unchanged(store, redundantFor === undefined || redundantFor.has(a) ? [new EAV(e, a, value)] : NONE);
-      return changed(store, ix, e, info, withSlot(rec, i, a, manyWith(slot, value, k)), [new EAV(e, a, value)], NONE, undefined, value, edit);
+      return changed(store, ix, e, info, recordWithSlot(rec, i, a, manyWith(slot, value, k)), [new EAV(e, a, value)], NONE, undefined, value, edit);
     }
     if (!present) return unchanged(store, NONE);
-    return changed(store, ix, e, info, withSlot(rec, i, a, manyWithout(slot!, k)), NONE, [new EAV(e, a, value)], value, undefined, edit);
+    return changed(store, ix, e, info, recordWithSlot(rec, i, a, manyWithout(slot!, k)), NONE, [new EAV(e, a, value)], value, undefined, edit);
   }
   const old = slot as Value | undefined;
   if (mode === "add") {
     if (old !== undefined && valueEquals(old, value)) return unchanged(store, redundantFor === undefined || redundantFor.has(a) ? [new EAV(e, a, value)] : NONE);
     const retracted = old === undefined ? NONE : [new EAV(e, a, old)];
-    return changed(store, ix, e, info, withSlot(rec, i, a, value), [new EAV(e, a, value)], retracted, old, value, edit);
+    return changed(store, ix, e, info, recordWithSlot(rec, i, a, value), [new EAV(e, a, value)], retracted, old, value, edit);
   }
   if (old === undefined || !valueEquals(old, value)) return unchanged(store, NONE);
-  return changed(store, ix, e, info, withSlot(rec, i, a, undefined), NONE, [new EAV(e, a, old)], old, undefined, edit);
+  return changed(store, ix, e, info, recordWithSlot(rec, i, a, undefined), NONE, [new EAV(e, a, old)], old, undefined, edit);
 }
 
 /**
@@ -97,28 +97,6 @@ function manyWithout(slot: Slot, k: unknown): Slot | undefined {
   if (!isValueSet(slot)) return undefined;
   const set = (slot as ValueSet).delete(k);
   return set.size === 1 ? (set.first() as Value) : set;
-}
-
-/** The record with attribute `a` (at `i`, or -1) holding `slot` (`undefined`: dropped); `undefined` when nothing is left. */
-function withSlot(rec: EntityRecord, i: number, a: string, slot: Slot | undefined): EntityRecord | undefined {
-  const n = rec.attrs.length;
-  if (i >= 0 && slot !== undefined) {
-    const slots = rec.slots.slice();
-    slots[i] = slot;
-    return new EntityRecord(rec.attrs, slots);
-  }
-  if (i < 0) {
-    // appended, as commit appends a new attribute
-    const slots = new Array<Slot>(n + 1);
-    for (let j = 0; j < n; j++) slots[j] = rec.slots[j]!;
-    slots[n] = slot!;
-    return new EntityRecord(internEdited(rec.attrs, -1, a), slots);
-  }
-  if (n === 1) return undefined;
-  const slots = rec.slots.slice();
-  for (let j = i; j < n - 1; j++) slots[j] = slots[j + 1]!;
-  slots.pop();
-  return new EntityRecord(internEdited(rec.attrs, i, undefined), slots);
 }
 
 /** The report of a transaction that changed nothing. */

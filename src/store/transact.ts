@@ -185,7 +185,7 @@ function singleDatom(store: Store, source: DirectSource, redundantFor: ReadonlyS
   let x = source.input;
   if (Array.isArray(x) && x.length === 1) x = x[0];
   if (x instanceof EAV) return runSingle(store, x.e, x.a, x.v, source.mode, redundantFor, edit);
-  if (Array.isArray(x) && x.length === 3 && isTripleShape(x)) return runSingle(store, x[0], x[1], x[2], source.mode, redundantFor, edit);
+  if (isTripleShape(x)) return runSingle(store, x[0], x[1], x[2], source.mode, redundantFor, edit);
   return undefined;
 }
 

@@ -237,7 +237,7 @@ export function recordWithSlot(base: EntityRecord | undefined, i: number, a: Att
  * both kinds and ran V8's generic push builtin, about 130 instructions each (30,000 calls per
  * 15,000 update maps, callgrind, issue 7, ninth session), instead of being inlined.
  */
-function eavList(): EAV[] {
+export function eavList(): EAV[] {
   const list = [NO_EAV];
   list.pop();
   return list;

@@ -46,13 +46,14 @@ const EMPTY_NODE: TrieNode = newNode({});
  * @example EidMap.empty<string>().withChanges([1], ["a"]).get(1) // "a"
  */
 export class EidMap<V> {
-  private constructor(
+  /** @internal Made by {@link EidMap.empty} and {@link EidMapEditor.done} only. */
+  constructor(
     /** The trie's root; at `shift` 0 it is a leaf. Nodes are never written once their batch ends. */
-    private readonly root: TrieNode,
+    readonly root: TrieNode,
     /** Bits below the root's index: the trie holds eids below `2 ** (shift + 6)`. */
-    private readonly shift: number,
+    readonly shift: number,
     /** Values of the eids the trie does not hold. */
-    private readonly others: IMap<Eid, V>,
+    readonly others: IMap<Eid, V>,
     /** Number of keys. */
     readonly size: number,
   ) {}
@@ -77,63 +78,9 @@ export class EidMap<V> {
    * earlier with the same token passes one (see `TxBatch`); by default the call is its own batch.
    */
   withChanges(eids: readonly Eid[], values: ReadonlyArray<V | undefined>, edit: object = {}): EidMap<V> {
-    let root = this.root;
-    let shift = this.shift;
-    let size = this.size;
-    let others = this.others;
-    let othersChanged: Array<readonly [Eid, V | undefined]> | undefined;
-    // an owned root is written in place: whether anything changed is tracked, not seen on the root
-    let changed = false;
-    for (let c = 0; c < eids.length; c++) {
-      const e = eids[c]!;
-      const v = values[c];
-      if (!isTrieKey(e)) {
-        (othersChanged ??= []).push([e, v]);
-        continue;
-      }
-      const old = trieGet(root, shift, e);
-      if (old === v) continue;
-      if (v === undefined) size--;
-      else if (old === undefined) size++;
-      changed = true;
-      while (e >>> shift >= WIDTH) {
-        // grow: the old root becomes the first child of a new one
-        const up = newNode(edit);
-        up[0] = root;
-        root = up;
-        shift += BITS;
-      }
-      if (root[EDIT] !== edit) root = copyNode(root, edit);
-      let node = root;
-      for (let s = shift; s > 0; s -= BITS) {
-        const i = (e >>> s) & MASK;
-        let child = node[i] as TrieNode | undefined;
-        if (child === undefined) child = newNode(edit);
-        else if (child[EDIT] !== edit) child = copyNode(child, edit);
-        else {
-          node = child;
-          continue;
-        }
-        node[i] = child;
-        node = child;
-      }
-      node[e & MASK] = v;
-    }
-    if (othersChanged !== undefined) {
-      others = others.withMutations((m) => {
-        for (const [e, v] of othersChanged) {
-          const had = m.has(e);
-          if (v === undefined) {
-            if (had) size--;
-            m.delete(e);
-          } else {
-            if (!had) size++;
-            m.set(e, v);
-          }
-        }
-      });
-    }
-    return !changed && others === this.others ? this : new EidMap(root, shift, others, size);
+    const editor = new EidMapEditor(this, edit);
+    for (let c = 0; c < eids.length; c++) editor.set(eids[c]!, values[c]);
+    return editor.done();
   }
 
   /** `[eid, value]` pairs: numeric eids in ascending order, then the others. Not a hot path. */
@@ -146,6 +93,104 @@ export class EidMap<V> {
     numbers.sort((x, y) => x[0] - y[0]);
     for (const pair of numbers) yield pair;
     for (const [e, v] of this.others) if (typeof e !== "number") yield [e, v];
+  }
+}
+
+/**
+ * The changes of one batch to an {@link EidMap}, made one at a time: {@link set} writes in place the
+ * nodes carrying the batch's token `edit` and copies the others (so the map it started from, and
+ * any map whose nodes lack the token, never sees a change), {@link get} reads the map as changed so
+ * far, {@link done} is the new map. Mutable; a batch's. `withChanges` is one editor's run; a
+ * transaction that builds its records one entity at a time (stream.ts) keeps one open.
+ * @example const ed = new EidMapEditor(EidMap.empty<string>(), {}); ed.set(1, "a"); ed.done().get(1) // "a"
+ */
+export class EidMapEditor<V> {
+  private root: TrieNode;
+  private shift: number;
+  private size: number;
+  /** The changes of eids the trie does not hold, in order (made on the first). */
+  private othersChanged: Array<readonly [Eid, V | undefined]> | undefined = undefined;
+  /** Whether a trie value changed (an owned root is written in place: not seen on the root). */
+  private changed = false;
+
+  constructor(
+    private readonly from: EidMap<V>,
+    private readonly edit: object,
+  ) {
+    this.root = from.root;
+    this.shift = from.shift;
+    this.size = from.size;
+  }
+
+  /** The value of `e` with the changes so far. */
+  get(e: Eid): V | undefined {
+    if (isTrieKey(e)) return trieGet(this.root, this.shift, e) as V | undefined;
+    const changes = this.othersChanged;
+    if (changes !== undefined) for (let i = changes.length - 1; i >= 0; i--) if (changes[i]![0] === e) return changes[i]![1];
+    return this.from.others.size === 0 ? undefined : this.from.others.get(e);
+  }
+
+  /** Mutates: `e` maps to `v` (`undefined` deletes). */
+  set(e: Eid, v: V | undefined): void {
+    if (!isTrieKey(e)) {
+      (this.othersChanged ??= []).push([e, v]);
+      return;
+    }
+    let root = this.root;
+    let shift = this.shift;
+    const old = trieGet(root, shift, e);
+    if (old === v) return;
+    if (v === undefined) this.size--;
+    else if (old === undefined) this.size++;
+    this.changed = true;
+    const edit = this.edit;
+    while (e >>> shift >= WIDTH) {
+      // grow: the old root becomes the first child of a new one
+      const up = newNode(edit);
+      up[0] = root;
+      root = up;
+      shift += BITS;
+    }
+    if (root[EDIT] !== edit) root = copyNode(root, edit);
+    this.root = root;
+    this.shift = shift;
+    let node = root;
+    for (let s = shift; s > 0; s -= BITS) {
+      const i = (e >>> s) & MASK;
+      let child = node[i] as TrieNode | undefined;
+      if (child === undefined) child = newNode(edit);
+      else if (child[EDIT] !== edit) child = copyNode(child, edit);
+      else {
+        node = child;
+        continue;
+      }
+      node[i] = child;
+      node = child;
+    }
+    node[e & MASK] = v;
+  }
+
+  /** The map with every change so far (the one it started from when nothing changed). */
+  done(): EidMap<V> {
+    const from = this.from;
+    let others = from.others;
+    let size = this.size;
+    const changes = this.othersChanged;
+    if (changes !== undefined) {
+      others = others.withMutations((m) => {
+        for (const [e, v] of changes) {
+          const had = m.has(e);
+          if (v === undefined) {
+            if (had) size--;
+            m.delete(e);
+          } else {
+            if (!had) size++;
+            m.set(e, v);
+          }
+        }
+      });
+    }
+    return !this.changed && others === from.others ? from : new EidMap(this.root, this.shift, others, size);
   }
 }
 

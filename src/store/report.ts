@@ -24,3 +24,10 @@ export interface TxReport {
   /** Every tempid written in the transaction (negative integers and strings) and its eid. */
   readonly tempids: ReadonlyMap<string | number, Eid>;
 }
+
+/**
+ * A report's empty lists and tempid map, shared by the reports that have none (a report is a value:
+ * nothing writes them; a `new Map()` per one-datom transaction of a fire was a measured cost).
+ */
+export const NONE: readonly EAV[] = [];
+export const NO_TEMPIDS: ReadonlyMap<string | number, Eid> = new Map();

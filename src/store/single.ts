@@ -22,11 +22,8 @@ import { applyRefChanges, attrIndex, isValueSet, type EntityRecord, type Slot, t
 import { recordWithSlot } from "./commit.js";
 import type { AttrInfo } from "./schema.js";
 import { Store, type Indexes } from "./store.js";
-import type { TxReport } from "./report.js";
+import { NONE, NO_TEMPIDS, type TxReport } from "./report.js";
 
-/** The report's shared empty lists and map (a report is a value: nothing writes them). */
-const NONE: readonly EAV[] = [];
-const NO_TEMPIDS: ReadonlyMap<string | number, Eid> = new Map();
 
 /**
  * Runs the one-datom transaction `[e a v]` (`mode` "add" or "retract") on `store` when it is one
@@ -72,10 +69,10 @@ export function runSingle(store: Store, e: unknown, a0: unknown, v: unknown, mod
 
 /**
  * True when `v` is a value the other front ends would take for `info` without an error or a
- * resolution: a ref's existing eid, any other attribute's
- * value passing the schema's checks in `enforce` mode.
+ * resolution: a ref's existing eid, any other attribute's value passing the schema's checks in
+ * `enforce` mode (the streaming front end asks it too).
  */
-function acceptable(info: AttrInfo, v: unknown, maxEid: number, schemaMode: string, typecheckMode: string, mode: InputMode): boolean {
+export function acceptable(info: AttrInfo, v: unknown, maxEid: number, schemaMode: string, typecheckMode: string, mode: InputMode): boolean {
   if (v === undefined || !isValue(v)) return false;
   if (mode === "add" && schemaMode !== "ignore" && !info.declared) return false;
   if (info.ref) return typeof v === "number" && Number.isSafeInteger(v) && v > 0 && v <= maxEid;

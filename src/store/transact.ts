@@ -10,7 +10,8 @@ import { predictUpserts } from "./attempt.js";
 import { runDirect, type DirectSource } from "./direct.js";
 import { Store } from "./store.js";
 import { runSingle } from "./single.js";
-import type { TxReport } from "./report.js";
+import { NONE, NO_TEMPIDS, type TxReport } from "./report.js";
+import { runStream } from "./stream.js";
 
 export type { TxReport } from "./report.js";
 
@@ -105,6 +106,11 @@ function run(store: Store, source: DirectSource, how: RunOptions): TxReport {
   if (how.direct) {
     const single = singleDatom(store, source, redundantFor, edit);
     if (single !== undefined) return single;
+  }
+  // card-one changes to existing entities: entity by entity, without an attempt (stream.ts)
+  if (how.direct && source.kind === "input") {
+    const streamed = runStream(store, source.input, source.mode, redundantFor);
+    if (streamed !== undefined) return streamed;
   }
   // input whose entities are all known runs without ops (direct.ts); the rest, and any error, here
   const directRun = how.direct ? runDirect(store, source, redundantFor) : undefined;
@@ -209,12 +215,8 @@ function report(store: Store, attempt: TxRun, edit: object | undefined): TxRepor
   };
 }
 
-/**
- * The report's lists of a transaction without tempids or transients: shared, a report is a value
- * and nothing writes them (a `new Map()` per one-datom transaction of a fire was a measured cost).
- */
-const NO_TEMPIDS: ReadonlyMap<string | number, Eid> = new Map();
-const NO_TRANSIENTS: readonly EAV[] = [];
+/** The transients of a transaction without any (see `NONE`). */
+const NO_TRANSIENTS: readonly EAV[] = NONE;
 
 /** The literal tempids of a successful attempt and their eids. */
 function literalTempids(attempt: TxRun): Map<string | number, Eid> {

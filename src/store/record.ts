@@ -114,7 +114,7 @@ export interface RefChange {
 export function applyRefChanges(base: Referrers | undefined, changes: readonly RefChange[]): Referrers | undefined {
   if (base !== undefined && !Array.isArray(base)) return applyToMap(base as IMap<string, RefPair>, changes);
   const before = base as readonly (Attribute | Eid)[] | undefined;
-  if (changes.length === 1 && !changes[0]!.present) return withRefRemoval(before, changes[0]!);
+  if (changes.length === 1 && !changes[0]!.present) return withRefRemoval(before, changes[0]!.attr, changes[0]!.source);
   const flat: Array<Attribute | Eid> = before === undefined ? [] : before.slice();
   for (const c of changes) {
     const i = pairIndex(flat, c.attr, c.source);
@@ -132,8 +132,8 @@ export function applyRefChanges(base: Referrers | undefined, changes: readonly R
  * `slice()` is the fast clone. An add stays `slice` + `push`: an exact-size copy by a loop
  * measured more instructions and more GC on the update step.
  */
-function withRefRemoval(base: readonly (Attribute | Eid)[] | undefined, c: RefChange): Referrers | undefined {
-  const i = base === undefined ? -1 : pairIndex(base, c.attr, c.source);
+function withRefRemoval(base: readonly (Attribute | Eid)[] | undefined, attr: Attribute, source: Eid): Referrers | undefined {
+  const i = base === undefined ? -1 : pairIndex(base, attr, source);
   if (i < 0) return base;
   const n = base!.length;
   if (n === 2) return undefined;
@@ -144,6 +144,26 @@ function withRefRemoval(base: readonly (Attribute | Eid)[] | undefined, c: RefCh
   flat.pop();
   flat.pop();
   return flat;
+}
+
+/**
+ * The referrers after one change: `source` points (`present`) or no longer points at the target
+ * through `attr`. {@link applyRefChanges} of that one change, without the change's object and
+ * array (the streaming front end makes two per changed ref).
+ */
+export function withRefChange(base: Referrers | undefined, attr: Attribute, source: Eid, present: boolean): Referrers | undefined {
+  if (base === undefined || Array.isArray(base)) {
+    const flat = base as readonly (Attribute | Eid)[] | undefined;
+    if (!present) return withRefRemoval(flat, attr, source);
+    if (flat !== undefined && pairIndex(flat, attr, source) >= 0) return flat;
+    if (flat === undefined) return [attr, source];
+    if (flat.length < 2 * SMALL) {
+      const out = flat.slice();
+      out.push(attr, source);
+      return out;
+    }
+  }
+  return applyRefChanges(base, [{ attr, source, present }]);
 }
 
 /** Flat referrers as stored: `undefined` when empty, an immutable.js map past {@link SMALL} pairs. */

@@ -26,8 +26,9 @@
  * included. test/store/stream.test.ts compares it with the op pipeline.
  */
 import { EAV, EID, isKeyword, isPlainObject, isTripleShape, valueEquals, valueKey, type Attribute, type Eid, type InputMode, type Value } from "../eav/index.js";
+import type { AvMap } from "./avmap.js";
 import { EidMapEditor } from "./eidmap.js";
-import { applyRefChanges, attrIndex, type EntityRecord, type Referrers } from "./record.js";
+import { attrIndex, withRefChange, type EntityRecord, type Referrers } from "./record.js";
 import { eavList, recordWithSlot } from "./commit.js";
 import type { AttrInfo } from "./schema.js";
 import { Store, avOf, type Indexes } from "./store.js";
@@ -67,13 +68,13 @@ class Stream {
   private readonly eav: EidMapEditor<EntityRecord>;
   private vae: EidMapEditor<Referrers> | undefined = undefined;
   private readonly token: object = {};
+  /** The delta lists as streamed. */
   private readonly added = eavList();
   private readonly retracted = eavList();
   private redundant: EAV[] | undefined = undefined;
   /**
    * Per first touch, in order: the entity, the entry that touched it, and where its datoms start in
-   * the delta lists (sized for one touch per entry: grown by `push`, four arrays copied themselves
-   * a dozen times on a 5,000-map update).
+   * the delta lists (sized for one touch per entry).
    */
   private readonly touched: Eid[];
   private readonly firstEntry: number[];
@@ -83,11 +84,16 @@ class Stream {
   /** The eids touched so far: a bitset when the transaction is big against the store, else a Set. */
   private readonly bits: Int32Array | undefined;
   private readonly seen: Set<Eid> | undefined;
-  /** Entities touched again, and the entries that did (made on the first). */
+  /** Entities touched again, and the entries that did (made on the first)... */
   private dirty: Map<Eid, number[]> | undefined = undefined;
+  /** ...and, with {@link bits}, their bits (the end asks every touched entity). */
+  private dirtyBits: Int32Array | undefined = undefined;
   /** The current map's attribute infos and values, by position (reused from map to map). */
   private readonly infos: AttrInfo[] = [];
   private readonly values: Value[] = [];
+  /** The attribute {@link holder} asked last and its AV map. */
+  private avInfo: AttrInfo | undefined = undefined;
+  private av: AvMap | undefined = undefined;
   /** The last answer of {@link collects}, for the attribute asked last ("" at first). */
   private redundantAttr = "";
   private redundantAnswer = false;
@@ -153,7 +159,7 @@ class Stream {
       const v = this.value(info, map[a]);
       if (info.unique) {
         if (!info.identity || info.ref || e !== undefined) throw GIVE_UP;
-        e = avOf(this.ix, info).get(info.ident)?.get(valueKey(v));
+        e = this.holder(info, v);
         if (e === undefined) throw GIVE_UP;
       }
       infos[size] = info;
@@ -195,7 +201,7 @@ class Stream {
   /** Mutates the referrers of `target`: `source` points (or no longer points) at it through `a`. */
   private refChange(target: Eid, a: Attribute, source: Eid, present: boolean): void {
     const vae = (this.vae ??= new EidMapEditor(this.ix.vae, this.token));
-    vae.set(target, applyRefChanges(vae.get(target), [{ attr: a, source, present }]));
+    vae.set(target, withRefChange(vae.get(target), a, source, present));
   }
 
   /** Records the touch of `e` by entry `i`: true when it is the first. */
@@ -221,8 +227,13 @@ class Stream {
     }
     const dirty = (this.dirty ??= new Map());
     const later = dirty.get(e);
-    if (later === undefined) dirty.set(e, [i]);
-    else later.push(i);
+    if (later === undefined) {
+      dirty.set(e, [i]);
+      if (bits !== undefined) {
+        const d = (this.dirtyBits ??= new Int32Array(bits.length));
+        d[(e as number) >>> 5] = d[(e as number) >>> 5]! | (1 << ((e as number) & 31));
+      }
+    } else later.push(i);
     return false;
   }
 
@@ -245,12 +256,25 @@ class Stream {
     if (info.ref && Array.isArray(v) && v.length === 2 && typeof v[0] === "string") {
       const by = this.store.schema.recentPlainInfo(v[0]);
       if (by === undefined || !by.declared || !by.unique) throw GIVE_UP;
-      const target = avOf(this.ix, by).get(by.ident)?.get(valueKey(v[1] as Value));
+      const target = this.holder(by, v[1] as Value);
       if (target === undefined || (schemaMode !== "ignore" && !info.declared)) throw GIVE_UP;
       return target;
     }
     if (!acceptable(info, v, this.ix.maxEid, schemaMode, typecheckMode, "add")) throw GIVE_UP;
     return v as Value;
+  }
+
+  /**
+   * The entity holding `v` under unique attribute `info` in the store before (nothing here changes
+   * unique values). The attribute's AV map asked last is kept: an update's maps upsert by one or two
+   * identity attributes, and each asked the index's Map of attributes.
+   */
+  private holder(info: AttrInfo, v: Value): Eid | undefined {
+    if (info !== this.avInfo) {
+      this.avInfo = info;
+      this.av = avOf(this.ix, info).get(info.ident);
+    }
+    return this.av?.get(valueKey(v));
   }
 
   /** True when redundant adds of `a` are reported (see `TxOptions.redundantFor`). */
@@ -293,36 +317,66 @@ class Stream {
   /**
    * The delta lists with each re-touched entity's datoms, at its first touch, replaced by its net
    * change: its record before against its record now, attribute by attribute in the order the
-   * op pipeline's working entity has them (first written: see {@link writeOrder}).
+   * op pipeline's working entity has them (first written: see {@link writeOrder}). The clean
+   * touches between two re-touched ones are one run of each streamed list: copied as they are.
    */
   private netDelta(dirty: ReadonlyMap<Eid, readonly number[]>): { added: EAV[]; retracted: EAV[] } {
-    const added = eavList();
-    const retracted = eavList();
-    const streamedAdded = this.added;
-    const streamedRetracted = this.retracted;
     const touches = this.touches;
+    const dirtyTouches: number[] = [];
+    const nets: Array<{ added: EAV[]; retracted: EAV[] }> = [];
+    let addedSize = this.added.length;
+    let retractedSize = this.retracted.length;
     for (let k = 0; k < touches; k++) {
       const e = this.touched[k]!;
-      // an entity's streamed datoms are together, from its first touch to the next entity's
-      const a0 = this.addedAt[k]!;
-      const a1 = k + 1 < touches ? this.addedAt[k + 1]! : streamedAdded.length;
-      const r0 = this.retractedAt[k]!;
-      const r1 = k + 1 < touches ? this.retractedAt[k + 1]! : streamedRetracted.length;
-      const later = dirty.get(e);
-      if (later === undefined) {
-        for (let p = r0; p < r1; p++) retracted.push(streamedRetracted[p]!);
-        for (let p = a0; p < a1; p++) added.push(streamedAdded[p]!);
-        continue;
-      }
-      const before = this.ix.eav.get(e)!;
-      const now = this.eav.get(e)!;
-      for (const a of this.writeOrder(before, [this.firstEntry[k]!, ...later])) {
-        const b = before.get(a) as Value | undefined;
-        const n = now.get(a) as Value | undefined;
-        if (b !== undefined && n !== undefined && valueEquals(b, n)) continue;
-        if (b !== undefined) retracted.push(new EAV(e, a, b));
-        if (n !== undefined) added.push(new EAV(e, a, n));
-      }
+      if (!this.isDirty(e)) continue;
+      const net = this.netOf(e, [this.firstEntry[k]!, ...dirty.get(e)!]);
+      dirtyTouches.push(k);
+      nets.push(net);
+      addedSize += net.added.length - (this.startOf(this.addedAt, k + 1, this.added) - this.addedAt[k]!);
+      retractedSize += net.retracted.length - (this.startOf(this.retractedAt, k + 1, this.retracted) - this.retractedAt[k]!);
+    }
+    const added = new Array<EAV>(addedSize);
+    const retracted = new Array<EAV>(retractedSize);
+    let pa = 0;
+    let pr = 0;
+    let clean = 0;
+    for (let d = 0; d <= dirtyTouches.length; d++) {
+      const k = d < dirtyTouches.length ? dirtyTouches[d]! : touches;
+      pa = copyRun(this.added, this.startOf(this.addedAt, clean, this.added), this.startOf(this.addedAt, k, this.added), added, pa);
+      pr = copyRun(this.retracted, this.startOf(this.retractedAt, clean, this.retracted), this.startOf(this.retractedAt, k, this.retracted), retracted, pr);
+      if (d === dirtyTouches.length) break;
+      const net = nets[d]!;
+      pa = copyRun(net.added, 0, net.added.length, added, pa);
+      pr = copyRun(net.retracted, 0, net.retracted.length, retracted, pr);
+      clean = k + 1;
+    }
+    return { added, retracted };
+  }
+
+  /** Where touch `k`'s datoms start in `list` (its end past the last touch). */
+  private startOf(starts: readonly number[], k: number, list: readonly EAV[]): number {
+    return k < this.touches ? starts[k]! : list.length;
+  }
+
+  /** True when entity `e` was touched again. */
+  private isDirty(e: Eid): boolean {
+    const d = this.dirtyBits;
+    if (d === undefined) return this.dirty!.has(e);
+    return (d[(e as number) >>> 5]! & (1 << ((e as number) & 31))) !== 0;
+  }
+
+  /** Entity `e`'s net datoms, its entries being `entryIds`: its record before against now. */
+  private netOf(e: Eid, entryIds: readonly number[]): { added: EAV[]; retracted: EAV[] } {
+    const added: EAV[] = [];
+    const retracted: EAV[] = [];
+    const before = this.ix.eav.get(e)!;
+    const now = this.eav.get(e)!;
+    for (const a of this.writeOrder(before, entryIds)) {
+      const b = before.get(a) as Value | undefined;
+      const n = now.get(a) as Value | undefined;
+      if (b !== undefined && n !== undefined && valueEquals(b, n)) continue;
+      if (b !== undefined) retracted.push(new EAV(e, a, b));
+      if (n !== undefined) added.push(new EAV(e, a, n));
     }
     return { added, retracted };
   }
@@ -386,4 +440,11 @@ class Stream {
     }
     return out;
   }
+}
+
+/** Copies `from[start..end)` to `to` from cell `at`; returns the cell after the last. */
+function copyRun(from: readonly EAV[], start: number, end: number, to: EAV[], at: number): number {
+  let j = at;
+  for (let p = start; p < end; p++) to[j++] = from[p]!;
+  return j;
 }

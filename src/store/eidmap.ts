@@ -112,6 +112,9 @@ export class EidMapEditor<V> {
   private othersChanged: Array<readonly [Eid, V | undefined]> | undefined = undefined;
   /** Whether a trie value changed (an owned root is written in place: not seen on the root). */
   private changed = false;
+  /** The eid {@link getOwned} read last, and its leaf when it is in the trie and held a value. */
+  private ownedKey: Eid | undefined = undefined;
+  private ownedLeaf: TrieNode | undefined = undefined;
 
   constructor(
     private readonly from: EidMap<V>,
@@ -128,6 +131,38 @@ export class EidMapEditor<V> {
     const changes = this.othersChanged;
     if (changes !== undefined) for (let i = changes.length - 1; i >= 0; i--) if (changes[i]![0] === e) return changes[i]![1];
     return this.from.others.size === 0 ? undefined : this.from.others.get(e);
+  }
+
+  /**
+   * The value of `e`, like {@link get}, with the path to it made this batch's own (nodes copied
+   * where they lack its token) when `e` holds a value: {@link replaceOwned} then writes it without
+   * walking again. A caller that reads an entity's record and then replaces it walks the trie once.
+   */
+  getOwned(e: Eid): V | undefined {
+    this.ownedLeaf = undefined;
+    this.ownedKey = e;
+    if (!isTrieKey(e) || e >>> this.shift >= WIDTH) return this.get(e);
+    const edit = this.edit;
+    let node = this.root;
+    if (node[EDIT] !== edit) this.root = node = copyNode(node, edit);
+    for (let s = this.shift; s > 0; s -= BITS) {
+      const i = (e >>> s) & MASK;
+      let child = node[i] as TrieNode | undefined;
+      if (child === undefined) return undefined;
+      if (child[EDIT] !== edit) node[i] = child = copyNode(child, edit);
+      node = child;
+    }
+    const v = node[e & MASK] as V | undefined;
+    if (v !== undefined) this.ownedLeaf = node;
+    return v;
+  }
+
+  /** Mutates: the eid {@link getOwned} read last, which held a value, maps to `v` (a value). */
+  replaceOwned(v: V): void {
+    const leaf = this.ownedLeaf;
+    if (leaf === undefined) return this.set(this.ownedKey!, v);
+    this.changed = true;
+    leaf[(this.ownedKey as number) & MASK] = v;
   }
 
   /** Mutates: `e` maps to `v` (`undefined` deletes). */

@@ -135,11 +135,11 @@ class Stream {
     if (typeof e !== "number" || !Number.isSafeInteger(e) || e <= 0 || e > this.ix.maxEid) throw GIVE_UP;
     const info = this.info(a);
     if (info.unique) throw GIVE_UP;
-    const rec = this.eav.get(e);
+    const rec = this.eav.getOwned(e);
     if (rec === undefined) throw GIVE_UP;
     const first = this.touch(e, i);
     const after = this.add(e, rec, info, this.value(info, v), first);
-    if (after !== rec) this.eav.set(e, after);
+    if (after !== rec) this.eav.replaceOwned(after);
   }
 
   /**
@@ -167,12 +167,12 @@ class Stream {
       size++;
     }
     if (e === undefined) throw GIVE_UP;
-    let rec = this.eav.get(e);
+    let rec = this.eav.getOwned(e);
     if (rec === undefined) throw GIVE_UP;
     const first = this.touch(e, i);
     const before = rec;
     for (let j = 0; j < size; j++) rec = this.add(e, rec, infos[j]!, values[j]!, first);
-    if (rec !== before) this.eav.set(e, rec);
+    if (rec !== before) this.eav.replaceOwned(rec);
   }
 
   /**

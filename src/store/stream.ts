@@ -111,8 +111,9 @@ class Stream {
     this.addedAt = new Array<number>(n);
     this.retractedAt = new Array<number>(n);
     const maxEid = this.ix.maxEid;
-    // a bit per eid of the store when that is at most 32 bytes per entry
-    if (entries.length >= 32 && maxEid >>> 8 <= entries.length) {
+    // a bit per eid of the store when that is at most 32 bytes per entry (and eids are 32-bit
+    // integers: explicit eids may go up to 2^53)
+    if (entries.length >= 32 && maxEid < 2 ** 30 && maxEid >>> 8 <= entries.length) {
       this.bits = new Int32Array((maxEid >>> 5) + 1);
       this.seen = undefined;
     } else {

@@ -37,21 +37,19 @@ function fullView(o: Outcome): unknown {
   return o.ok ? { view: view(o), referrers: referrers(o.r.after), entities: o.r.after.entities(), size: o.r.after.size } : view(o);
 }
 
-/** Mostly the attributes the front end takes; a few it gives up on. */
-const arbAttr = fc.oneof(
-  { weight: 12, arbitrary: fc.constantFrom("x/n", "x/ref", "x/s", "q/plain") },
-  { weight: 1, arbitrary: fc.constantFrom("x/tags", "x/u", "x/part", "x/other-id", "eav/transient") },
-);
-const arbValue = (a: string): fc.Arbitrary<unknown> => {
+/** The attributes the front end takes, and (`rare` times in 100) one it gives up on. */
+const arbAttr = (rare: number): fc.Arbitrary<string> =>
+  fc.oneof({ weight: 100 - rare, arbitrary: fc.constantFrom("x/n", "x/ref", "x/s", "q/plain") }, { weight: rare, arbitrary: fc.constantFrom("x/tags", "x/u", "x/part", "x/other-id", "eav/transient") });
+const arbValue = (a: string, rare: number): fc.Arbitrary<unknown> => {
   switch (a) {
     case "x/n":
-      return fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.constant("three") });
+      return fc.oneof({ weight: 100 - rare, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: rare, arbitrary: fc.constant("three") });
     case "x/ref":
     case "x/part":
       return fc.oneof(
-        { weight: 8, arbitrary: fc.integer({ min: 1, max: ENTITIES + 1 }) },
-        { weight: 4, arbitrary: fc.constantFrom<unknown>(["x/id", "id2"], ["x/id", "id0"]) },
-        { weight: 1, arbitrary: fc.constantFrom<unknown>(99, ["x/id", "id9"], ["x/u", "u1"], ["x/n", 1], "tmp") },
+        { weight: 2 * (100 - rare), arbitrary: fc.integer({ min: 1, max: ENTITIES + 1 }) },
+        { weight: 100 - rare, arbitrary: fc.constantFrom<unknown>(["x/id", "id2"], ["x/id", "id0"]) },
+        { weight: rare, arbitrary: fc.constantFrom<unknown>(99, ["x/id", "id9"], ["x/u", "u1"], ["x/n", 1], "tmp") },
       );
     case "x/s":
       return fc.constantFrom("s0", "s1", "s2");
@@ -65,31 +63,34 @@ const arbValue = (a: string): fc.Arbitrary<unknown> => {
       return fc.constantFrom<unknown>(1, "a", [1, 2]);
   }
 };
-const arbPair = arbAttr.chain((a) => fc.tuple(fc.constant(a), arbValue(a)));
-/** An entity map upserting by its identity (mostly one that exists), with one to three attributes. */
-const arbMap = fc
-  .tuple(
-    fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0, max: ENTITIES - 1 }).map((i) => `id${i}`) }, { weight: 1, arbitrary: fc.constant("id9") }),
-    fc.array(arbPair, { minLength: 0, maxLength: 3 }),
-    fc.integer({ min: 0, max: 3 }),
-    fc.oneof({ weight: 20, arbitrary: fc.constant("plain") }, { weight: 1, arbitrary: fc.constantFrom("eid", "keyword-key", "no-identity") }),
-  )
-  .map(([id, pairs, at, how]) => {
-    const entries: Array<[string, unknown]> = [...pairs];
-    if (how !== "no-identity") entries.splice(Math.min(at, entries.length), 0, ["x/id", id]);
-    if (how === "eid") entries.push(["eav/eid", "t"]);
-    const map: Record<string, unknown> = {};
-    for (const [a, v] of entries) map[how === "keyword-key" ? `:${a}` : a] = v;
-    return map;
-  });
+const arbPair = (rare: number): fc.Arbitrary<[string, unknown]> => arbAttr(rare).chain((a) => fc.tuple(fc.constant(a), arbValue(a, rare)));
+/** An entity map upserting by its identity (mostly one that exists), with none to three more attributes. */
+const arbMap = (rare: number): fc.Arbitrary<Record<string, unknown>> =>
+  fc
+    .tuple(
+      fc.oneof({ weight: 100 - rare, arbitrary: fc.integer({ min: 0, max: ENTITIES - 1 }).map((i) => `id${i}`) }, { weight: rare, arbitrary: fc.constant("id9") }),
+      fc.array(arbPair(rare), { minLength: 0, maxLength: 3 }),
+      fc.integer({ min: 0, max: 3 }),
+      fc.oneof({ weight: 100 - rare, arbitrary: fc.constant("plain") }, { weight: rare, arbitrary: fc.constantFrom("eid", "keyword-key", "no-identity") }),
+    )
+    .map(([id, pairs, at, how]) => {
+      const entries: Array<[string, unknown]> = [...pairs];
+      if (how !== "no-identity") entries.splice(Math.min(at, entries.length), 0, ["x/id", id]);
+      if (how === "eid") entries.push(["eav/eid", "t"]);
+      const map: Record<string, unknown> = {};
+      for (const [a, v] of entries) map[how === "keyword-key" ? `:${a}` : a] = v;
+      return map;
+    });
 /** An EAV or a triple on an entity (mostly an existing one). */
-const arbFact = fc
-  .tuple(fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: ENTITIES + 1 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(99, ["x/id", "id1"]) }), arbPair, fc.constantFrom("eav", "triple", "keyword"))
-  .map(([e, [a, v], shape]) => (shape === "eav" ? eav(e as Eid, a, v as never) : shape === "triple" ? [e, a, v] : [e, kw(a), v]));
+const arbFact = (rare: number): fc.Arbitrary<unknown> =>
+  fc
+    .tuple(fc.oneof({ weight: 100 - rare, arbitrary: fc.integer({ min: 1, max: ENTITIES + 1 }) }, { weight: rare, arbitrary: fc.constantFrom<unknown>(99, ["x/id", "id1"]) }), arbPair(rare), fc.constantFrom("eav", "triple", "keyword"))
+    .map(([e, [a, v], shape]) => (shape === "eav" ? eav(e as Eid, a, v as never) : shape === "triple" ? [e, a, v] : [e, kw(a), v]));
+const arbEntry = (rare: number): fc.Arbitrary<unknown> => fc.oneof({ weight: 4, arbitrary: arbMap(rare) }, { weight: 1, arbitrary: arbFact(rare) });
 const arbEntries = fc.oneof(
-  { weight: 3, arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: arbMap }, { weight: 1, arbitrary: arbFact }), { minLength: 1, maxLength: 8 }) },
+  { weight: 3, arbitrary: fc.array(arbEntry(8), { minLength: 1, maxLength: 8 }) },
   // past 32 entries the touched entities are kept in a bitset
-  { weight: 1, arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: arbMap }, { weight: 1, arbitrary: arbFact }), { minLength: 32, maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.array(arbEntry(1), { minLength: 32, maxLength: 40 }) },
 );
 const arbOptions = fc.constantFrom<StoreOptions>({}, { typecheckMode: "enforce" }, { schemaMode: "enforce" });
 const arbRedundantFor = fc.option(fc.subarray(["x/n", "x/ref", "x/id", "x/s"]).map((a) => new Set(a)));
@@ -119,7 +120,7 @@ describe("streaming front end", () => {
     );
     // the generator must reach the front end, and its re-touch path, or this compares the op
     // pipeline with itself
-    expect(streamed / total).toBeGreaterThan(0.2);
+    expect(streamed / total).toBeGreaterThan(0.15);
     expect(retouched / total).toBeGreaterThan(0.05);
   });
 

@@ -35,6 +35,9 @@ import { Store, avOf, type Indexes } from "./store.js";
 import { NO_TEMPIDS, NONE, type TxReport } from "./report.js";
 import { acceptable } from "./single.js";
 
+/** The touch tables before the first touch (never written). */
+const NO_NUMBERS: number[] = [];
+
 /** Gives up the streaming front end (caught below; never escapes). */
 class GiveUp {}
 const GIVE_UP = new GiveUp();
@@ -74,16 +77,20 @@ class Stream {
   private redundant: EAV[] | undefined = undefined;
   /**
    * Per first touch, in order: the entity, the entry that touched it, and where its datoms start in
-   * the delta lists (sized for one touch per entry).
+   * the delta lists (sized for one touch per entry on the first touch: a load gives up on its first
+   * map, before it touches anything, and 100k-cell arrays would be garbage).
    */
-  private readonly touched: Eid[];
-  private readonly firstEntry: number[];
-  private readonly addedAt: number[];
-  private readonly retractedAt: number[];
+  private touched: Eid[] = NO_NUMBERS;
+  private firstEntry: number[] = NO_NUMBERS;
+  private addedAt: number[] = NO_NUMBERS;
+  private retractedAt: number[] = NO_NUMBERS;
   private touches = 0;
-  /** The eids touched so far: a bitset when the transaction is big against the store, else a Set. */
-  private readonly bits: Int32Array | undefined;
-  private readonly seen: Set<Eid> | undefined;
+  /**
+   * The eids touched so far (made on the first touch): a bitset when the transaction is big
+   * against the store, else a Set.
+   */
+  private bits: Int32Array | undefined = undefined;
+  private seen: Set<Eid> | undefined = undefined;
   /** Entities touched again, and the entries that did (made on the first)... */
   private dirty: Map<Eid, number[]> | undefined = undefined;
   /** ...and, with {@link bits}, their bits (the end asks every touched entity). */
@@ -105,7 +112,11 @@ class Stream {
   ) {
     this.ix = store.indexes;
     this.eav = new EidMapEditor(this.ix.eav, this.token);
-    const n = entries.length;
+  }
+
+  /** Makes the touch tables, at the first touch. */
+  private startTouches(): void {
+    const n = this.entries.length;
     this.touched = new Array<Eid>(n);
     this.firstEntry = new Array<number>(n);
     this.addedAt = new Array<number>(n);
@@ -113,13 +124,8 @@ class Stream {
     const maxEid = this.ix.maxEid;
     // a bit per eid of the store when that is at most 32 bytes per entry (and eids are 32-bit
     // integers: explicit eids may go up to 2^53)
-    if (entries.length >= 32 && maxEid < 2 ** 30 && maxEid >>> 8 <= entries.length) {
-      this.bits = new Int32Array((maxEid >>> 5) + 1);
-      this.seen = undefined;
-    } else {
-      this.bits = undefined;
-      this.seen = new Set();
-    }
+    if (n >= 32 && maxEid < 2 ** 30 && maxEid >>> 8 <= n) this.bits = new Int32Array((maxEid >>> 5) + 1);
+    else this.seen = new Set();
   }
 
   /** Entry `i`: an entity map, an EAV or a triple (an add). */
@@ -207,6 +213,7 @@ class Stream {
 
   /** Records the touch of `e` by entry `i`: true when it is the first. */
   private touch(e: Eid, i: number): boolean {
+    if (this.touches === 0 && this.touched === NO_NUMBERS) this.startTouches();
     const bits = this.bits;
     let again: boolean;
     if (bits !== undefined) {

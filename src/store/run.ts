@@ -24,18 +24,15 @@ import {
 import { Unchunkable, fail, fmt } from "./fail.js";
 import type { Prepared } from "./prepare.js";
 import type { AttrInfo } from "./schema.js";
+import { RedundantFilter } from "./redundant.js";
 import type { Store } from "./store.js";
 import { ABSENT, isAbsent, type WorkEntity } from "./work.js";
 import { TxState, type AddOp, type Op, type RetractOp } from "./attempt.js";
 
 /** One attempt at a transaction: its ops applied in order to the working state. Mutable; lives inside one `transactOps` call. */
 export class TxRun extends TxState {
-  /**
-   * The attribute {@link collectsRedundant} answered last, and its answer (`declare`d and set in the
-   * constructor, like TxState's fields: see there).
-   */
-  declare private redundantAttr: Attribute;
-  declare private redundantAnswer: boolean;
+  /** Which redundant adds are reported (`declare`d and set in the constructor, like TxState's fields: see there). */
+  declare private readonly redundantFilter: RedundantFilter;
 
   /**
    * See {@link TxState}. Written out: the implicit constructor of a derived class forwards its
@@ -43,9 +40,7 @@ export class TxRun extends TxState {
    */
   constructor(store: Store, seed: ReadonlyMap<Tempid, Eid> | undefined, next: number | undefined, redundantFor: ReadonlySet<Attribute> | undefined, predicted?: ReadonlyMap<Tempid, Eid>) {
     super(store, seed, next, redundantFor, predicted);
-    // "" (no attribute): a string, so that the comparison stays a string comparison
-    this.redundantAttr = "";
-    this.redundantAnswer = false;
+    this.redundantFilter = new RedundantFilter(redundantFor);
   }
 
   /**
@@ -202,20 +197,9 @@ export class TxRun extends TxState {
     if (info.ref) this.vae.setMut(v as Eid, a, e, true);
   }
 
-  /**
-   * True when the redundant adds of attribute `a` are reported (see `TxOptions.redundantFor`). The
-   * answer for the attribute asked last is kept: a caller's identity upserts re-assert their
-   * identity value in every map, and each asked the Set (issue 7). "" (no attribute) at first: a
-   * string, so that the comparison stays a string comparison.
-   */
+  /** True when the redundant adds of attribute `a` are reported (see `TxOptions.redundantFor`). */
   collectsRedundant(a: Attribute): boolean {
-    const only = this.redundantFor;
-    if (only === undefined) return true;
-    if (a !== this.redundantAttr) {
-      this.redundantAttr = a;
-      this.redundantAnswer = only.has(a);
-    }
-    return this.redundantAnswer;
+    return this.redundantFilter.collects(a);
   }
 
   private checkUnique(e: Eid, info: AttrInfo, v: Value, op: Op): void {

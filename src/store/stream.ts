@@ -34,6 +34,7 @@ import type { AttrInfo } from "./schema.js";
 import { Store, avOf, type Indexes } from "./store.js";
 import { NO_TEMPIDS, NONE, type TxReport } from "./report.js";
 import { acceptable } from "./single.js";
+import { RedundantFilter } from "./redundant.js";
 
 /** The touch tables before the first touch (never written). */
 const NO_NUMBERS: number[] = [];
@@ -101,17 +102,17 @@ class Stream {
   /** The attribute {@link holder} asked last and its AV map. */
   private avInfo: AttrInfo | undefined = undefined;
   private av: AvMap | undefined = undefined;
-  /** The last answer of {@link collects}, for the attribute asked last ("" at first). */
-  private redundantAttr = "";
-  private redundantAnswer = false;
+  /** Which redundant adds are reported. */
+  private readonly redundantFilter: RedundantFilter;
 
   constructor(
     private readonly store: Store,
     private readonly entries: readonly unknown[],
-    private readonly redundantFor: ReadonlySet<Attribute> | undefined,
+    redundantFor: ReadonlySet<Attribute> | undefined,
   ) {
     this.ix = store.indexes;
     this.eav = new EidMapEditor(this.ix.eav, this.token);
+    this.redundantFilter = new RedundantFilter(redundantFor);
   }
 
   /** Makes the touch tables, at the first touch. */
@@ -191,7 +192,7 @@ class Stream {
     const i = attrIndex(rec.attrs, a);
     const old = i < 0 ? undefined : (rec.slots[i] as Value);
     if (old !== undefined && valueEquals(old, v)) {
-      if (this.collects(a)) (this.redundant ??= eavList()).push(new EAV(e, a, v));
+      if (this.redundantFilter.collects(a)) (this.redundant ??= eavList()).push(new EAV(e, a, v));
       return rec;
     }
     if (first) {
@@ -283,17 +284,6 @@ class Stream {
       this.av = avOf(this.ix, info).get(info.ident);
     }
     return this.av?.get(valueKey(v));
-  }
-
-  /** True when redundant adds of `a` are reported (see `TxOptions.redundantFor`). */
-  private collects(a: Attribute): boolean {
-    const only = this.redundantFor;
-    if (only === undefined) return true;
-    if (a !== this.redundantAttr) {
-      this.redundantAttr = a;
-      this.redundantAnswer = only.has(a);
-    }
-    return this.redundantAnswer;
   }
 
   /** The transaction's report; re-touched entities get their net delta here. */

@@ -1,9 +1,10 @@
 // What a caller can see of a transaction's outcome (its report or its error), and a schema shaped
 // like a session's, for tests that run one transaction through two front ends of the store and
 // compare them.
+import { expect } from "vitest";
 import { eavKey, type EAV } from "../../src/eav/index.js";
 import { isEavError } from "../../src/errors.js";
-import type { TxReport } from "../../src/store/index.js";
+import type { Store, TxReport } from "../../src/store/index.js";
 
 export type Outcome = { readonly ok: true; readonly r: TxReport } | { readonly ok: false; readonly code: string; readonly message: string };
 
@@ -45,3 +46,15 @@ export const FRONT_END_SCHEMA = [
   { ident: "x/other-id", cardinality: "one", unique: "identity" },
   { ident: "x/part", cardinality: "one", valueType: "ref", isComponent: true },
 ] as const;
+
+/**
+ * One transaction run in a `TxBatch` (`batched`'s outcome) and through the op pipeline (`plain`'s):
+ * both fail, or both report the same delta. The two stores to go on from.
+ */
+export function sameStep(batched: Outcome, plain: Outcome, before: readonly [Store, Store]): [Store, Store] {
+  expect(batched.ok).toBe(plain.ok);
+  if (!batched.ok || !plain.ok) return [before[0], before[1]];
+  expect(keys(batched.r.added)).toEqual(keys(plain.r.added));
+  expect(keys(batched.r.retracted)).toEqual(keys(plain.r.retracted));
+  return [batched.r.after, plain.r.after];
+}

@@ -18,12 +18,11 @@
  */
 import { Map as IMap } from "immutable";
 import { EAV, isKeyword, isValue, valueEquals, valueKey, type Eid, type InputMode, type Value } from "../eav/index.js";
-import { applyRefChanges, attrIndex, isValueSet, type EntityRecord, type Slot, type ValueSet } from "./record.js";
+import { attrIndex, isValueSet, withRefChange, type EntityRecord, type Slot, type ValueSet } from "./record.js";
 import { recordWithSlot } from "./commit.js";
 import type { AttrInfo } from "./schema.js";
 import { Store, type Indexes } from "./store.js";
 import { NONE, NO_TEMPIDS, type TxReport } from "./report.js";
-
 
 /**
  * Runs the one-datom transaction `[e a v]` (`mode` "add" or "retract") on `store` when it is one
@@ -113,10 +112,10 @@ function changed(store: Store, ix: Indexes, e: Eid, info: AttrInfo, rec: EntityR
     if (gone !== undefined && taken !== undefined) {
       const from = gone as Eid;
       const to = taken as Eid;
-      vae = vae.withChanges([from, to], [applyRefChanges(vae.get(from), [{ attr: a, source: e, present: false }]), applyRefChanges(vae.get(to), [{ attr: a, source: e, present: true }])], edit);
+      vae = vae.withChanges([from, to], [withRefChange(vae.get(from), a, e, false), withRefChange(vae.get(to), a, e, true)], edit);
     } else {
       const target = (gone ?? taken) as Eid;
-      vae = vae.withChanges([target], [applyRefChanges(vae.get(target), [{ attr: a, source: e, present: gone === undefined }])], edit);
+      vae = vae.withChanges([target], [withRefChange(vae.get(target), a, e, gone === undefined)], edit);
     }
   }
   const indexes: Indexes = { eav, avIdentity: ix.avIdentity, avValue: ix.avValue, vae, size: ix.size + added.length - retracted.length, maxEid: ix.maxEid };

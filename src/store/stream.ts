@@ -218,10 +218,8 @@ class Stream {
     const bits = this.bits;
     let again: boolean;
     if (bits !== undefined) {
-      const w = (e as number) >>> 5;
-      const bit = 1 << ((e as number) & 31);
-      again = (bits[w]! & bit) !== 0;
-      bits[w] = bits[w]! | bit;
+      again = hasBit(bits, e as number);
+      setBit(bits, e as number);
     } else {
       again = this.seen!.has(e);
       if (!again) this.seen!.add(e);
@@ -238,10 +236,7 @@ class Stream {
     const later = dirty.get(e);
     if (later === undefined) {
       dirty.set(e, [i]);
-      if (bits !== undefined) {
-        const d = (this.dirtyBits ??= new Int32Array(bits.length));
-        d[(e as number) >>> 5] = d[(e as number) >>> 5]! | (1 << ((e as number) & 31));
-      }
+      if (bits !== undefined) setBit((this.dirtyBits ??= new Int32Array(bits.length)), e as number);
     } else later.push(i);
     return false;
   }
@@ -266,7 +261,8 @@ class Stream {
       const by = this.store.schema.recentPlainInfo(v[0]);
       if (by === undefined || !by.declared || !by.unique) throw GIVE_UP;
       const target = this.holder(by, v[1] as Value);
-      if (target === undefined || (schemaMode !== "ignore" && !info.declared)) throw GIVE_UP;
+      // (a ref attribute is declared: no schema check to make)
+      if (target === undefined) throw GIVE_UP;
       return target;
     }
     if (!acceptable(info, v, this.ix.maxEid, schemaMode, typecheckMode, "add")) throw GIVE_UP;
@@ -359,8 +355,7 @@ class Stream {
   /** True when entity `e` was touched again. */
   private isDirty(e: Eid): boolean {
     const d = this.dirtyBits;
-    if (d === undefined) return this.dirty!.has(e);
-    return (d[(e as number) >>> 5]! & (1 << ((e as number) & 31))) !== 0;
+    return d === undefined ? this.dirty!.has(e) : hasBit(d, e as number);
   }
 
   /** Entity `e`'s net datoms, its entries being `entryIds`: its record before against now. */
@@ -445,4 +440,14 @@ function copyRun(from: readonly EAV[], start: number, end: number, to: EAV[], at
   let j = at;
   for (let p = start; p < end; p++) to[j++] = from[p]!;
   return j;
+}
+
+/** True when bit `i` of `bits` is set. */
+function hasBit(bits: Int32Array, i: number): boolean {
+  return (bits[i >>> 5]! & (1 << (i & 31))) !== 0;
+}
+
+/** Mutates `bits`: sets bit `i`. */
+function setBit(bits: Int32Array, i: number): void {
+  bits[i >>> 5] = bits[i >>> 5]! | (1 << (i & 31));
 }

@@ -102,14 +102,12 @@ const CHUNK_OPS = 4096;
  */
 function run(store: Store, source: DirectSource, how: RunOptions): TxReport {
   const { edit, redundantFor } = how;
-  // one add or retraction of a datom on an existing entity: from its record alone (single.ts)
   if (how.direct) {
+    // one add or retraction of a datom on an existing entity: from its record alone (single.ts)
     const single = singleDatom(store, source, redundantFor, edit);
     if (single !== undefined) return single;
-  }
-  // card-one changes to existing entities: entity by entity, without an attempt (stream.ts)
-  if (how.direct && source.kind === "input") {
-    const streamed = runStream(store, source.input, source.mode, redundantFor);
+    // card-one changes to existing entities: entity by entity, without an attempt (stream.ts)
+    const streamed = source.kind === "input" ? runStream(store, source.input, source.mode, redundantFor) : undefined;
     if (streamed !== undefined) return streamed;
   }
   // input whose entities are all known runs without ops (direct.ts); the rest, and any error, here
@@ -210,13 +208,10 @@ function report(store: Store, attempt: TxRun, edit: object | undefined): TxRepor
     added,
     retracted,
     redundant,
-    transients: attempt.transients ?? NO_TRANSIENTS,
+    transients: attempt.transients ?? NONE,
     tempids,
   };
 }
-
-/** The transients of a transaction without any (see `NONE`). */
-const NO_TRANSIENTS: readonly EAV[] = NONE;
 
 /** The literal tempids of a successful attempt and their eids. */
 function literalTempids(attempt: TxRun): Map<string | number, Eid> {

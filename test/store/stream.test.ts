@@ -119,7 +119,8 @@ describe("streaming front end", () => {
       { numRuns: RUNS },
     );
     // the generator must reach the front end, and its re-touch path, or this compares the op
-    // pipeline with itself
+    // pipeline with itself. Over random seeds the shares measured 0.24-0.31 and 0.12-0.16 (tenth
+    // session of issue 7): the bounds are below them, and a front end no longer reached gives 0.
     expect(streamed / total).toBeGreaterThan(0.15);
     expect(retouched / total).toBeGreaterThan(0.05);
   });

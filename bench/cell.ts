@@ -49,6 +49,13 @@ export interface CellRequest {
   readonly size: number;
   readonly variant: string;
   readonly runs: number;
+  /**
+   * More runs for short cells: after `runs`, keep adding runs while the measured runs have taken
+   * less than this many milliseconds in all, up to `maxRuns` (0: exactly `runs`). See
+   * {@link timedCell}.
+   */
+  readonly extendMs?: number;
+  readonly maxRuns?: number;
   readonly warmup: boolean;
   /** Stop adding runs once this many milliseconds have been spent (0: no limit). */
   readonly budgetMs: number;
@@ -204,6 +211,24 @@ async function memoryCell(size: number, variant: JoinVariant, base: CellBase): P
   }
 }
 
+/**
+ * Whether a cell makes another measured run: until `runs`, then, for a short cell, while all its
+ * measured runs together took under `extendMs`, up to `maxRuns`. Why: the median of five runs of a
+ * step that takes half a millisecond (our engine's 10k update, 500 changes) moved by 1.7x between
+ * full runs (1.19 and 2.05 us per change in issue 7's tenth session), within one process the same
+ * update measured 0.95-1.83 us per change from one run to the next, and the flatness ratio divides
+ * by that median. Long cells are not affected: five runs of them take longer than `extendMs`.
+ */
+function wantsRun(req: CellRequest, runs: readonly (readonly number[])[]): boolean {
+  const n = runs[0]?.length ?? 0;
+  if (n < req.runs) return true;
+  const extendMs = req.extendMs ?? 0;
+  if (extendMs <= 0 || n >= (req.maxRuns ?? n)) return false;
+  let measured = 0;
+  for (const phase of runs) for (const ms of phase) measured += ms;
+  return measured < extendMs;
+}
+
 /** A cell in "time" mode: warm-ups, measured runs, checks; no memory figures. Never throws. */
 async function timedCell(req: CellRequest, variant: MannersVariant | JoinVariant, base: CellBase): Promise<CellResult> {
   let one: () => Promise<Timed>;
@@ -244,7 +269,7 @@ async function timedCell(req: CellRequest, variant: MannersVariant | JoinVariant
         for (let n = 1; n < JOIN_WARMUPS_MIN || (n < JOIN_WARMUPS_MAX && Date.now() - warmStarted < JOIN_WARMUP_MS); n++) await one();
       }
     }
-    while ((runs[0]?.length ?? 0) < req.runs) {
+    while (wantsRun(req, runs)) {
       const r = await one();
       firings ??= r.firings;
       record(r);

@@ -12,7 +12,8 @@
  *   --quick            small sizes (Manners 16 and 32, join N = 1k), 1 run, no warm-up
  *   --only <names>     comma-separated: workloads ("manners", "join"), variant keys (see
  *                      bench/registry.ts), "workload:variant", "ours" or "peers"; repeatable
- *   --runs N           measured runs per cell (default 5; quick 1)
+ *   --runs N           measured runs per cell, exactly (default: at least 5, and a cell whose runs
+ *                      take under 2 s in all gets more, up to 25; quick 1)
  *   --sizes a,b        override the sizes (Manners: 5, 8, 16, 32, 64, 128; join: multiples of 10)
  *   --budget S         stop adding runs to a cell after S seconds (default 300; 0 = no limit, always N runs)
  *   --no-warmup        no untimed warm-up run
@@ -118,8 +119,15 @@ function selected(only: readonly string[], workload: string, key: string, side: 
   return only.some((s) => s === workload || s === key || s === `${workload}:${key}` || (s === "ours" && side === "ours") || (s === "peers" && side === "peer"));
 }
 
+/** A cell whose measured runs take under this many ms in all gets more runs (bench/cell.ts, wantsRun)... */
+const EXTEND_MS = 2_000;
+/** ...up to this many. */
+const MAX_RUNS = 25;
+
 function plan(o: Options): CellRequest[] {
   const runs = o.runs ?? (o.quick ? 1 : 5);
+  // short cells get more runs by default (bench/cell.ts, wantsRun); --runs asks for exactly N
+  const extend = o.runs === undefined && !o.quick ? { extendMs: EXTEND_MS, maxRuns: MAX_RUNS } : {};
   const warmup = o.quick ? false : o.warmup;
   const budgetMs = o.budgetS * 1000;
   const cells: CellRequest[] = [];
@@ -130,7 +138,7 @@ function plan(o: Options): CellRequest[] {
   const joinSizes = o.sizes?.filter((n) => n >= 10 && n % 10 === 0) ?? (o.quick ? [1000] : [1000, 10_000, 100_000]);
   for (const size of mannersSizes) {
     for (const [key, v] of MANNERS_VARIANTS) {
-      if (selected(o.only, "manners", key, v.side)) cells.push({ workload: "manners", size, variant: key, runs, warmup, budgetMs, mode: "time" });
+      if (selected(o.only, "manners", key, v.side)) cells.push({ workload: "manners", size, variant: key, runs, ...extend, warmup, budgetMs, mode: "time" });
     }
   }
   // A variant's sizes one after the other: the flatness ratio (100k against 10k per change) divides
@@ -138,7 +146,7 @@ function plan(o: Options): CellRequest[] {
   // before all 100k cells, nools' and DataScript's cells (minutes each) ran between the two.
   for (const [key, v] of JOIN_VARIANTS) {
     if (!selected(o.only, "join", key, v.side)) continue;
-    for (const size of joinSizes) cells.push({ workload: "join", size, variant: key, runs, warmup, budgetMs, mode: "time" });
+    for (const size of joinSizes) cells.push({ workload: "join", size, variant: key, runs, ...extend, warmup, budgetMs, mode: "time" });
   }
   return cells;
 }

@@ -120,6 +120,18 @@ describe("cells", () => {
     expect(r.memory).toBeUndefined();
   });
 
+  it("gives a short cell more runs while they take under extendMs, up to maxRuns, and a long one none", async () => {
+    // the plain join at N = 1000 runs in well under a millisecond: 7 runs, not 2
+    const short = await runCell({ ...joinReq("plain"), runs: 2, extendMs: 60_000, maxRuns: 7 });
+    expect(short.phases.map((p) => p.runsMs.length)).toEqual([7, 7]);
+    // extendMs already spent by the runs asked for: exactly those
+    const long = await runCell({ ...joinReq("plain"), runs: 2, extendMs: 0.001, maxRuns: 7 });
+    expect(long.phases.map((p) => p.runsMs.length)).toEqual([2, 2]);
+    // no extendMs (--runs N): exactly N
+    const exact = await runCell({ ...joinReq("plain"), runs: 3 });
+    expect(exact.phases.map((p) => p.runsMs.length)).toEqual([3, 3]);
+  });
+
   it("measures memory in memory mode: no times, the figures of one run, a peak RSS above the baseline", async () => {
     const r = await runCell(joinReq("plain", "memory"));
     expect(r.status).toEqual({ kind: "ok" });

@@ -51,8 +51,8 @@ export interface CellRequest {
   readonly runs: number;
   /**
    * More runs for short cells: after `runs`, keep adding runs while the measured runs have taken
-   * less than this many milliseconds in all, up to `maxRuns` (0: exactly `runs`). See
-   * {@link timedCell}.
+   * less than `extendMs` milliseconds in all, up to `maxRuns` runs. Without both: exactly `runs`.
+   * See wantsRun.
    */
   readonly extendMs?: number;
   readonly maxRuns?: number;

@@ -155,8 +155,8 @@ export function withRefChange(base: Referrers | undefined, attr: Attribute, sour
   if (base === undefined || Array.isArray(base)) {
     const flat = base as readonly (Attribute | Eid)[] | undefined;
     if (!present) return withRefRemoval(flat, attr, source);
-    if (flat !== undefined && pairIndex(flat, attr, source) >= 0) return flat;
     if (flat === undefined) return [attr, source];
+    if (pairIndex(flat, attr, source) >= 0) return flat;
     if (flat.length < 2 * SMALL) {
       const out = flat.slice();
       out.push(attr, source);

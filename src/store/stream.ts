@@ -214,7 +214,7 @@ class Stream {
 
   /** Records the touch of `e` by entry `i`: true when it is the first. */
   private touch(e: Eid, i: number): boolean {
-    if (this.touches === 0 && this.touched === NO_NUMBERS) this.startTouches();
+    if (this.touched === NO_NUMBERS) this.startTouches();
     const bits = this.bits;
     let again: boolean;
     if (bits !== undefined) {
@@ -382,7 +382,10 @@ class Stream {
   private writeOrder(before: EntityRecord, entryIds: readonly number[]): Attribute[] {
     const order: Attribute[] = [];
     const held: Value[] = [];
-    const hold = (a: Attribute, v: Value): void => {
+    const hold = (a0: unknown, v0: unknown): void => {
+      const info = this.info(a0);
+      const a = info.ident;
+      const v = this.value(info, v0);
       const j = order.indexOf(a);
       const cur = j >= 0 ? held[j] : (before.get(a) as Value | undefined);
       if (cur !== undefined && valueEquals(cur, v)) return;
@@ -394,15 +397,11 @@ class Stream {
     };
     for (const i of entryIds) {
       const x = this.entries[i];
-      if (x instanceof EAV) hold(this.info(x.a).ident, this.value(this.info(x.a), x.v));
-      else if (Array.isArray(x)) hold(this.info(x[1]).ident, this.value(this.info(x[1]), x[2]));
+      if (x instanceof EAV) hold(x.a, x.v);
+      else if (Array.isArray(x)) hold(x[1], x[2]);
       else {
         const map = x as Record<string, unknown>;
-        for (const a in map) {
-          if (!Object.prototype.hasOwnProperty.call(map, a)) continue;
-          const info = this.info(a);
-          hold(info.ident, this.value(info, map[a]));
-        }
+        for (const a in map) if (Object.prototype.hasOwnProperty.call(map, a)) hold(a, map[a]);
       }
     }
     return order;
